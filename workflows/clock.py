@@ -1,0 +1,50 @@
+"""Time for the engine: the system clock, or one that tests move forward."""
+from __future__ import annotations
+
+import contextvars
+from datetime import datetime, timedelta, timezone
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class MovableClock:
+    """A clock that stands still until told to advance; for tests and demonstrations."""
+
+    def __init__(self, start: datetime | None = None):
+        self._now = start or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **kwargs) -> datetime:
+        self._now += timedelta(**kwargs)
+        return self._now
+
+
+_active = contextvars.ContextVar("dachuan_clock", default=SystemClock())
+
+
+def active_clock():
+    return _active.get()
+
+
+class using_clock:
+    """Make `clock` the time source of SpiffWorkflow's timers inside the block."""
+
+    def __init__(self, clock):
+        self.clock = clock
+
+    def __enter__(self):
+        self._token = _active.set(self.clock)
+        return self.clock
+
+    def __exit__(self, *exc):
+        _active.reset(self._token)
+
+
+def utcnow_naive(clock) -> datetime:
+    """Database columns hold naive UTC times (SQLite has no time zones)."""
+    return clock.now().astimezone(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,69 @@
+"""The errors the engine raises; each carries a message in Chinese fit to show a user."""
+
+
+class WorkflowError(Exception):
+    """Base class: `message` is for the user, `status` is the HTTP status a route should answer."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(WorkflowError):
+    status = 404
+
+
+class UnknownTask(NotFound):
+    def __init__(self, task_id: str):
+        super().__init__(f"找不到任务 {task_id}，请刷新待办列表。")
+
+
+class UnknownProcess(NotFound):
+    def __init__(self, process_id: str):
+        super().__init__(f"没有名为 {process_id} 的流程。")
+
+
+class UnknownInstance(NotFound):
+    def __init__(self, instance_id):
+        super().__init__(f"找不到案件 {instance_id}。")
+
+
+class TaskNotReady(WorkflowError):
+    status = 409
+
+
+class TaskAlreadyCompleted(TaskNotReady):
+    """Somebody else completed (or the engine cancelled) the task first."""
+
+    def __init__(self, message: str, instance_id: int | None = None):
+        super().__init__(message)
+        self.instance_id = instance_id
+
+
+class ConcurrentUpdate(WorkflowError):
+    status = 409
+
+    def __init__(self):
+        super().__init__("该案件刚被他人更新，您的提交未保存，请刷新后重试。")
+
+
+class PermissionDenied(WorkflowError):
+    status = 403
+
+
+class ValidationFailed(WorkflowError):
+    """Submitted data failed validation; `errors` maps field name to a list of messages."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("提交的内容有误，请按提示修改后再提交。")
+        self.errors = errors
+
+
+class InvalidDiagram(WorkflowError):
+    def __init__(self, problems: list[str]):
+        super().__init__("流程图未通过检查：" + "；".join(problems[:5]))
+        self.problems = problems

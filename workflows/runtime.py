@@ -1,0 +1,36 @@
+"""Wiring: one place that builds the database, settings, clock and service from configuration."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import demo, migrate
+from .clock import SystemClock
+from .config import Settings
+from .db import Database
+from .service import WorkflowService
+
+
+@dataclass
+class Services:
+    db: Database
+    settings: Settings
+    workflow: WorkflowService
+
+
+def build(database_url: str | None = None, settings_overrides: dict | None = None, clock=None) -> Services:
+    settings = Settings.load(settings_overrides)
+    if database_url:
+        settings.database_url = database_url
+    db = Database(settings.database_url)
+    return Services(db, settings, WorkflowService(db, settings, clock or SystemClock()))
+
+
+def prepare(services: Services, with_demo: bool = False) -> dict:
+    """Migrate, deploy changed diagrams and (optionally) load the demo data once."""
+    migrate.upgrade(services.db)
+    deployed = services.workflow.deploy_directory()
+    loaded = False
+    if with_demo:
+        with services.db.unit_of_work() as s:
+            loaded = demo.load(s)
+    return {"deployed": [f"{v.process_id}#{v.id}" for v in deployed], "demo_loaded": loaded}
