@@ -194,6 +194,9 @@ class Runtime:
         """Change data on every unfinished task (e.g. a reassigned level); optionally restart waiting timers."""
         for t in self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
             t.data.update(updates)
+            if t.state == TaskState.WAITING and t.parent is not None:
+                # A waiting event re-inherits its parent's data whenever it is refreshed.
+                t.parent.data.update(updates)
             if restart_timers and t.state == TaskState.WAITING:
                 t.internal_data.pop("event_value", None)
                 t.internal_data.pop("event_fired", None)
