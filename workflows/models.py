@@ -225,3 +225,6 @@ class BlacklistEntry(Base):
     first_caught_at: Mapped[datetime] = mapped_column()
     last_caught_at: Mapped[datetime] = mapped_column()
     last_instance_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("process_instance.id"))
+
+
+from . import notice_models  # noqa: E402,F401  (registers the notice tables)
