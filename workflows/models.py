@@ -111,7 +111,8 @@ class ProcessVersion(Base):
     process_id: Mapped[str] = mapped_column(sa.String(64), index=True)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    bpmn_xml: Mapped[str] = mapped_column(sa.Text)
+    # Deferred: loading an instance needs only the hash; the parsed spec is cached per hash.
+    bpmn_xml: Mapped[str] = mapped_column(sa.Text, deferred=True)
     file_name: Mapped[str] = mapped_column(sa.String(200), default="")
     deployed_at: Mapped[datetime] = mapped_column()
     deployed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))

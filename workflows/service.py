@@ -1,12 +1,14 @@
 """The service layer: every user or worker action is one method here and one transaction."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import WorkflowException
 
@@ -23,6 +25,33 @@ from .roles import role_for_lane
 
 REFERENCE_PREFIX = {"six_step_case": "AJ", "five_contracts": "WB", "complaint_intake": "JB"}
 MATTER_PROCESS = "five_contracts"
+# (content hash, process id) -> parsed spec. Specs are immutable once deployed, so this cache
+# can never be stale, and it is safe to share between requests and threads.
+_PARSED: dict[tuple[str, str], engine.ParsedProcess] = {}
+
+
+class RecentWorkflows:
+    """Workflows this process saved last, keyed by instance and checked against the stored version.
+
+    Restoring a workflow from JSON costs more than running a task, and the next action on a case
+    usually comes to the same process. An entry is used only if the database still holds exactly
+    the version we saved (so any other writer invalidates it), is taken out while in use (so two
+    threads never share one), and is put back only after its transaction committed.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def take(self, key, version: int):
+        with self._lock:
+            item = self._items.pop(key, None)
+        return item[1] if item is not None and item[0] == version else None
+
+    def put(self, key, version: int, runtime) -> None:
+        with self._lock:
+            self._items[key] = (version, runtime)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 @dataclass
@@ -55,6 +84,7 @@ class WorkflowService:
         self.db = db
         self.settings = settings or Settings.load()
         self.clock = clock or SystemClock()
+        self.recent = RecentWorkflows()
 
     def now(self) -> datetime:
         return utcnow_naive(self.clock)
@@ -102,7 +132,12 @@ class WorkflowService:
 
     @staticmethod
     def parsed(version: ProcessVersion) -> engine.ParsedProcess:
-        return engine.parse(version.bpmn_xml.encode("utf-8"), version.process_id)
+        """The parsed spec of a version, from the per-hash cache (the XML is loaded only on a miss)."""
+        key = (version.content_hash, version.process_id)
+        parsed = _PARSED.get(key)
+        if parsed is None:
+            parsed = _PARSED[key] = engine.parse(version.bpmn_xml.encode("utf-8"), version.process_id)
+        return parsed
 
     # ------------------------------------------------------------------ running
     def _run(self, session: Session, fn):
@@ -119,14 +154,20 @@ class WorkflowService:
         finally:
             engine.unbind_script_functions(token)
 
-    def _restore(self, session: Session, inst: ProcessInstance) -> engine.Runtime:
+    def _restore(self, session: Session, inst: ProcessInstance, reuse: bool = False) -> engine.Runtime:
+        """The instance's workflow: the one this process saved last if still current, else from its state."""
         self._current_instance_id = inst.id
+        if reuse:
+            rt = self.recent.take(inst.id, inst.version)
+            if rt is not None:
+                return rt
         parsed = self.parsed(inst.process_version)
         return self._run(session, lambda: engine.Runtime.restore(parsed, inst.state))
 
     def _lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
         inst = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
-                              .with_for_update())
+                              .options(joinedload(ProcessInstance.process_version, innerjoin=True))
+                              .with_for_update(of=ProcessInstance))
         if inst is None:
             raise UnknownInstance(instance_id)
         return inst
@@ -134,9 +175,14 @@ class WorkflowService:
     def start(self, process_id: str, data: dict | None = None, actor_id: int | None = None,
               area_id: int | None = None, title: str = "", parent_instance_id: int | None = None) -> ActionResult:
         """Start a process at the current version of its diagram."""
-        with self.db.unit_of_work() as s:
-            inst = self._start(s, process_id, dict(data or {}), actor_id, area_id, title, parent_instance_id)
-            return self._result(s, inst)
+        with self.db.unit_of_work() as s, s.no_autoflush:
+            inst, rt, ready = self._start(s, process_id, dict(data or {}), actor_id, area_id, title,
+                                          parent_instance_id)
+            result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in ready])
+            saved_version = inst.version
+        if result.status == "running":
+            self.recent.put(inst.id, saved_version, rt)
+        return result
 
     def _start(self, s: Session, process_id, data, actor_id, area_id, title, parent_instance_id):
         version = self.current_version(s, process_id)
@@ -163,25 +209,30 @@ class WorkflowService:
         rt = self._run(s, lambda: engine.Runtime.start(parsed, data))
         audit.record(s, now, "started", actor_id, inst.id, process_id=process_id, version_id=version.id,
                      data=data, title=title)
-        self._save(s, inst, rt, actor_id)
-        return inst
+        ready = self._save(s, inst, rt, actor_id)
+        return inst, rt, ready
 
     def complete(self, task_id: str, data: dict, actor_id: int) -> ActionResult:
         """Validate and complete one user task, run the engine on, save; all or nothing."""
         data = dict(data)
-        with self.db.unit_of_work() as s:
-            instance_id = s.scalar(sa.select(HumanTask.instance_id).where(HumanTask.id == task_id))
-            if instance_id is None:
+        with self.db.unit_of_work() as s, s.no_autoflush:
+            # Lock the task and its instance together: a second officer waits here until the first
+            # commits, then reads the task as completed (PostgreSQL re-reads locked rows).
+            row = s.execute(sa.select(HumanTask, ProcessInstance)
+                            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                            .options(joinedload(ProcessInstance.process_version, innerjoin=True))
+                            .where(HumanTask.id == task_id)
+                            .with_for_update(of=[HumanTask, ProcessInstance])).first()
+            if row is None:
                 raise UnknownTask(task_id)
-            inst = self._lock_instance(s, instance_id)
-            task = s.get(HumanTask, task_id, populate_existing=True)
+            task, inst = row
             if task.state != "ready":
                 raise TaskAlreadyCompleted(task_holder_message(s, task), inst.id)
             actor = self._user(s, actor_id)
             if not self.can_act(actor, task):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{self._holder(s, task)}。")
             task_data.check(inst.process_id, task.task_name, data)
-            rt = self._restore(s, inst)
+            rt = self._restore(s, inst, reuse=True)
             try:
                 self._run(s, lambda: rt.complete(task_id, data))
             except LookupError:
@@ -192,8 +243,13 @@ class WorkflowService:
                          title=task.title, data=data)
             if "persons" in data:
                 self._mirror_persons(s, inst.id, data["persons"])
-            self._save(s, inst, rt, actor_id)
-            return self._result(s, inst)
+            ready = self._save(s, inst, rt, actor_id)
+            result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in ready])
+            saved_version = inst.version
+        # Committed: keep the live workflow for the next action on this case.
+        if result.status == "running":
+            self.recent.put(inst.id, saved_version, rt)
+        return result
 
     def claim(self, task_id: str, actor_id: int) -> None:
         """Take an unassigned task of one's role, so colleagues see it is being handled."""
@@ -305,7 +361,7 @@ class WorkflowService:
                 if task is None:
                     return raised
                 inst = s.get(ProcessInstance, task.instance_id)
-                matter = self._start(s, MATTER_PROCESS, {
+                matter, _rt, _ready = self._start(s, MATTER_PROCESS, {
                     "subject": f"{inst.reference}“{task.title}”逾期未办",
                     "source_reference": inst.reference, "source_task": task.task_name,
                 }, None, inst.area_id, f"{inst.reference} {task.title} 逾期", inst.id)
@@ -319,8 +375,8 @@ class WorkflowService:
         return {"timers": self.fire_due_timers(), "overdue": self.raise_overdue_matters()}
 
     # ------------------------------------------------------------------ saving
-    def _save(self, s: Session, inst: ProcessInstance, rt: engine.Runtime, actor_id) -> None:
-        """Write the state and bring the task mirror in line, in the caller's transaction."""
+    def _save(self, s: Session, inst: ProcessInstance, rt: engine.Runtime, actor_id) -> list:
+        """Write the state and bring the task mirror in line, in the caller's transaction; returns ready tasks."""
         now = self.now()
         inst.state = rt.dump()
         inst.updated_at = now
@@ -338,13 +394,15 @@ class WorkflowService:
             s.flush()
         except StaleDataError:
             raise ConcurrentUpdate() from None
+        return ready
 
     def _sync_mirror(self, s: Session, inst: ProcessInstance, ready: list, now: datetime) -> None:
         open_rows = {t.id: t for t in s.scalars(sa.select(HumanTask).where(
             HumanTask.instance_id == inst.id, HumanTask.state == "ready"))}
         ready_ids = {t.id for t in ready}
         for task_id, row in open_rows.items():
-            if task_id not in ready_ids:
+            # A row completed in this transaction but not yet flushed still matches state == "ready".
+            if task_id not in ready_ids and row.state == "ready":
                 row.state, row.completed_at = "cancelled", now
         for t in ready:
             if t.id in open_rows:
@@ -384,7 +442,7 @@ class WorkflowService:
                 and task.area_path.startswith(user.area.path))
 
     def _user(self, s: Session, user_id) -> User:
-        user = s.get(User, user_id) if user_id is not None else None
+        user = s.get(User, user_id, options=[joinedload(User.area)]) if user_id is not None else None
         if user is None:
             raise PermissionDenied("请先登录。")
         return user
@@ -403,11 +461,6 @@ class WorkflowService:
             return user.display_name if user else "他人"
         from .models import ROLE_NAMES
         return f"{ROLE_NAMES.get(task.role, task.role)}岗位"
-
-    def _result(self, s: Session, inst: ProcessInstance) -> ActionResult:
-        ready = s.scalars(sa.select(HumanTask.id).where(HumanTask.instance_id == inst.id,
-                                                        HumanTask.state == "ready")).all()
-        return ActionResult(inst.id, inst.reference, inst.status, list(ready))
 
     # ------------------------------------------------------------------ reading
     def instance_runtime(self, instance_id: int) -> engine.Runtime:
