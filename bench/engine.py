@@ -18,6 +18,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workflows import engine, runtime  # noqa: E402
+from workflows.comparison import registration_place  # noqa: E402
 from workflows.models import Area, HumanTask, ProcessInstance, User  # noqa: E402
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
@@ -74,7 +75,10 @@ def run_memory(url: str, cases: int) -> float:
         version = services.workflow.current_version(s, "six_step_case")
         parsed = services.workflow.parsed(version)
     services.db.dispose()
-    token = engine.bind_script_functions({"compare_persons": lambda persons: {"persons": persons}})
+    # The same comparison work minus the database look-ups (registration place, non-local flag).
+    token = engine.bind_script_functions({"compare_persons": lambda persons: {"persons": [
+        dict(p, registration_place=registration_place(p["id_number"]), non_local=not p["id_number"].startswith("42"))
+        for p in persons]}})
     total = 0.0
     try:
         for _ in range(cases):

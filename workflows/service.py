@@ -404,22 +404,26 @@ class WorkflowService:
             # A row completed in this transaction but not yet flushed still matches state == "ready".
             if task_id not in ready_ids and row.state == "ready":
                 row.state, row.completed_at = "cancelled", now
+        rows = []
         for t in ready:
             if t.id in open_rows:
                 continue
-            row = HumanTask(id=t.id, instance_id=inst.id, process_id=inst.process_id, task_name=t.name,
-                            title=t.title, lane=t.lane, role=role_for_lane(t.lane), area_id=inst.area_id,
-                            area_path=inst.area_path, state="ready", created_at=now)
+            row = dict(id=t.id, instance_id=inst.id, process_id=inst.process_id, task_name=t.name,
+                       title=t.title, lane=t.lane, role=role_for_lane(t.lane), area_id=inst.area_id,
+                       area_path=inst.area_path, state="ready", created_at=now, assignee_id=None, level=None)
             if inst.process_id == MATTER_PROCESS:
-                row.level = t.data.get("level")
-                area, user_id = orgs.responsible(s, inst.area, row.level) if inst.area else (None, None)
+                row["level"] = t.data.get("level")
+                area, user_id = orgs.responsible(s, inst.area, row["level"]) if inst.area else (None, None)
                 if area is not None:
-                    row.area_id, row.area_path = area.id, area.path
-                row.assignee_id = user_id
-                row.due_at = inst.next_timer_at
+                    row["area_id"], row["area_path"] = area.id, area.path
+                row["assignee_id"] = user_id
+                row["due_at"] = inst.next_timer_at
             else:
-                row.due_at = duration_after(now, self.settings.task_deadline(inst.process_id, t.name))
-            s.add(row)
+                row["due_at"] = duration_after(now, self.settings.task_deadline(inst.process_id, t.name))
+            rows.append(row)
+        if rows:
+            # Plain INSERTs: new mirror rows are not used again in this action.
+            s.execute(sa.insert(HumanTask), rows)
 
     def _mirror_persons(self, s: Session, instance_id: int, persons: list) -> None:
         s.execute(sa.delete(CasePerson).where(CasePerson.instance_id == instance_id))
