@@ -79,3 +79,11 @@ def test_bad_data_and_wrong_roles_change_nothing(services, lookup):
         services.workflow.complete(task_id, {"suspicious": True, "house_type": "rental"}, lookup.user("jyh_market"))
     assert cases.ready(case) == {"sweep": task_id}
     assert cases.audit_kinds(case) == ["started"]
+
+
+@pytest.mark.parametrize("bad", ["PT0S", "P0D", "三天", ""])
+def test_a_zero_or_malformed_deadline_is_refused_at_start_up(bad):
+    from workflows.config import Settings
+    deadlines = {"1": bad, "2": "PT48H", "3": "PT72H", "4": "P5D", "5": "P7D"}
+    with pytest.raises(ValueError, match="five_contract_deadlines\\[1\\]"):
+        Settings.load({"five_contract_deadlines": deadlines})

@@ -41,7 +41,26 @@ class Settings:
         values.update(overrides or {})
         settings = cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
         settings.bpmn_dir = Path(settings.bpmn_dir)
+        settings.validate()
         return settings
+
+    def validate(self) -> None:
+        """Refuse deadlines that are not positive ISO 8601 durations: a zero deadline would escalate forever."""
+        from datetime import datetime, timezone
+
+        from .service import duration_after
+        start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        named = [(f"five_contract_deadlines[{k}]", v) for k, v in self.five_contract_deadlines.items()]
+        named += [(f"task_deadlines[{p}][{t}]", v) for p, tasks in self.task_deadlines.items() for t, v in tasks.items()]
+        if sorted(self.five_contract_deadlines) != ["1", "2", "3", "4", "5"]:
+            raise ValueError("five_contract_deadlines 须为 1 至 5 级各设一个时限")
+        for name, value in named:
+            try:
+                ok = duration_after(start, value) > start
+            except Exception:  # the ISO parser raises several kinds of error for malformed text
+                ok = False
+            if not ok:
+                raise ValueError(f"配置项 {name} 的时限 {value!r} 无效：须为大于零的 ISO 8601 时长，如 P3D、PT24H")
 
     def task_deadline(self, process_id: str, task_name: str) -> str:
         per_process = self.task_deadlines.get(process_id) or self.task_deadlines.get("*", {})
