@@ -1,0 +1,21 @@
+"""One form per user task, one module per process; `form_for` finds the form of a task."""
+from __future__ import annotations
+
+from . import five_contracts, six_step_case
+from .base import TaskForm
+
+REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
+    "six_step_case": six_step_case.FORMS,
+    "five_contracts": five_contracts.FORMS,
+}
+
+
+def form_for(process_id: str, task_name: str) -> type[TaskForm]:
+    """The form class for a user task; LookupError when a diagram has a task without one."""
+    try:
+        return REGISTRY[process_id][task_name]
+    except KeyError:
+        raise LookupError(f"no form for {process_id}.{task_name}") from None
+
+
+__all__ = ["form_for", "REGISTRY", "TaskForm"]

@@ -1,0 +1,351 @@
+"""六步工作法案件: one form per user task of bpmn/six_step_case.bpmn."""
+from __future__ import annotations
+
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, IntegerField,
+                     MultipleFileField, RadioField, SelectField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from .base import (CLASSIFICATIONS, MultiCheckboxField, OfficerRow, RowForm, TaskForm, as_bool, filled_rows,
+                   fill_rows, iso, options, person_dict, person_rows, yes_no)
+from .files import EvidenceFiles, chosen_files
+from .validators import MinRows, NotFuture, UniqueIn
+
+
+def date_field(label: str, what: str):
+    return DateField(label, validators=[InputRequired(f"请填写{what}。"), NotFuture(f"{what}不能晚于今天。")])
+
+
+def long_text(label: str, message: str | None = None, max_length: int = 4000, **kwargs):
+    checks = [InputRequired(message)] if message else [Optional()]
+    return TextAreaField(label, validators=checks + [Length(max=max_length, message=f"不能超过 {max_length} 字。")],
+                         **kwargs)
+
+
+# ---------------------------------------------------------------- 摸排
+SWEEP_FLAGS = [
+    ("non_local", "租住人员非本省户籍（身份证号码非本省开头）"),
+    ("non_family", "非家庭式居住（多人合租、男女混住）"),
+    ("no_occupation", "居住人员无正常职业"),
+    ("gathering", "人员频繁进出、聚集授课"),
+]
+HOUSE_TYPES = [("rental", "出租屋"), ("vacant", "空置房"), ("resident", "常住户")]
+
+
+class SweepForm(TaskForm):
+    guidance = "网格员入户走访摸排：核实房屋类别和居住人员情况；发现可疑情况的，转公安入户核查。"
+    swept_on = date_field("摸排日期", "摸排日期")
+    house_type = RadioField("房屋类别", choices=options(HOUSE_TYPES), validators=[InputRequired("请选择房屋类别。")])
+    occupants = IntegerField("居住人数", validators=[Optional(), NumberRange(0, 200, "居住人数应在 0–200 之间。")],
+                             render_kw={"inputmode": "numeric"})
+    sweep_flags = MultiCheckboxField("发现的可疑情况", choices=options(SWEEP_FLAGS))
+    suspicious = yes_no("是否可疑（需公安入户核查）", "请选择是否可疑。")
+    note = long_text("情况说明", description="认定可疑时必填：写明看到的情况，供入户民警参考。")
+
+    def validate_note(self, field):
+        if self.suspicious.data == "yes" and not (field.data or "").strip():
+            raise ValidationError("认定可疑时请写明情况说明。")
+
+    def to_data(self) -> dict:
+        return {"suspicious": as_bool(self.suspicious.data), "house_type": self.house_type.data,
+                "swept_on": iso(self.swept_on.data), "occupants": self.occupants.data,
+                "sweep_flags": list(self.sweep_flags.data or []), "sweep_note": (self.note.data or "").strip()}
+
+
+# ---------------------------------------------------------------- 入户
+class EntryForm(TaskForm):
+    guidance = ("入户检查须有 2 名以上执法人员并出示证件（《禁止传销条例》第十五条）。"
+                "开门的，逐一登记在场人员身份证号码、手机号码和银行卡号。")
+    entered_at = DateTimeLocalField("入户时间", format="%Y-%m-%dT%H:%M",
+                                    validators=[InputRequired("请填写入户时间。"), NotFuture("入户时间不能晚于当前时间。")])
+    officers = FieldList(FormField(OfficerRow), "执法人员", min_entries=2, validators=[
+        MinRows(2, "入户须有 2 名以上执法人员（《禁止传销条例》第十五条）。"),
+        UniqueIn("badge", "同一执法证号/警号填写了两次。")])
+    door_opened = yes_no("是否开门", "请选择是否开门。")
+    persons = person_rows("在场人员", validators=[UniqueIn("id_number", "同一身份证号码填写了两次。")],
+                          description="开门的至少登记 1 人；未开门的可不填，转网格员蹲守复查。")
+    note = long_text("入户情况")
+
+    def validate_persons(self, field):
+        if self.door_opened.data == "yes" and not filled_rows(field):
+            raise ValidationError("开门入户的，请至少登记 1 名在场人员。")
+
+    def prefill(self) -> None:
+        fill_rows(self.persons, self.context.get("persons") or [], 1)
+
+    def to_data(self) -> dict:
+        opened = as_bool(self.door_opened.data)
+        return {"door_opened": opened, "entered_at": iso(self.entered_at.data),
+                "officers": [{"name": r["name"].strip(), "badge": r["badge"].strip()} for r in filled_rows(self.officers)],
+                "persons": [person_dict(r) for r in filled_rows(self.persons)] if opened else
+                self.context.get("persons") or [],
+                "entry_note": (self.note.data or "").strip()}
+
+
+# ---------------------------------------------------------------- 蹲守复查
+class WatchHouseForm(TaskForm):
+    guidance = "未开门的房屋由网格员蹲守复查，掌握人员进出规律后再次通知公安入户。"
+    watched_on = date_field("复查日期", "复查日期")
+    note = long_text("蹲守复查情况", "请填写蹲守复查情况。")
+
+    def to_data(self) -> dict:
+        return {"note": self.note.data.strip(), "watched_on": iso(self.watched_on.data)}
+
+
+# ---------------------------------------------------------------- 初查
+MLM_INDICATORS = [
+    ("recruit_fee", "以发展人员数量计酬（拉人头）"),
+    ("entry_fee", "缴纳或变相缴纳入门费"),
+    ("team_commission", "以下线销售业绩计酬（团队计酬）"),
+    ("lectures", "聚集授课、洗脑"),
+    ("restraint", "限制人身自由、收缴证件或手机"),
+]
+
+
+class InitialCheckForm(TaskForm):
+    guidance = "市场监管部门初查：对照《禁止传销条例》第七条认定是否存在传销活动；未发现的，记录结果结案（查必有果）。"
+    checked_on = date_field("初查日期", "初查日期")
+    mlm_found = yes_no("是否发现传销活动", "请选择是否发现传销活动。")
+    mlm_indicators = MultiCheckboxField("传销特征", choices=options(MLM_INDICATORS))
+    findings = long_text("初查情况", "请填写初查情况。")
+
+    def validate_mlm_indicators(self, field):
+        if self.mlm_found.data == "yes" and not field.data:
+            raise ValidationError("认定发现传销的，请至少勾选一项传销特征（《禁止传销条例》第七条）。")
+
+    def to_data(self) -> dict:
+        return {"mlm_found": as_bool(self.mlm_found.data), "checked_on": iso(self.checked_on.data),
+                "mlm_indicators": list(self.mlm_indicators.data or []), "check_findings": self.findings.data.strip()}
+
+
+# ---------------------------------------------------------------- 证据收集
+class EvidenceForm(TaskForm):
+    guidance = ("收集书证、物证、视听资料，制作询问笔录。查封、扣押须事先经书面批准（《禁止传销条例》第十四条），"
+                "期限不超过 30 日（第十八条）。")
+    collected_on = date_field("取证日期", "取证日期")
+    evidence_summary = long_text("证据摘要", "请填写证据摘要。")
+    seized_items = long_text("查封、扣押物品清单", description="没有查封扣押的留空。")
+    sealing_approved = BooleanField("查封、扣押已经事先书面批准")
+    files = MultipleFileField("证据文件", validators=[EvidenceFiles()],
+                              description="照片或扫描件：JPG、PNG、PDF，单个不超过 10 MB。文件按内容校验，仅有权查看本案的人员可下载。",
+                              render_kw={"accept": ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"})
+
+    def validate_sealing_approved(self, field):
+        if (self.seized_items.data or "").strip() and not field.data:
+            raise ValidationError("有查封、扣押物品的，须经事先书面批准（《禁止传销条例》第十四条）。")
+
+    def uploads(self) -> list:
+        return chosen_files(self.files.data)
+
+    def to_data(self) -> dict:
+        return {"evidence_summary": self.evidence_summary.data.strip(), "collected_on": iso(self.collected_on.data),
+                "seized_items": (self.seized_items.data or "").strip(), "sealing_approved": bool(self.sealing_approved.data)}
+
+
+# ---------------------------------------------------------------- 信息比对确认
+class ClassifyRow(RowForm):
+    name = StringField("姓名", render_kw={"readonly": True})
+    id_number = StringField("身份证号码", render_kw={"readonly": True})
+    classification = SelectField("分类", choices=options([("", "请选择")] + CLASSIFICATIONS),
+                                 validators=[InputRequired("请为该人员选择分类。")])
+
+    def validate(self, extra_validators=None):
+        # Every listed person must be classified, so no row here counts as "left blank".
+        return super(RowForm, self).validate(extra_validators)
+
+
+class ComparisonForm(TaskForm):
+    guidance = ("系统已将人员身份证号码与黑名单、既往案件比对（见上表）。请确认每名人员的分类，并核实房屋和房东情况，"
+                "系统据此生成分类处置任务。")
+    persons = FieldList(FormField(ClassifyRow), "人员分类")
+    house_is_rental = yes_no("是否为出租屋", "请选择是否为出租屋。")
+    house_prior_catches = IntegerField("该房屋此前涉传次数", validators=[
+        InputRequired("请填写该房屋此前涉传次数（没有填 0）。"), NumberRange(0, 99, "次数应在 0–99 之间。")],
+        description="首次涉传：责令改正或解除租赁并三停一换；再次涉传：对房东行政处罚。",
+        render_kw={"inputmode": "numeric"})
+    landlord_name = StringField("房东姓名", validators=[Optional(), Length(max=64)])
+    landlord_official = yes_no("房东是否为党员或公职人员", "请选择房东是否为党员或公职人员。",
+                               description="是的，移交纪检监察机关。")
+    note = long_text("比对说明")
+    # The persons come from the entry step; here they are only classified, never added or removed.
+    fixed_rows = ("persons",)
+
+    def prefill(self) -> None:
+        rows = [{"name": p.get("name", ""), "id_number": p.get("id_number", ""),
+                 "classification": p.get("classification", "")} for p in self.context.get("persons") or []]
+        fill_rows(self.persons, rows, 0)
+        self.house_is_rental.data = "yes" if self.context.get("house_type") == "rental" else "no"
+        self.house_prior_catches.data = self.context.get("house_prior_cases", 0)
+
+    def validate_persons(self, field):
+        if len(field.entries) != len(self.context.get("persons") or []):
+            raise ValidationError("人员名单已变化，请刷新页面后重新分类。")
+
+    def classified_persons(self) -> list[dict]:
+        """The persons recorded at entry, with the classification chosen here (matched by position)."""
+        persons = []
+        for original, entry in zip(self.context.get("persons") or [], self.persons.entries):
+            persons.append({**original, "classification": entry.form.classification.data})
+        return persons
+
+    def to_data(self) -> dict:
+        persons = self.classified_persons()
+        kinds = {p["classification"] for p in persons}
+        return {"persons": persons, "has_participants": "participant" in kinds, "has_core": "core" in kinds,
+                "has_crime": "crime" in kinds, "house_is_rental": as_bool(self.house_is_rental.data),
+                "house_prior_catches": int(self.house_prior_catches.data),
+                "landlord_official": as_bool(self.landlord_official.data),
+                "landlord_name": (self.landlord_name.data or "").strip(),
+                "comparison_note": (self.note.data or "").strip()}
+
+
+# ---------------------------------------------------------------- 分类处置
+class HandlingForm(TaskForm):
+    """Every handling step ends with a written result (查必有果)."""
+
+    result = long_text("处置结果", "请填写处置结果。")
+
+    def extra_data(self) -> dict:
+        return {}
+
+    def to_data(self) -> dict:
+        return {"result": self.result.data.strip(), **self.extra_data()}
+
+
+PARTICIPANT_MEASURES = [("education", "引导教育"), ("sent_home", "遣返"),
+                        ("letter", "致传销人员户籍地基层组织一封信")]
+
+
+class HandleParticipantsForm(HandlingForm):
+    guidance = ("普通参与者：引导教育、遣返，并致信户籍地基层组织；"
+                "可处 2000 元以下罚款（《禁止传销条例》第二十四条）。")
+    measures = MultiCheckboxField("处置措施", choices=options(PARTICIPANT_MEASURES))
+    fine_total = IntegerField("罚款合计（元）", validators=[Optional(), NumberRange(0, message="罚款不能为负数。")],
+                              description="没有罚款的留空。", render_kw={"inputmode": "numeric"})
+    handled_on = date_field("处置日期", "处置日期")
+
+    def validate_measures(self, field):
+        if not field.data:
+            raise ValidationError("请至少选择一项处置措施。")
+
+    def validate_fine_total(self, field):
+        participants = sum(1 for p in self.context.get("persons") or [] if p.get("classification") == "participant")
+        if field.data and field.data > 2000 * max(participants, 1):
+            raise ValidationError(f"普通参与者罚款每人不超过 2000 元（《禁止传销条例》第二十四条），"
+                                  f"本案 {max(participants, 1)} 人合计不超过 {2000 * max(participants, 1)} 元。")
+
+    def extra_data(self) -> dict:
+        return {"participant_measures": list(self.measures.data), "participant_fine_total": self.fine_total.data or 0,
+                "participants_handled_on": iso(self.handled_on.data)}
+
+
+class PenaltyForm(HandlingForm):
+    """An administrative penalty decision (一般程序): number, amount, date."""
+
+    decision_number = StringField("行政处罚决定书文号", validators=[
+        InputRequired("请填写行政处罚决定书文号。"), Length(max=60)], description="如：东市监罚〔2026〕12号")
+    fine_amount = IntegerField("罚款金额（元）", validators=[InputRequired("请填写罚款金额。"),
+                                                        NumberRange(1, message="罚款金额应大于 0。")],
+                               render_kw={"inputmode": "numeric"})
+    decided_on = date_field("决定日期", "决定日期")
+    key = "penalty"
+
+    def extra_data(self) -> dict:
+        return {f"{self.key}_decision_number": self.decision_number.data.strip(),
+                f"{self.key}_fine_amount": self.fine_amount.data, f"{self.key}_decided_on": iso(self.decided_on.data)}
+
+
+class PenaltyCoreForm(PenaltyForm):
+    guidance = ("骨干成员一律依法依规予以行政处罚（一般程序）：介绍、诱骗、胁迫他人参加的，处 10 万元以上 50 万元以下罚款；"
+                "组织者处 50 万元以上 200 万元以下罚款（《禁止传销条例》第二十四条）。")
+    key = "core_penalty"
+
+
+class PenaltyLandlordForm(PenaltyForm):
+    guidance = "出租屋再次涉传：对房东依法予以行政处罚（《禁止传销条例》第二十六条，5 万元以上 50 万元以下）。"
+    key = "landlord_penalty"
+
+    def validate_fine_amount(self, field):
+        if field.data is not None and not 50000 <= field.data <= 500000:
+            raise ValidationError("依《禁止传销条例》第二十六条，罚款应在 5 万元至 50 万元之间。")
+
+
+class TransferForm(HandlingForm):
+    receiving_unit = StringField("接收机关", validators=[InputRequired("请填写接收机关。"), Length(max=120)])
+    transferred_on = date_field("移送日期", "移送日期")
+
+
+class TransferPoliceForm(TransferForm):
+    guidance = ("涉嫌犯罪的，3 日内作出移送决定，决定后 24 小时内移送公安机关，附移送书、调查报告、涉案物品清单等"
+                "（国务院令第 310 号）。")
+    decided_on = date_field("决定移送日期", "决定移送日期")
+
+    def validate_transferred_on(self, field):
+        if field.data and self.decided_on.data and field.data < self.decided_on.data:
+            raise ValidationError("移送日期不能早于决定移送日期。")
+
+    def extra_data(self) -> dict:
+        return {"police_unit": self.receiving_unit.data.strip(), "police_decided_on": iso(self.decided_on.data),
+                "police_transferred_on": iso(self.transferred_on.data)}
+
+
+class TransferDisciplineForm(TransferForm):
+    guidance = "房东为党员或公职人员的，移交纪检监察机关处理。"
+
+    def extra_data(self) -> dict:
+        return {"discipline_organ": self.receiving_unit.data.strip(),
+                "discipline_transferred_on": iso(self.transferred_on.data)}
+
+
+HOUSE_MEASURES = [("rectify_order", "责令改正"), ("lease_terminated", "解除租赁合同"),
+                  ("stop_water", "停水"), ("stop_power", "停电"), ("stop_gas", "停气"), ("lock_changed", "换锁")]
+THREE_STOPS = {"stop_water", "stop_power", "stop_gas", "lock_changed"}
+
+
+class RectifyHouseForm(HandlingForm):
+    guidance = "出租屋首次涉传：警告，责令改正或解除租赁合同，并落实“三停一换”（停水、停电、停气、换锁）。"
+    measures = MultiCheckboxField("处置措施", choices=options(HOUSE_MEASURES))
+    handled_on = date_field("处置日期", "处置日期")
+
+    def validate_measures(self, field):
+        chosen = set(field.data or [])
+        if not chosen & {"rectify_order", "lease_terminated"}:
+            raise ValidationError("请选择责令改正或解除租赁合同（至少一项）。")
+        if not THREE_STOPS <= chosen:
+            raise ValidationError("须落实“三停一换”：停水、停电、停气、换锁四项都要勾选。")
+
+    def extra_data(self) -> dict:
+        return {"house_measures": list(self.measures.data), "house_handled_on": iso(self.handled_on.data)}
+
+
+# ---------------------------------------------------------------- 结案审核
+class CloseCaseForm(TaskForm):
+    guidance = "各项处置均已有结果后结案。每名涉传人员录入黑名单，手机号码、银行卡号登记上报。"
+    closed_on = date_field("结案日期", "结案日期")
+    summary = long_text("结案报告", "请填写结案报告。")
+    blacklist_confirmed = BooleanField("涉案人员均已录入黑名单，手机号码、银行卡号已登记上报",
+                                       validators=[InputRequired("结案前须确认涉案人员已录入黑名单。")])
+
+    def validate_summary(self, field):
+        if field.data and len(field.data.strip()) < 10:
+            raise ValidationError("结案报告至少写 10 个字。")
+
+    def to_data(self) -> dict:
+        return {"summary": self.summary.data.strip(), "closed_on": iso(self.closed_on.data),
+                "blacklist_confirmed": True}
+
+
+FORMS = {
+    "sweep": SweepForm,
+    "entry": EntryForm,
+    "watch_house": WatchHouseForm,
+    "initial_check": InitialCheckForm,
+    "evidence": EvidenceForm,
+    "comparison": ComparisonForm,
+    "handle_participants": HandleParticipantsForm,
+    "penalty_core": PenaltyCoreForm,
+    "transfer_police": TransferPoliceForm,
+    "rectify_house": RectifyHouseForm,
+    "penalty_landlord": PenaltyLandlordForm,
+    "transfer_discipline": TransferDisciplineForm,
+    "close_case": CloseCaseForm,
+}

@@ -1,0 +1,127 @@
+"""The officers' web app: an app factory in the flaskr / cookiecutter-flask shape."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from workflows import runtime
+
+from . import errors, timefmt
+from .extensions import csrf, login_manager
+
+# Evidence photos from a phone run to a few MB each; a request carrying several stays under this.
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` may carry DATABASE_URL, SECRET_KEY, TESTING, WTF_CSRF_ENABLED, CLOCK, SERVICES."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("DACHUAN_SECRET_KEY"),
+        DATABASE_URL=None,
+        CLOCK=None,
+        SERVICES=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=10),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        UPLOAD_FOLDER=None,
+        UPLOAD_MAX_FILE_BYTES=10 * 1024 * 1024,
+        PAGE_SIZE=20,
+        LOGIN_MAX_FAILURES=5,
+        LOGIN_LOCK_MINUTES=15,
+    )
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if not app.config["UPLOAD_FOLDER"]:
+        # Outside the static folder: files are only ever sent by a view that checks access.
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+    register_services(app)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register(app)
+    timefmt.register(app)
+    register_template_globals(app)
+    register_security_headers(app)
+    return app
+
+
+def register_services(app: Flask) -> None:
+    """The engine's services live at app.extensions['dachuan']; tests hand in their own."""
+    services = app.config["SERVICES"]
+    if services is None:
+        services = runtime.build(app.config["DATABASE_URL"], clock=app.config["CLOCK"])
+    app.extensions["dachuan"] = services
+    from .db import close_request_session
+    app.teardown_appcontext(close_request_session)
+
+
+def register_extensions(app: Flask) -> None:
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    from .auth import identity  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .board.views import bp as board_bp
+    from .cases.views import bp as cases_bp
+    from .tasks.views import bp as tasks_bp
+
+    for bp in (auth_bp, tasks_bp, cases_bp, board_bp, admin_bp):
+        app.register_blueprint(bp)
+    notices_bp = _optional_notices_blueprint()
+    if notices_bp is not None:
+        app.register_blueprint(notices_bp)
+
+
+def _optional_notices_blueprint():
+    # The notices live in their own package, built alongside; the app runs without them.
+    if not (Path(__file__).parent / "notices" / "views.py").exists():
+        return None
+    from .notices.views import bp
+    return bp
+
+
+def register_template_globals(app: Flask) -> None:
+    from . import labels
+    from .access import can_act
+    from .db import now
+
+    app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        # Every script and style is vendored, so the page never needs another origin.
+        # bpmn-js sets inline styles on the diagram, hence 'unsafe-inline' for styles only.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def _instance_secret(app: Flask) -> str:
+    """A random key kept in instance/, so sessions survive a restart without a key in the code."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = os.urandom(32).hex()
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,69 @@
+"""The logged-in user for Flask-Login: the User row, loaded once per request with its area."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import joinedload
+
+from workflows.models import ROLE_NAMES, User
+
+from ..db import read_session
+from ..extensions import login_manager
+
+
+class Identity(UserMixin):
+    """Wraps the User model; the session id carries a piece of the password hash so a reset logs out."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.id = user.id
+
+    def get_id(self) -> str:
+        return session_token(self.user)
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.active
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    @property
+    def display_name(self) -> str:
+        return self.user.display_name
+
+    @property
+    def role_set(self) -> set[str]:
+        return self.user.role_set
+
+    def has_role(self, role: str) -> bool:
+        return self.user.has_role(role)
+
+    @property
+    def role_names(self) -> str:
+        return "、".join(ROLE_NAMES.get(r, r) for r in sorted(self.user.role_set))
+
+    @property
+    def area(self):
+        return self.user.area
+
+    @property
+    def area_path(self) -> str | None:
+        return self.user.area.path if self.user.area else None
+
+
+def session_token(user: User) -> str:
+    return f"{user.id}:{user.password_hash[-12:]}"
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    user_id, _, fingerprint = token.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = read_session().scalar(sa.select(User).options(joinedload(User.area), joinedload(User.department))
+                                 .where(User.id == int(user_id)))
+    if user is None or not user.active or user.password_hash[-12:] != fingerprint:
+        return None
+    return Identity(user)

@@ -1,0 +1,77 @@
+"""The supervisor board and reassigning from it."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from forms.base import options
+from workflows.exceptions import WorkflowError
+from workflows.models import FIVE_CONTRACT_LEVEL_NAMES
+
+from ..access import role_required
+from ..db import now, read_session, workflow
+from .queries import assignable_users, board
+
+bp = Blueprint("board", __name__, url_prefix="/board")
+
+
+class ReassignForm(FlaskForm):
+    class Meta:
+        locales = ["zh"]
+
+    to_user = SelectField("改派给某人", coerce=str, validate_choice=False)
+    to_level = SelectField("或改派到层级", choices=options([("", "—")] + [(str(k), f"第 {k} 级 · {v}")
+                                                                   for k, v in FIVE_CONTRACT_LEVEL_NAMES.items()]))
+    reason = TextAreaField("改派理由", validators=[InputRequired("请填写改派理由。"),
+                                               Length(max=500, message="理由不能超过 500 字。")])
+
+    def validate_to_user(self, field):
+        if field.data and not field.data.isdigit():
+            raise ValidationError("请选择改派对象。")
+
+    def validate_to_level(self, field):
+        if bool(self.to_user.data) == bool(field.data):
+            raise ValidationError("请选择改派给某人，或改派到某一层级（二者选一）。")
+
+
+def _render(form, status=200, selected=()):
+    users = assignable_users(read_session())
+    form.to_user.choices = options([("", "—")] + [(str(u.id), f"{u.display_name}（{u.area.full_name if u.area else ''}）")
+                                                  for u in users])
+    groups = board(read_session(), current_user.area.path, now())
+    return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected)), status
+
+
+@bp.route("")
+@role_required("supervisor")
+def index():
+    """Open five-contracts matters and overdue steps in my area, grouped by level, oldest first."""
+    return _render(ReassignForm(formdata=None))
+
+
+@bp.route("/reassign", methods=["POST"])
+@role_required("supervisor")
+def reassign():
+    """Reassign the ticked tasks to a person or a level, with a reason (each one audited)."""
+    form = ReassignForm()
+    form.to_user.choices = options([("", "—")] + [(str(u.id), "") for u in assignable_users(read_session())])
+    task_ids = [t for t in request.form.getlist("task_ids") if t][:500]
+    if not task_ids:
+        flash("请先勾选要改派的事项。", "error")
+        return _render(form, 422)
+    if not form.validate_on_submit():
+        flash("改派未完成，请按提示修改。", "error")
+        return _render(form, 422, task_ids)
+    to_user = int(form.to_user.data) if form.to_user.data else None
+    to_level = int(form.to_level.data) if form.to_level.data else None
+    try:
+        count = workflow().reassign(task_ids, current_user.id, form.reason.data.strip(),
+                                    to_user_id=to_user, to_level=to_level)
+    except WorkflowError as exc:
+        flash(f"改派未完成：{exc.message}", "error")
+        return _render(form, exc.status, task_ids)
+    flash(f"已改派 {count} 项。", "success")
+    return redirect(url_for("board.index"))

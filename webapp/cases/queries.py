@@ -1,0 +1,75 @@
+"""What the case page and the case search read: the mirror tables and the audit log, never the workflow."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from workflows.models import Area, AuditEvent, CasePerson, HumanTask, ProcessInstance, User
+
+from ..access import under
+from ..search import instance_condition
+
+
+@dataclass
+class CaseView:
+    inst: ProcessInstance
+    persons: list[CasePerson]
+    open_tasks: list[HumanTask]
+    steps: list[dict]          # completed tasks in order: title, who, when, data
+    timeline: list[AuditEvent]
+    facts: dict                # the data of every step merged, later steps winning
+    matters: list[ProcessInstance] = field(default_factory=list)
+    parent: ProcessInstance | None = None
+
+
+def load_case(session: Session, inst: ProcessInstance) -> CaseView:
+    persons = list(session.scalars(sa.select(CasePerson).where(CasePerson.instance_id == inst.id)
+                                   .order_by(CasePerson.id)))
+    open_tasks = list(session.scalars(sa.select(HumanTask).options(joinedload(HumanTask.assignee))
+                                      .where(HumanTask.instance_id == inst.id, HumanTask.state == "ready")
+                                      .order_by(HumanTask.created_at)))
+    timeline = list(session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
+                                    .where(AuditEvent.instance_id == inst.id)
+                                    .order_by(AuditEvent.at, AuditEvent.id)))
+    facts: dict = {}
+    steps = []
+    for ev in timeline:
+        data = (ev.details or {}).get("data") or {}
+        if ev.kind == "started":
+            facts.update(data)
+        elif ev.kind == "completed":
+            facts.update(data)
+            steps.append({"task": ev.details.get("task"), "title": ev.details.get("title"), "at": ev.at,
+                          "actor": ev.actor.display_name if ev.actor else "系统", "data": data})
+    matters = list(session.scalars(sa.select(ProcessInstance).where(ProcessInstance.parent_instance_id == inst.id)
+                                   .order_by(ProcessInstance.id)))
+    parent = session.get(ProcessInstance, inst.parent_instance_id) if inst.parent_instance_id else None
+    return CaseView(inst, persons, open_tasks, steps, timeline, facts, matters, parent)
+
+
+def user_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(sa.select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def search_cases(session: Session, user, q: str, status: str, process: str, page: int, page_size: int):
+    """Cases in the user's area matching the search, newest first: (rows, total, page, pages)."""
+    where = [under(ProcessInstance.area_path, user.area.path)] if user.area else [sa.false()]
+    if q:
+        where.append(instance_condition(q))
+    if status in ("running", "completed"):
+        where.append(ProcessInstance.status == status)
+    if process:
+        where.append(ProcessInstance.process_id == process)
+    base = (sa.select(ProcessInstance.id).outerjoin(Area, Area.id == ProcessInstance.area_id).where(*where))
+    total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        sa.select(ProcessInstance, Area.full_name).outerjoin(Area, Area.id == ProcessInstance.area_id)
+        .where(*where).order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)).all()
+    return rows, total, page, pages

@@ -1,0 +1,114 @@
+"""Case search, registering a case, the case page, its diagram and its evidence files."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from workflows.models import Area, ProcessVersion
+
+from .. import uploads
+from ..access import areas_below, sees_path, visible_instance
+from ..db import read_session, workflow
+from ..labels import PROCESS_NAMES, step_titles
+from ..search import normalise
+from .forms import SOURCES, NewCaseForm
+from .queries import load_case, search_cases
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("")
+@login_required
+def search():
+    """Cases in my area: search by case number, address, person's name or ID number."""
+    q = normalise(request.args.get("q"))
+    status = request.args.get("status", "")
+    process = request.args.get("process", "")
+    page = request.args.get("page", "1")
+    rows, total, page, pages = search_cases(read_session(), current_user, q, status, process,
+                                            int(page) if page.isdigit() else 1, current_app.config["PAGE_SIZE"])
+    args = {k: v for k, v in {"q": q, "status": status, "process": process}.items() if v}
+    return render_template("cases/search.html", rows=rows, total=total, page=page, pages=pages, args=args,
+                           q=q, status=status, process=process, processes=PROCESS_NAMES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Register a suspected MLM den (six-step case) or a five-contracts matter at an address in my area."""
+    form = NewCaseForm()
+    status = 200
+    if form.validate_on_submit():
+        area = read_session().scalar(sa.select(Area).where(Area.full_name == form.address.data.strip()))
+        if area is None:
+            form.address.errors = ["找不到这个标准地址，请从提示中选择。"]
+        elif not sees_path(current_user, area.path):
+            form.address.errors = ["该地址不在您的辖区内。"]
+        else:
+            source = dict(SOURCES).get(form.source.data, "")
+            note = (form.note.data or "").strip()
+            if form.kind.data == "five_contracts":
+                data = {"subject": note, "source": source}
+            else:
+                data = {"source": source, "report_note": note}
+            result = workflow().start(form.kind.data, data, current_user.id, area.id, form.title.data.strip())
+            flash(f"已登记 {result.reference}。", "success")
+            return redirect(url_for("cases.show", instance_id=result.instance_id))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    areas = areas_below(current_user, ("community", "compound", "building", "unit", "room"))
+    return render_template("cases/new.html", form=form, areas=areas), status
+
+
+@bp.route("/<int:instance_id>")
+@login_required
+def show(instance_id):
+    """Summary, address, persons, evidence, notices, the diagram with progress, and the timeline."""
+    inst = visible_instance(instance_id)
+    case = load_case(read_session(), inst)
+    rt = workflow().instance_runtime(inst.id)
+    current = sorted({t.task_name for t in case.open_tasks})
+    done = [s for s in rt.completed_steps() if s not in current]
+    return render_template("cases/show.html", case=case, inst=inst, done=done, current=current,
+                           files=uploads.files_of_instance(read_session(), inst.id),
+                           titles=step_titles(inst.version_id), notices=_notices(inst.id),
+                           process_name=PROCESS_NAMES.get(inst.process_id, inst.process_id))
+
+
+def _notices(instance_id: int) -> list:
+    """Notices issued for the case, when the notices package is installed (it is built alongside)."""
+    try:
+        from workflows.notices import notices_for_instance
+    except ImportError:
+        return []
+    return notices_for_instance(read_session(), instance_id)
+
+
+@bp.route("/<int:instance_id>/diagram.bpmn")
+@login_required
+def diagram(instance_id):
+    """The BPMN XML of the version this case runs on, for the viewer."""
+    inst = visible_instance(instance_id)
+    xml = read_session().scalar(sa.select(ProcessVersion.bpmn_xml).where(ProcessVersion.id == inst.version_id))
+    return current_app.response_class(xml, mimetype="application/xml")
+
+
+@bp.route("/<int:instance_id>/files/<sha256>")
+@login_required
+def file(instance_id, sha256):
+    """An evidence file, only to users who may see the case, and only if this case recorded it."""
+    inst = visible_instance(instance_id)
+    recorded = {f["sha256"]: f for f in uploads.files_of_instance(read_session(), inst.id)}
+    meta = recorded.get(sha256)
+    if meta is None:
+        abort(404, "该案件没有这个证据文件。")
+    path = uploads.path_for(sha256)
+    if not path.exists():
+        abort(404, "证据文件已不在存储中，请联系系统管理员。")
+    # PDFs and images open in the browser; anything else would have been refused at upload.
+    response = send_file(path, mimetype=meta["content_type"], download_name=meta["name"],
+                         as_attachment=request.args.get("download") == "1", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,94 @@
+"""Chinese names for processes, steps, roles and audit events, for lists, filters and the timeline."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from workflows.models import ROLE_NAMES, ProcessVersion  # noqa: F401  (ROLE_NAMES for templates)
+
+from .db import read_session, workflow
+
+PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项"}
+STATUS_NAMES = {"running": "办理中", "completed": "已办结"}
+CLASSIFICATION_NAMES = {"participant": "普通参与者", "core": "骨干成员", "crime": "涉嫌犯罪", "": "待定"}
+HOUSE_TYPE_NAMES = {"rental": "出租屋", "vacant": "空置房", "resident": "常住户"}
+EVENT_NAMES = {
+    "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
+    "escalated": "升级", "timer_fired": "到期", "overdue_raised": "逾期上报", "finished": "流程结束",
+}
+END_EVENT_NAMES = {"end_no_mlm_sweep": "摸排未发现传销", "end_no_mlm_check": "初查未发现传销",
+                   "end_closed": "结案", "end_resolved": "已解决"}
+
+_titles_by_version: dict[int, dict[str, str]] = {}
+
+
+def step_titles(version_id: int) -> dict[str, str]:
+    """task name -> its name in the diagram, for one deployed version (parsed once per process)."""
+    if version_id not in _titles_by_version:
+        version = read_session().get(ProcessVersion, version_id)
+        parsed = workflow().parsed(version)
+        _titles_by_version[version_id] = {name: title for name, (title, _lane) in parsed.user_tasks.items()}
+    return _titles_by_version[version_id]
+
+
+def step_choices() -> list[tuple[str, str, str]]:
+    """(process id, task name, title) of every user task in the current diagrams, for the step filter."""
+    latest = read_session().execute(sa.select(ProcessVersion.process_id, sa.func.max(ProcessVersion.id))
+                                    .group_by(ProcessVersion.process_id)).all()
+    out = []
+    for process_id, version_id in sorted(latest):
+        for name, title in step_titles(version_id).items():
+            out.append((process_id, name, title))
+    return out
+
+# Labels for what each step recorded, shown on the case page (lists such as persons have their own tables).
+FIELD_LABELS = {
+    "source": "线索来源", "report_note": "登记说明", "subject": "事项",
+    "suspicious": "是否可疑", "house_type": "房屋类别", "swept_on": "摸排日期", "occupants": "居住人数",
+    "sweep_flags": "可疑情况", "sweep_note": "摸排情况",
+    "door_opened": "是否开门", "entered_at": "入户时间", "officers": "执法人员", "entry_note": "入户情况",
+    "note": "情况", "watched_on": "复查日期",
+    "mlm_found": "是否发现传销", "checked_on": "初查日期", "mlm_indicators": "传销特征", "check_findings": "初查情况",
+    "evidence_summary": "证据摘要", "collected_on": "取证日期", "seized_items": "查封扣押物品",
+    "sealing_approved": "查封扣押已批准",
+    "has_participants": "有普通参与者", "has_core": "有骨干成员", "has_crime": "涉嫌犯罪",
+    "house_is_rental": "出租屋", "house_prior_catches": "房屋此前涉传次数", "landlord_official": "房东为党员或公职人员",
+    "landlord_name": "房东", "comparison_note": "比对说明",
+    "result": "处置结果", "participant_measures": "处置措施", "participant_fine_total": "罚款合计（元）",
+    "participants_handled_on": "处置日期",
+    "core_penalty_decision_number": "处罚决定书文号", "core_penalty_fine_amount": "罚款（元）",
+    "core_penalty_decided_on": "决定日期",
+    "landlord_penalty_decision_number": "处罚决定书文号", "landlord_penalty_fine_amount": "罚款（元）",
+    "landlord_penalty_decided_on": "决定日期",
+    "police_unit": "接收机关", "police_decided_on": "决定移送日期", "police_transferred_on": "移送日期",
+    "discipline_organ": "接收机关", "discipline_transferred_on": "移送日期",
+    "house_measures": "处置措施", "house_handled_on": "处置日期",
+    "summary": "结案报告", "closed_on": "结案日期", "blacklist_confirmed": "已录入黑名单",
+    "resolved": "是否解决", "handled_on": "处置日期",
+}
+CHOICE_NAMES = {
+    "non_local": "非本省户籍", "non_family": "非家庭式居住", "no_occupation": "无正常职业", "gathering": "聚集授课",
+    "recruit_fee": "拉人头计酬", "entry_fee": "入门费", "team_commission": "团队计酬", "lectures": "聚集授课",
+    "restraint": "限制人身自由", "education": "引导教育", "sent_home": "遣返", "letter": "致户籍地一封信",
+    "rectify_order": "责令改正", "lease_terminated": "解除租赁合同", "stop_water": "停水", "stop_power": "停电",
+    "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES,
+}
+
+
+def show_value(key: str, value) -> str:
+    """A recorded value as a person reads it."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key == "officers" and isinstance(value, list):
+        return "、".join(f"{o.get('name', '')}（{o.get('badge', '')}）" for o in value if isinstance(o, dict))
+    if isinstance(value, list):
+        return "、".join(CHOICE_NAMES.get(v, str(v)) for v in value)
+    if value is None or value == "":
+        return "—"
+    if key.endswith("_at") and isinstance(value, str):
+        return value.replace("T", " ")
+    return CHOICE_NAMES.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def step_items(data: dict) -> list[tuple[str, str]]:
+    """(label, value) for the labelled keys a step recorded, in the order of FIELD_LABELS."""
+    return [(label, show_value(key, data[key])) for key, label in FIELD_LABELS.items() if key in data]

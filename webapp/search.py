@@ -1,0 +1,32 @@
+"""Search by case number, address, person name or ID number, shaped so that each kind hits an index."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from workflows.models import Area, CasePerson, ProcessInstance
+
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dXx]$")
+REFERENCE_RE = re.compile(r"^[A-Za-z]{2}\d{6,}$")
+
+
+def normalise(q: str | None) -> str:
+    return re.sub(r"\s+", "", q or "")[:60]
+
+
+def instance_condition(q: str):
+    """A condition on ProcessInstance (with Area joined on its area_id) for the search text `q`.
+
+    An ID number or a case number is matched exactly (indexed); other text matches a person's name
+    exactly or the address or title by substring.
+    """
+    if ID_NUMBER_RE.match(q):
+        return ProcessInstance.id.in_(sa.select(CasePerson.instance_id).where(CasePerson.id_number == q.upper()))
+    if REFERENCE_RE.match(q):
+        return ProcessInstance.reference == q.upper()
+    return sa.or_(
+        ProcessInstance.id.in_(sa.select(CasePerson.instance_id).where(CasePerson.name == q)),
+        Area.full_name.contains(q, autoescape=True),
+        ProcessInstance.title.contains(q, autoescape=True),
+    )

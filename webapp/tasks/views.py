@@ -1,0 +1,156 @@
+"""The inbox, claiming and releasing, and the task page (GET shows the form, POST completes the task)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+import forms
+from workflows.exceptions import TaskAlreadyCompleted, ValidationFailed
+from workflows.models import CasePerson, HumanTask, ProcessInstance
+from workflows.service import task_holder_message
+
+from .. import uploads
+from ..access import areas_below, can_act, sees_path, task_or_404
+from ..db import now, read_session, workflow
+from ..labels import PROCESS_NAMES, step_choices
+from ..timefmt import local_now
+from .queries import InboxFilters, inbox as inbox_query
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.route("/")
+@bp.route("/tasks")
+@login_required
+def inbox():
+    """My tasks and my roles' unclaimed tasks in my area, overdue first."""
+    filters = InboxFilters.from_args(request.args)
+    page = inbox_query(read_session(), current_user, filters, now(), current_app.config["PAGE_SIZE"])
+    return render_template("tasks/inbox.html", page=page, filters=filters, now=now(),
+                           processes=PROCESS_NAMES, steps=step_choices(),
+                           areas=areas_below(current_user, ("street", "community")))
+
+
+def _back_to_inbox():
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("tasks.inbox"))
+
+
+@bp.route("/tasks/<task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id):
+    """Take an unclaimed task so colleagues see it is being handled."""
+    task = task_or_404(task_id)
+    if not sees_path(current_user, task.area_path):
+        abort(403)
+    workflow().claim(task_id, current_user.id)
+    flash(f"已认领“{task.title}”。", "success")
+    return _back_to_inbox()
+
+
+@bp.route("/tasks/<task_id>/release", methods=["POST"])
+@login_required
+def release(task_id):
+    """Give a claimed task back to the role's shared inbox."""
+    task = task_or_404(task_id)
+    workflow().release(task_id, current_user.id)
+    flash(f"已退回“{task.title}”，同岗位人员均可认领。", "success")
+    return _back_to_inbox()
+
+
+def _checked_task(task_id: str) -> HumanTask:
+    """The task if the user may work on it; otherwise the page that says why."""
+    task = task_or_404(task_id)
+    assigned_to_me = task.assignee_id == current_user.id
+    if not assigned_to_me and not sees_path(current_user, task.instance.area_path):
+        abort(403, "该任务所属案件不在您的辖区内，您无权查看或办理。")
+    if task.state != "ready":
+        raise TaskAlreadyCompleted(task_holder_message(read_session(), task), task.instance_id)
+    if not can_act(current_user, task):
+        holder = task.assignee.display_name if task.assignee else "其他岗位"
+        abort(403, f"“{task.title}”由{holder}办理，您无权办理。")
+    return task
+
+
+def _context(task: HumanTask) -> dict:
+    """The data the task sees in the engine (what earlier steps recorded), plus a few look-ups."""
+    rt = workflow().instance_runtime(task.instance_id)
+    data = next((dict(t.data) for t in rt.ready_tasks() if t.id == task.id), None)
+    if data is None:
+        data = dict(rt.last_data())
+    if task.task_name == "comparison":
+        data["house_prior_cases"] = _house_prior_cases(task.instance)
+    return data
+
+
+def _house_prior_cases(inst: ProcessInstance) -> int:
+    """Earlier cases at the same address in which people were found (a house caught before)."""
+    if inst.area_id is None:
+        return 0
+    return read_session().scalar(
+        sa.select(sa.func.count(sa.distinct(CasePerson.instance_id)))
+        .join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id)
+        .where(ProcessInstance.area_id == inst.area_id, ProcessInstance.id != inst.id,
+               ProcessInstance.created_at < inst.created_at)) or 0
+
+
+def _apply_row_action(form, action: str) -> bool:
+    """'add:persons' or 'remove:persons:2' from the buttons that work without JavaScript."""
+    parts = action.split(":")
+    if len(parts) < 2 or parts[1] not in form.row_lists or parts[1] in form.fixed_rows:
+        return False
+    rows = form[parts[1]]
+    if parts[0] == "add":
+        rows.append_entry()
+        return True
+    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
+        index = int(parts[2])
+        if 0 <= index < len(rows.entries):
+            rows.entries.pop(index)
+            if not rows.entries:
+                rows.append_entry()
+        return True
+    return False
+
+
+def _render(task, form, status=200):
+    inst = task.instance
+    return render_template("tasks/task.html", task=task, form=form, inst=inst, context=form.context,
+                           process_name=PROCESS_NAMES.get(task.process_id, task.process_id)), status
+
+
+@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@login_required
+def show(task_id):
+    """The form of one task; a valid POST completes it in the engine."""
+    task = _checked_task(task_id)
+    form_class = forms.form_for(task.process_id, task.task_name)
+    form = form_class(context=_context(task), now=local_now(now()))
+    if request.method == "GET":
+        form.prefill()
+        return _render(task, form)
+    action = request.form.get("_action", "")
+    if action and _apply_row_action(form, action):
+        return _render(task, form)
+    if not form.validate_on_submit():
+        flash("提交的内容有误，请按红色提示修改后再提交。已填写的内容均已保留。", "error")
+        return _render(task, form, 422)
+    data = form.to_data()
+    if hasattr(form, "uploads"):
+        # Files are content-addressed: storing before completing leaves at worst an unreferenced
+        # copy if the completion then fails, never a case that points at a missing file.
+        data["evidence_files"] = [uploads.store(f) for f in form.uploads()]
+    try:
+        result = workflow().complete(task.id, data, current_user.id)
+    except ValidationFailed as exc:
+        for name, messages in exc.errors.items():
+            target = form[name] if name in form else None
+            if target is not None:
+                target.errors = list(target.errors) + messages
+        flash(exc.message, "error")
+        return _render(task, form, 422)
+    flash(f"已完成“{task.title}”。" + ("案件已办结。" if result.status == "completed" else ""), "success")
+    return redirect(url_for("cases.show", instance_id=task.instance_id))
