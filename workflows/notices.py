@@ -44,6 +44,7 @@ class NoticeRejected(ValidationFailed):
         else:
             problems = "；".join(f"{m}" for msgs in errors.values() for m in msgs)
             self.message = f"通知书内容有误：{problems}。未签发，未占用文号。"
+        self.args = (self.message,)
 
 
 class NoticeNotFound(NotFound):
@@ -165,8 +166,11 @@ def basis_refs(keys: list[str], legal: dict | None = None) -> str:
 
 
 def may_see(user: User | None, area_path: str) -> bool:
-    """A user sees what lies in their area: their area path is a prefix of the notice's or case's."""
-    return bool(user and user.active and user.area is not None and (area_path or "").startswith(user.area.path))
+    """A user sees what lies in their area: their area path is a prefix of the notice's or case's.
+    Something with no address belongs to the whole district (as in webapp.access.sees_path)."""
+    if not (user and user.active and user.area is not None):
+        return False
+    return area_path.startswith(user.area.path) if area_path else user.area.parent_id is None
 
 
 # ---------------------------------------------------------------------- validation
@@ -418,8 +422,11 @@ class NoticeService:
             actor, inst, roles = self._context(s, notice_type, actor_id, instance_id, task_id)
             issue_date = self.local_date(self.now())
             clean = validate(notice_type, fields, issue_date, self.legal, roles)
-            return compose(notice_type, clean, issue_date, self._issuer(actor), inst.reference if inst else "",
-                           self.legal)
+            issuer = self._issuer(actor)
+            content = compose(notice_type, clean, issue_date, issuer, inst.reference if inst else "", self.legal)
+            # The number is only taken at issue; the preview shows where it will go.
+            content["number_preview"] = f"{self.prefix(issuer.abbreviation, notice_type)}〔{issue_date.year}〕　号"
+            return content
 
     # ------------------------------------------------------------------ issuing
     def issue(self, notice_type: str, fields: dict, actor_id: int, instance_id: int | None = None,
@@ -545,6 +552,17 @@ class NoticeService:
         if new is not None:
             details.update(replaced_by_id=new.id, replaced_by=new.number)
         audit.record(s, now, "notice_voided", actor.id, notice.instance_id, notice.task_id, **details)
+
+    def void_details(self, notice: Notice) -> dict:
+        """When and why a notice was voided and which number replaced it, for the line printed on it."""
+        if notice.status != "voided":
+            return {}
+        replaced_by = ""
+        if notice.replaced_by_id:
+            with self.db.read() as s:
+                replaced_by = s.scalar(sa.select(Notice.number).where(Notice.id == notice.replaced_by_id)) or ""
+        voided_on = plain_date(self.local_date(notice.voided_at)) if notice.voided_at else ""
+        return {"voided_on": voided_on, "reason": notice.void_reason, "replaced_by": replaced_by}
 
     # ------------------------------------------------------------------ printing
     def record_prints(self, notice_ids: list[int], actor_id: int, reprint: bool = False,
