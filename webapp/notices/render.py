@@ -48,8 +48,11 @@ def render_html(content: dict, status: str = "issued", standalone: bool = True, 
                            number_text=number_text(content), void_note=note, standalone=standalone)
 
 
+@functools.cache
 def screen_css() -> str:
-    return (TEMPLATES / "notices" / "_screen.css").read_text(encoding="utf-8")
+    """The sheet's typography (shared with print) plus the paper look for web pages."""
+    folder = TEMPLATES / "notices"
+    return "\n".join((folder / name).read_text(encoding="utf-8") for name in ("_print.css", "_screen.css"))
 
 
 def document(content: dict, status: str = "issued", note: str = ""):
