@@ -220,6 +220,7 @@ class BlacklistEntry(Base):
     name: Mapped[str] = mapped_column(sa.String(64))
     registration_place: Mapped[str] = mapped_column(sa.String(120), default="")
     phones: Mapped[str] = mapped_column(sa.String(200), default="")
+    group_numbers: Mapped[str] = mapped_column(sa.String(200), default="")  # 手机集团号
     bank_cards: Mapped[str] = mapped_column(sa.String(200), default="")
     catch_count: Mapped[int] = mapped_column(default=1)
     last_role: Mapped[str] = mapped_column(sa.String(16), default="")
@@ -229,3 +230,4 @@ class BlacklistEntry(Base):
 
 
 from . import notice_models  # noqa: E402,F401  (registers the notice tables)
+from . import complaint_models, registry_models  # noqa: E402,F401  (registers complaint and ledger tables)
