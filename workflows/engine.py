@@ -96,7 +96,8 @@ def _call(name):
     return proxy
 
 
-SCRIPT_FUNCTION_NAMES = ("compare_persons",)
+SCRIPT_FUNCTION_NAMES = ("compare_persons", "record_house_catch", "record_transfer", "open_six_step_case",
+                         "record_reward", "house_unflagged", "open_reflux_case")
 SCRIPT_ENGINE = PythonScriptEngine(environment=TaskDataEnvironment({n: _call(n) for n in SCRIPT_FUNCTION_NAMES}))
 
 

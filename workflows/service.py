@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import audit, engine, orgs, task_data
+from . import audit, engine, linking, orgs, task_data
 from .clock import SystemClock, using_clock, utcnow_naive
 from .comparison import compare_persons
 from .config import Settings
@@ -145,6 +145,7 @@ class WorkflowService:
         token = engine.bind_script_functions({
             "compare_persons": lambda persons: compare_persons(
                 session, self._current_instance_id, persons or [], self.settings.local_id_prefix),
+            **linking.script_functions(self, session),
         })
         try:
             with using_clock(self.clock):
@@ -420,6 +421,8 @@ class WorkflowService:
                 row["due_at"] = inst.next_timer_at
             else:
                 row["due_at"] = duration_after(now, self.settings.task_deadline(inst.process_id, t.name))
+                # 首接负责: a process may pin a lane's tasks to one person (the first receiver of a complaint).
+                row["assignee_id"] = (t.data.get("lane_assignees") or {}).get(t.lane)
             rows.append(row)
         if rows:
             # Plain INSERTs: new mirror rows are not used again in this action.
