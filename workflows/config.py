@@ -26,10 +26,21 @@ class Settings:
     task_deadlines: dict = field(default_factory=lambda: {
         "six_step_case": {"sweep": "P3D", "entry": "P2D", "watch_house": "P3D", "initial_check": "P3D",
                           "evidence": "P7D", "comparison": "P2D", "close_case": "P5D", "*": "P7D"},
+        # 首接负责: accept and hand over within a day; the responsible unit has 15 days to find a result.
+        "complaint_intake": {"accept": "PT24H", "first_handling": "PT24H",
+                             "investigate_market": "P15D", "investigate_police": "P15D",
+                             "result_market": "P5D", "result_police": "P5D", "reply": "P3D",
+                             "approve_reward": "P7D", "*": "P7D"},
+        # A patrol is due within two days of its cycle; the flag itself is reviewed twice a year.
+        "rental_patrol": {"patrol": "P2D", "lift_flag": "P180D", "*": "P7D"},
         "*": {"*": "P7D"},
     })
     # Process ids whose overdue steps raise five-contracts matters (the matter itself escalates by its timer).
     escalate_overdue_processes: tuple = ("six_step_case", "complaint_intake")
+    # How often a grid worker patrols each flagged rental house (ISO 8601 duration; the diagram repeats it).
+    patrol_interval: str = "P7D"
+    # An entity or platform reported this many times for online MLM opens an investigation by itself.
+    online_mlm_report_threshold: int = 3
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -52,6 +63,7 @@ class Settings:
         start = datetime(2026, 1, 1, tzinfo=timezone.utc)
         named = [(f"five_contract_deadlines[{k}]", v) for k, v in self.five_contract_deadlines.items()]
         named += [(f"task_deadlines[{p}][{t}]", v) for p, tasks in self.task_deadlines.items() for t, v in tasks.items()]
+        named.append(("patrol_interval", self.patrol_interval))
         if sorted(self.five_contract_deadlines) != ["1", "2", "3", "4", "5"]:
             raise ValueError("five_contract_deadlines 须为 1 至 5 级各设一个时限")
         for name, value in named:

@@ -7,6 +7,7 @@ LANE_ROLES = {
     "住房保障": "housing",
     "五包责任人": "responsible",
     "受理人": "receiver",
+    "督办领导": "supervisor",
 }
 
 

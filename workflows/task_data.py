@@ -8,6 +8,8 @@ from __future__ import annotations
 from .exceptions import ValidationFailed
 
 HANDLING = {"result": str}
+INVESTIGATION = {"finding": str, "open_case": bool}
+RESULT = {"result": str, "effective": bool, "reward_proposed": bool}
 
 SCHEMAS: dict[str, dict[str, dict]] = {
     "six_step_case": {
@@ -24,6 +26,19 @@ SCHEMAS: dict[str, dict[str, dict]] = {
     },
     "five_contracts": {
         "handle_matter": {"resolved": bool, "result": str},
+    },
+    "complaint_intake": {
+        # An empty unit is allowed only when jurisdiction is unclear: the first receiver then transfers it.
+        "accept": {"jurisdiction_clear": bool, "responsible_unit": ("market", "police", "")},
+        "first_handling": {"handling": str, "responsible_unit": ("market", "police"), "transfer_reason": str},
+        "investigate_market": INVESTIGATION, "investigate_police": INVESTIGATION,
+        "result_market": RESULT, "result_police": RESULT,
+        "reply": {"reply": str},
+        "approve_reward": {"reward_approved": bool, "approval_note": str},
+    },
+    "rental_patrol": {
+        "patrol": {"door_opened": bool, "three_stops_in_place": bool, "people_back": bool},
+        "lift_flag": {"unflag_reason": str},
     },
 }
 
