@@ -16,7 +16,9 @@ def date_field(label: str, what: str):
 
 
 def long_text(label: str, message: str | None = None, max_length: int = 4000, **kwargs):
-    checks = [InputRequired(message)] if message else [Optional()]
+    # No Optional() for the optional ones: it would stop the chain before conditional checks such as
+    # "a note is required when the house is suspicious" (validate_note) can run.
+    checks = [InputRequired(message)] if message else []
     return TextAreaField(label, validators=checks + [Length(max=max_length, message=f"不能超过 {max_length} 字。")],
                          **kwargs)
 

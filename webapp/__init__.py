@@ -30,6 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=10),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        # WTForms' own Chinese messages (the forms ask for locale "zh"); Flask-Babel is not used.
+        WTF_I18N_ENABLED=False,
+        # A form filled in slowly at a door must not fail on an expired token; the token still
+        # dies with the session.
+        WTF_CSRF_TIME_LIMIT=None,
         UPLOAD_FOLDER=None,
         UPLOAD_MAX_FILE_BYTES=10 * 1024 * 1024,
         PAGE_SIZE=20,
