@@ -6,12 +6,31 @@ import sqlalchemy as sa
 
 from engine_helpers import CaseDriver, comparison
 from notice_helpers import ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat, notices, pdf_text, start_case
-from web_fixtures import app, login_as, text  # noqa: F401  (fixtures)
+from webapp import create_app
 from workflows.models import AuditEvent
 from workflows.notice_models import Notice
 
 # The pages do not depend on the database engine; the service tests run on both.
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def web(services):
+    return create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def login_as(web):
+    """login_as("wjs_market1") -> a test client logged in as that demo officer."""
+    def _login(username: str):
+        client = web.test_client()
+        assert client.post("/login", data={"username": username, "password": "dachuan2026"}).status_code == 302
+        return client
+    return _login
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
 
 
 def _form(fields: dict, **extra) -> dict:
@@ -123,10 +142,10 @@ def test_correct_and_void_from_the_notice_page(services, lookup, login_as):
     assert listing.count("<td>已作废</td>") == 2 and "<td>有效</td>" not in listing
 
 
-def test_a_large_batch_runs_as_a_job_with_progress_then_gives_one_pdf(services, lookup, app, login_as):
+def test_a_large_batch_runs_as_a_job_with_progress_then_gives_one_pdf(services, lookup, web, login_as):
     svc, actor = notices(services), lookup.user("wjs_market1")
     ids = [svc.issue("complaint_reply", SAMPLES["complaint_reply"], actor).id for _ in range(3)]
-    app.config["NOTICES_BATCH_SYNC_LIMIT"] = 1
+    web.config["NOTICES_BATCH_SYNC_LIMIT"] = 1
     officer = login_as("wjs_market1")
 
     started = officer.post("/notices/batch", data={"notice_id": ids})

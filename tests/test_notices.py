@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import CaseDriver, comparison
-from notice_helpers import (ID_BEIJING, ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat,
+from notice_helpers import (ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat,
                             notices, pdf_fonts, pdf_info, pdf_text, start_case)
 from webapp.notices import render
 from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowError
