@@ -35,11 +35,21 @@ class TaskForm(FlaskForm):
     guidance = ""
     # Row lists whose rows are given by the case (no add/remove buttons).
     fixed_rows: tuple[str, ...] = ()
+    # Whether the page should offer the standard addresses as suggestions (an address field).
+    needs_areas = False
 
-    def __init__(self, *args, context: dict | None = None, now: datetime | None = None, **kwargs):
+    def __init__(self, *args, context: dict | None = None, now: datetime | None = None,
+                 lookups: dict | None = None, **kwargs):
         self.context = context or {}
         self.now = now or datetime.now()
+        # Look-ups the caller provides (e.g. "area_exists"), so forms check against the database
+        # without importing it.
+        self.lookups = lookups or {}
         super().__init__(*args, **kwargs)
+
+    def lookup(self, name: str, *args):
+        fn = self.lookups.get(name)
+        return fn(*args) if fn else True
 
     def prefill(self) -> None:
         """Fill fields from the case data on first display (GET); the default fills nothing."""

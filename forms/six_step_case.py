@@ -175,8 +175,14 @@ class ComparisonForm(TaskForm):
         rows = [{"name": p.get("name", ""), "id_number": p.get("id_number", ""),
                  "classification": p.get("classification", "")} for p in self.context.get("persons") or []]
         fill_rows(self.persons, rows, 0)
-        self.house_is_rental.data = "yes" if self.context.get("house_type") == "rental" else "no"
-        self.house_prior_catches.data = self.context.get("house_prior_cases", 0)
+        # The rental-house registry (when the house is in it) knows the earlier catches and the landlord.
+        house = self.context.get("house") or {}
+        registered = bool(house.get("registered"))
+        self.house_is_rental.data = "yes" if registered or self.context.get("house_type") == "rental" else "no"
+        self.house_prior_catches.data = (house.get("prior_catches", 0) if registered
+                                         else self.context.get("house_prior_cases", 0))
+        if house.get("landlord_official"):
+            self.landlord_official.data = "yes"
 
     def validate_persons(self, field):
         if len(field.entries) != len(self.context.get("persons") or []):

@@ -7,7 +7,8 @@ from workflows.models import ROLE_NAMES, ProcessVersion  # noqa: F401  (ROLE_NAM
 
 from .db import read_session, workflow
 
-PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项"}
+PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
+                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查"}
 STATUS_NAMES = {"running": "办理中", "completed": "已办结"}
 CLASSIFICATION_NAMES = {"participant": "普通参与者", "core": "骨干成员", "crime": "涉嫌犯罪", "": "待定"}
 HOUSE_TYPE_NAMES = {"rental": "出租屋", "vacant": "空置房", "resident": "常住户"}
@@ -15,8 +16,20 @@ EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
     "escalated": "升级", "timer_fired": "到期", "overdue_raised": "逾期上报", "finished": "流程结束",
 }
-END_EVENT_NAMES = {"end_no_mlm_sweep": "摸排未发现传销", "end_no_mlm_check": "初查未发现传销",
-                   "end_closed": "结案", "end_resolved": "已解决"}
+END_EVENT_NAMES = {
+    "six_step_case": {"end_no_mlm_sweep": "摸排未发现传销", "end_no_mlm_check": "初查未发现传销", "end_closed": "结案"},
+    "five_contracts": {"end_resolved": "已解决"},
+    "complaint_intake": {"end_closed": "办结", "end_rewarded": "办结（已奖励）", "end_reward_rejected": "办结（不予奖励）"},
+}
+
+
+def end_name(process_id: str, end_event: str | None) -> str:
+    return END_EVENT_NAMES.get(process_id, {}).get(end_event or "", end_event or "")
+
+try:  # the complaint ledger is built alongside; without it channels show as their codes
+    from workflows.complaint_models import CHANNELS as CHANNEL_NAMES
+except ImportError:  # pragma: no cover
+    CHANNEL_NAMES = {}
 
 _titles_by_version: dict[int, dict[str, str]] = {}
 
@@ -64,6 +77,14 @@ FIELD_LABELS = {
     "house_measures": "处置措施", "house_handled_on": "处置日期",
     "summary": "结案报告", "closed_on": "结案日期", "blacklist_confirmed": "已录入黑名单",
     "resolved": "是否解决", "handled_on": "处置日期",
+    "channel": "举报渠道", "content": "举报内容", "address": "举报地址",
+    "jurisdiction_clear": "管辖明确", "responsible_unit": "责任单位", "accept_note": "研判意见",
+    "handling": "先行处置情况", "transfer_reason": "移送理由", "finding": "调查核实情况", "open_case": "立六步案件",
+    "case_address": "立案地址", "effective": "举报属实有效", "reward_proposed": "建议奖励",
+    "reply": "答复内容", "replied_on": "答复日期", "reply_method": "答复方式",
+    "reward_approved": "批准奖励", "reward_amount": "奖励金额（元）", "approval_note": "审批意见",
+    "patrolled_on": "巡查日期", "three_stops_in_place": "三停一换仍在落实", "people_back": "人员回流",
+    "patrol_note": "巡查情况", "unflag_reason": "解除理由",
 }
 CHOICE_NAMES = {
     "non_local": "非本省户籍", "non_family": "非家庭式居住", "no_occupation": "无正常职业", "gathering": "聚集授课",
@@ -71,6 +92,7 @@ CHOICE_NAMES = {
     "restraint": "限制人身自由", "education": "引导教育", "sent_home": "遣返", "letter": "致户籍地一封信",
     "rectify_order": "责令改正", "lease_terminated": "解除租赁合同", "stop_water": "停水", "stop_power": "停电",
     "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES,
+    "market": "市场监管", "police": "公安", "phone": "电话", "written": "书面", "sms": "短信", "visit": "当面",
 }
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 import forms
 from workflows.exceptions import TaskAlreadyCompleted, ValidationFailed
-from workflows.models import CasePerson, HumanTask, ProcessInstance
+from workflows.models import Area, CasePerson, HumanTask, ProcessInstance
 from workflows.service import task_holder_message
 
 from .. import uploads
@@ -97,6 +97,13 @@ def _house_prior_cases(inst: ProcessInstance) -> int:
                ProcessInstance.created_at < inst.created_at)) or 0
 
 
+def _area_exists(full_name: str) -> bool:
+    return read_session().scalar(sa.select(Area.id).where(Area.full_name == full_name)) is not None
+
+
+LOOKUPS = {"area_exists": _area_exists}
+
+
 def _apply_row_action(form, action: str) -> bool:
     """'add:persons' or 'remove:persons:2' from the buttons that work without JavaScript."""
     parts = action.split(":")
@@ -118,7 +125,8 @@ def _apply_row_action(form, action: str) -> bool:
 
 def _render(task, form, status=200):
     inst = task.instance
-    return render_template("tasks/task.html", task=task, form=form, inst=inst, context=form.context,
+    areas = areas_below(current_user, ("community", "compound", "building", "unit", "room")) if form.needs_areas else []
+    return render_template("tasks/task.html", task=task, form=form, inst=inst, context=form.context, areas=areas,
                            process_name=PROCESS_NAMES.get(task.process_id, task.process_id)), status
 
 
@@ -128,7 +136,7 @@ def show(task_id):
     """The form of one task; a valid POST completes it in the engine."""
     task = _checked_task(task_id)
     form_class = forms.form_for(task.process_id, task.task_name)
-    form = form_class(context=_context(task), now=local_now(now()))
+    form = form_class(context=_context(task), now=local_now(now()), lookups=LOOKUPS)
     if request.method == "GET":
         form.prefill()
         return _render(task, form)
