@@ -339,17 +339,13 @@ def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department,
         "display": display,
         "extra": extra,
         # Every article the template may cite, copied with its wording; basis_refs is the "依据…" line.
-        "articles": {k: {"ref": basis_refs([k], legal), "text": a["text"], "verbatim": a.get("verbatim", True)}
-                     for k, a in legal["articles"].items() if k in _cited(notice_type, basis, clean, legal)},
+        "articles": {k: {"ref": basis_refs([k], legal), "text": legal["articles"][k]["text"],
+                         "verbatim": legal["articles"][k].get("verbatim", True)}
+                     for k in sorted(set(basis) | set(spec.get("cites", [])))},
         "basis_refs": basis_refs(basis, legal) if basis else "",
         "consequence": consequence,
         "appeal": appeal,
     }
-
-
-def _cited(notice_type: str, basis: list[str], clean: dict, legal: dict) -> set[str]:
-    """The articles a notice prints: its basis line and the ones its template quotes."""
-    return set(basis) | set(type_spec(notice_type, legal).get("cites", []))
 
 
 def canonical(content: dict) -> str:
@@ -443,6 +439,7 @@ class NoticeService:
                       task_id: str | None = None) -> list[Notice]:
         """One letter to the registration place per person of the case, all or none, consecutive numbers."""
         from .models import CasePerson
+        person_ids = list(dict.fromkeys(person_ids))  # a person ticked twice still gets one letter
         with self.db.unit_of_work() as s:
             actor, inst, roles = self._context(s, "registration_letter", actor_id, instance_id, task_id)
             persons = {p.id: p for p in s.scalars(sa.select(CasePerson).where(
@@ -619,6 +616,8 @@ class NoticeService:
         type_spec(notice_type, self.legal)
         actor = self._actor(s, actor_id)
         self._check_role(actor, notice_type)
+        if actor.area is None:
+            raise PermissionDenied("您的账号未设置辖区，不能签发通知书，请联系系统管理员。")
         inst = None
         if instance_id is not None:
             inst = s.get(ProcessInstance, instance_id)
