@@ -126,3 +126,20 @@ def test_a_patrol_survives_save_and_restore_mid_cycle(patrols, services, clock):
     clock.advance(days=7, seconds=1)
     assert services.workflow.fire_due_timers() == 1
     assert "patrol" in patrols.ready(patrol) and len(patrols.children(patrol)) == 1
+
+
+def test_the_interval_comes_from_configuration(patrols, services, clock):
+    services.settings.patrol_interval = "PT24H"
+    _house, patrol = patrols.flag()
+    for _ in range(2):
+        clock.advance(hours=24, seconds=1)
+        assert services.workflow.fire_due_timers() == 1
+        patrols.patrol(patrol)
+
+
+@pytest.mark.parametrize("overrides", [{"patrol_interval": "PT0S"}, {"patrol_interval": "每周"},
+                                       {"online_mlm_report_threshold": 0}])
+def test_a_bad_patrol_interval_or_threshold_is_refused_at_start_up(overrides):
+    from workflows.config import Settings
+    with pytest.raises(ValueError, match=next(iter(overrides))):
+        Settings.load(overrides)

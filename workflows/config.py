@@ -64,6 +64,8 @@ class Settings:
         named = [(f"five_contract_deadlines[{k}]", v) for k, v in self.five_contract_deadlines.items()]
         named += [(f"task_deadlines[{p}][{t}]", v) for p, tasks in self.task_deadlines.items() for t, v in tasks.items()]
         named.append(("patrol_interval", self.patrol_interval))
+        if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
+            raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
         if sorted(self.five_contract_deadlines) != ["1", "2", "3", "4", "5"]:
             raise ValueError("five_contract_deadlines 须为 1 至 5 级各设一个时限")
         for name, value in named:
