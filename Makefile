@@ -22,7 +22,7 @@ STAMP       := $(VENV)/.installed
 help:
 	@echo "make run         install missing pieces, migrate, load demo data, start web app + timer worker"
 	@echo "make test        install test prerequisites (Chromium, PostgreSQL, ...) and run pytest"
-	@echo "make bench       run bench/engine.py ($(BENCH_ARGS))"
+	@echo "make bench       run the benchmarks in bench/ (engine: $(BENCH_ARGS))"
 	@echo "make check-bpmn  validate the diagrams under bpmn/"
 	@echo "make venv        create/refresh $(VENV) (pip install -e '.[test]')"
 	@echo "make clean       remove caches and build output (keeps $(VENV) and instance/)"
@@ -69,6 +69,7 @@ bench:
 	@$(MAKE) --no-print-directory deps-run
 	@$(MAKE) --no-print-directory venv
 	$(VENV_PY) bench/engine.py $(BENCH_ARGS)
+	$(VENV_PY) bench/notices.py
 
 check-bpmn:
 	@$(MAKE) --no-print-directory venv
