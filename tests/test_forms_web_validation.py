@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from web_fixtures import *  # noqa: F401,F403
+from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import (ID_A, ID_B, ID_C, STEP_DATA, STEP_USER, complete_step, errors_in, make_id, ready_names,
                           ready_task, start_case, submit, text)
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from workflows.models import HumanTask
-from web_fixtures import *  # noqa: F401,F403
+from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import (JYH_ROOM, STEP_DATA, complete_step, ready_names, ready_task, start_case, submit,
                           text, user_id)
 

@@ -1,7 +1,7 @@
 """Login and logout: hashed passwords, one message for any wrong name or password, lockout after failures."""
 from __future__ import annotations
 
-from web_fixtures import *  # noqa: F401,F403
+from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import PASSWORD, text
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from web_fixtures import *  # noqa: F401,F403
+from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import (ID_A, ID_B, STEP_DATA, complete_step, errors_in, instance, ready_names, ready_task,
                           start_case, submit, text)
 

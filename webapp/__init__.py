@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         # dies with the session.
         WTF_CSRF_TIME_LIMIT=None,
         UPLOAD_FOLDER=None,
+        SECRET_KEY_FILE=None,
         UPLOAD_MAX_FILE_BYTES=10 * 1024 * 1024,
         PAGE_SIZE=20,
         LOGIN_MAX_FAILURES=5,
@@ -102,7 +103,14 @@ def register_template_globals(app: Flask) -> None:
     from .access import can_act
     from .db import now
 
-    app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act)
+    def notice_types(task) -> list:
+        """(type, title) of the notices a task offers, when the notices package is installed."""
+        if "notices" not in app.blueprints:
+            return []
+        from workflows.notices import types_for_task
+        return types_for_task(task.process_id, task.task_name)
+
+    app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act, notice_types=notice_types)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -122,7 +130,7 @@ def register_security_headers(app: Flask) -> None:
 
 def _instance_secret(app: Flask) -> str:
     """A random key kept in instance/, so sessions survive a restart without a key in the code."""
-    path = Path(app.instance_path) / "secret_key"
+    path = Path(app.config["SECRET_KEY_FILE"] or Path(app.instance_path) / "secret_key")
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)

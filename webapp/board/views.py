@@ -24,7 +24,8 @@ class ReassignForm(FlaskForm):
 
     to_user = SelectField("改派给某人", coerce=str, validate_choice=False)
     to_level = SelectField("或改派到层级", choices=options([("", "—")] + [(str(k), f"第 {k} 级 · {v}")
-                                                                   for k, v in FIVE_CONTRACT_LEVEL_NAMES.items()]))
+                                                                   for k, v in FIVE_CONTRACT_LEVEL_NAMES.items()]),
+                           validate_choice=False)
     reason = TextAreaField("改派理由", validators=[InputRequired("请填写改派理由。"),
                                                Length(max=500, message="理由不能超过 500 字。")])
 
@@ -33,6 +34,8 @@ class ReassignForm(FlaskForm):
             raise ValidationError("请选择改派对象。")
 
     def validate_to_level(self, field):
+        if field.data and field.data not in {str(k) for k in FIVE_CONTRACT_LEVEL_NAMES}:
+            raise ValidationError("层级应为 1 至 5。")
         if bool(self.to_user.data) == bool(field.data):
             raise ValidationError("请选择改派给某人，或改派到某一层级（二者选一）。")
 

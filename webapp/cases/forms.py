@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms.base import options
 
@@ -24,7 +24,7 @@ class NewCaseForm(FlaskForm):
     title = StringField("标题", validators=[InputRequired("请填写标题。"), Length(max=200, message="标题不能超过 200 字。")],
                         description="如：花园小区1栋1单元101室疑似传销窝点")
     source = SelectField("线索来源", choices=options(SOURCES), default="sweep")
-    note = TextAreaField("情况说明", validators=[Optional(), Length(max=4000)],
+    note = TextAreaField("情况说明", validators=[Length(max=4000)],
                          description="五包责任事项必填：写明要处置的问题。")
 
     def validate_note(self, field):

@@ -9,7 +9,7 @@ from workflows.models import Area, ProcessVersion
 
 from .. import uploads
 from ..access import areas_below, sees_path, visible_instance
-from ..db import read_session, workflow
+from ..db import read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_titles
 from ..search import normalise
 from .forms import SOURCES, NewCaseForm
@@ -77,13 +77,12 @@ def show(instance_id):
                            process_name=PROCESS_NAMES.get(inst.process_id, inst.process_id))
 
 
-def _notices(instance_id: int) -> list:
-    """Notices issued for the case, when the notices package is installed (it is built alongside)."""
-    try:
-        from workflows.notices import notices_for_instance
-    except ImportError:
-        return []
-    return notices_for_instance(read_session(), instance_id)
+def _notices(instance_id: int) -> list | None:
+    """The case's notices (voided ones too); None when the notices package is not installed."""
+    if "notices" not in current_app.blueprints:
+        return None
+    from workflows.notices import NoticeService
+    return NoticeService.for_services(services()).list_for_case(instance_id)
 
 
 @bp.route("/<int:instance_id>/diagram.bpmn")
