@@ -1,0 +1,65 @@
+"""Browser fixtures: the app on a real waitress server on 127.0.0.1, driven by Debian's chromium via Playwright.
+
+These run on SQLite only (the HTTP layer is the same on both databases; the client tests cover PostgreSQL).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from webapp import create_app
+from workflows import runtime
+from workflows.clock import MovableClock
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DACHUAN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def shots_dir():
+    """Screenshots of every page visited, under the run's output folder (test-output/ by default)."""
+    path = Path(os.environ.get("DACHUAN_TEST_OUTPUT", ROOT / "test-output")) / "browser"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def live(tmp_path):
+    """(base URL, services, clock) of a freshly migrated demo database served by waitress in a thread."""
+    from waitress import create_server
+
+    clock = MovableClock()
+    services = runtime.build(f"sqlite:///{tmp_path / 'browser.sqlite'}", clock=clock)
+    runtime.prepare(services, with_demo=True)
+    app = create_app({"SERVICES": services, "SECRET_KEY": "browser-test", "UPLOAD_FOLDER": str(tmp_path / "up")})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}", services, clock
+    finally:
+        server.close()
+        thread.join(timeout=5)
+        services.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
