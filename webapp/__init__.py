@@ -85,6 +85,14 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, tasks_bp, cases_bp, board_bp, admin_bp):
         app.register_blueprint(bp)
+    from .api.clients import bp as api_clients_bp
+    from .api.views import bp as api_bp
+    from .complaints.views import bp as complaints_bp
+    from .registries.views import bp as registries_bp
+    from .sweeps.views import bp as sweeps_bp
+
+    for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp):
+        app.register_blueprint(bp)
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)

@@ -56,6 +56,10 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            # Routing errors (unknown path, wrong method) reach no blueprint; other systems want JSON.
+            from .api.views import http_error
+            return http_error(exc)
         # abort(403, "…") passes a Chinese description; werkzeug's own English text is replaced.
         custom = exc.description if exc.description and _is_ours(exc) else None
         return render_error(exc.code or 500, custom)

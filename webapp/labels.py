@@ -15,6 +15,11 @@ HOUSE_TYPE_NAMES = {"rental": "出租屋", "vacant": "空置房", "resident": "�
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
     "escalated": "升级", "timer_fired": "到期", "overdue_raised": "逾期上报", "finished": "流程结束",
+    # Complaints, ledgers and sweeps.
+    "transferred": "移送", "case_linked": "关联立案", "reward_decided": "奖励审批", "identity_viewed": "查看举报人信息",
+    "auto_investigation": "多次举报自动立案", "house_caught": "出租屋涉传", "house_unflagged": "解除涉传标记",
+    "reflux_recorded": "登记回流", "three_stops": "三停一换", "intermediary_violation": "中介违规",
+    "sweep_planned": "部署集中清查", "sweep_checked": "集中清查登记", "sweep_finished": "集中清查完成",
 }
 END_EVENT_NAMES = {
     "six_step_case": {"end_no_mlm_sweep": "摸排未发现传销", "end_no_mlm_check": "初查未发现传销", "end_closed": "结案"},
