@@ -12,7 +12,7 @@ from workflows.service import task_holder_message
 
 from .. import uploads
 from ..access import areas_below, can_act, sees_path, task_or_404
-from ..db import now, read_session, workflow
+from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..timefmt import local_now
 from .queries import InboxFilters, inbox as inbox_query
@@ -130,6 +130,14 @@ def _render(task, form, status=200):
                            process_name=PROCESS_NAMES.get(task.process_id, task.process_id)), status
 
 
+def _complete(task: HumanTask, data: dict):
+    if task.process_id == "complaint_intake" and task.task_name == "accept":
+        # 首接负责: whoever accepts a complaint submitted by another system becomes its first receiver.
+        from workflows import complaints
+        return complaints.accept(services(), task.id, data, current_user.id)
+    return workflow().complete(task.id, data, current_user.id)
+
+
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])
 @login_required
 def show(task_id):
@@ -152,7 +160,7 @@ def show(task_id):
         # copy if the completion then fails, never a case that points at a missing file.
         data["evidence_files"] = [uploads.store(f) for f in form.uploads()]
     try:
-        result = workflow().complete(task.id, data, current_user.id)
+        result = _complete(task, data)
     except ValidationFailed as exc:
         for name, messages in exc.errors.items():
             target = form[name] if name in form else None
