@@ -27,6 +27,9 @@ DEMO_USERS = [
     ("wjs_market1", "市场监管 赵晓明", "market", 0, "market"),
     ("wjs_market2", "市场监管 孙丽华", "market", 0, "market"),
     ("wjs_housing", "房管 周志强", "housing", 0, "housing"),
+    # 受理人: the intake desk that accepts complaints other systems submit (one per street, one for the district).
+    ("wjs_intake", "受理员 刘春梅", "receiver", 0, "market"),
+    ("qu_intake", "区打传办受理员 何静", "receiver", None, "office"),
     ("jyh_market", "市场监管 吴海燕（金银湖街）", "market", 7, "market"),
     ("jyh_police", "民警 郑立新（金银湖街）", "police", 7, "police"),
     ("louzhang", "楼栋长 钱桂英", "responsible", 0, "community"),
