@@ -137,7 +137,7 @@ class ProcessInstance(Base):
     next_timer_at: Mapped[Optional[datetime]] = mapped_column(index=True)
     parent_instance_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
     level: Mapped[Optional[int]] = mapped_column()  # five-contracts matters: current level of the chain
-    created_at: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(index=True)  # case lists, newest first
     updated_at: Mapped[datetime] = mapped_column()
     completed_at: Mapped[Optional[datetime]] = mapped_column()
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -154,7 +154,14 @@ class HumanTask(Base):
     __table_args__ = (
         sa.Index("ix_human_task_inbox", "state", "role", "area_path"),
         sa.Index("ix_human_task_assignee", "assignee_id", "state"),
-        sa.Index("ix_human_task_due", "state", "due_at"),
+        # Overdue steps in due order, with the process and area tested inside the index (board, worker).
+        sa.Index("ix_human_task_due", "state", "due_at", "process_id", "area_path"),
+        # The supervisor board: open matters per level, oldest at the level first, area inside the index.
+        sa.Index("ix_human_task_board", "process_id", "state", "level", "created_at", "area_path"),
+        # PostgreSQL only: "area_path LIKE '/1/4/%'" can use an index only with pattern ops whatever
+        # the database collation (SQLite compares bytes and uses ix_human_task_inbox as it is).
+        sa.Index("ix_human_task_inbox_pattern", "state", "role", "area_path",
+                 postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
