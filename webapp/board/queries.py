@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from workflows.models import FIVE_CONTRACT_LEVEL_NAMES, Area, HumanTask, ProcessInstance, User
 
-from ..access import under
+from ..access import under, within
 
 MATTER_PROCESS = "five_contracts"
-GROUP_LIMIT = 100  # rows shown per group; the heading still gives the full count
+PAGE_SIZE = 50       # rows shown per group and page
+COUNT_CAP = 1000     # beyond this a heading says "1000+": counting further costs time and tells nobody more
 
 
 @dataclass
@@ -20,42 +21,68 @@ class BoardGroup:
     key: str
     title: str
     total: int = 0
+    capped: bool = False
+    page: int = 1
+    pages: int = 1
     rows: list = field(default_factory=list)  # (HumanTask, reference, case title, created_at, address)
 
 
-def board(session: Session, area_path: str, now: datetime) -> list[BoardGroup]:
-    """Level 5 down to level 1, then overdue steps of cases; each group oldest first."""
-    in_area = under(HumanTask.area_path, area_path)
-    matter = sa.and_(HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS, in_area)
-    overdue = sa.and_(HumanTask.state == "ready", HumanTask.process_id != MATTER_PROCESS,
-                      HumanTask.due_at < now, in_area)
-    counts = dict(session.execute(sa.select(HumanTask.level, sa.func.count()).where(matter)
-                                  .group_by(HumanTask.level)).all())
-    overdue_total = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(overdue))
+def _capped_count(session: Session, query) -> tuple[int, bool]:
+    n = session.scalar(sa.select(sa.func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()))
+    return min(n, COUNT_CAP), n > COUNT_CAP
 
+
+def board(session: Session, area_path: str, now: datetime, only: str | None = None, page: int = 1) -> list[BoardGroup]:
+    """Level 5 down to level 1, then overdue steps of cases; matters oldest first, steps most overdue first.
+
+    `only` with `page` pages through one group; the other groups are left out then.
+    """
+    in_area = under(HumanTask.area_path, area_path)
     groups = []
+    levels = dict(session.execute(
+        sa.select(HumanTask.level, sa.func.count())
+        .where(HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS, in_area)
+        .group_by(HumanTask.level)).all())
     for level in sorted(FIVE_CONTRACT_LEVEL_NAMES, reverse=True):
-        if counts.get(level):
-            group = BoardGroup(f"level{level}", f"第 {level} 级 · {FIVE_CONTRACT_LEVEL_NAMES[level]}", counts[level])
-            group.rows = _rows(session, sa.and_(matter, HumanTask.level == level))
-            groups.append(group)
-    if overdue_total:
-        group = BoardGroup("overdue", "逾期未办的案件环节", overdue_total)
-        group.rows = _rows(session, overdue)
+        key = f"level{level}"
+        if not levels.get(level) or (only and only != key):
+            continue
+        group = BoardGroup(key, f"第 {level} 级 · {FIVE_CONTRACT_LEVEL_NAMES[level]}", levels[level])
+        condition = sa.and_(HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS,
+                            HumanTask.level == level, in_area)
+        # Oldest first: the matter that has waited longest at this level (its task was created when it
+        # arrived here), read in order from the (process_id, state, level, created_at) index.
+        _fill(session, group, condition, HumanTask.created_at, page if only == key else 1)
         groups.append(group)
+    if only in (None, "overdue"):
+        # Driven by the (state, due_at, process_id, area_path) index: the area test rides along in it.
+        in_area = within(HumanTask.area_path, area_path)
+        overdue = sa.select(HumanTask.id).where(HumanTask.state == "ready", HumanTask.due_at < now,
+                                                HumanTask.process_id != MATTER_PROCESS, in_area)
+        total, capped = _capped_count(session, overdue)
+        if total:
+            group = BoardGroup("overdue", "逾期未办的案件环节", total, capped)
+            # The earliest due date is the step waiting longest past its deadline; it walks the
+            # (state, due_at) index in order and stops at the page.
+            condition = sa.and_(HumanTask.state == "ready", HumanTask.due_at < now,
+                                HumanTask.process_id != MATTER_PROCESS, in_area)
+            _fill(session, group, condition, HumanTask.due_at, page if only == "overdue" else 1)
+            groups.append(group)
     return groups
 
 
-def _rows(session: Session, condition) -> list:
-    return session.execute(
+def _fill(session: Session, group: BoardGroup, condition, oldest_first, page: int) -> None:
+    group.pages = max(1, -(-group.total // PAGE_SIZE))
+    group.page = min(max(page, 1), group.pages)
+    group.rows = session.execute(
         sa.select(HumanTask, ProcessInstance.reference, ProcessInstance.title, ProcessInstance.created_at,
                   Area.full_name)
         .options(joinedload(HumanTask.assignee))
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .outerjoin(Area, Area.id == ProcessInstance.area_id)
         .where(condition)
-        .order_by(ProcessInstance.created_at, HumanTask.created_at, HumanTask.id)
-        .limit(GROUP_LIMIT)).all()
+        .order_by(oldest_first, HumanTask.id)
+        .limit(PAGE_SIZE).offset((group.page - 1) * PAGE_SIZE)).all()
 
 
 def assignable_users(session: Session) -> list[User]:

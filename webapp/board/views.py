@@ -44,8 +44,11 @@ def _render(form, status=200, selected=()):
     users = assignable_users(read_session())
     form.to_user.choices = options([("", "—")] + [(str(u.id), f"{u.display_name}（{u.area.full_name if u.area else ''}）")
                                                   for u in users])
-    groups = board(read_session(), current_user.area.path, now())
-    return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected)), status
+    only = request.args.get("group") or None
+    page = request.args.get("page", "1")
+    groups = board(read_session(), current_user.area.path, now(), only, int(page) if page.isdigit() else 1)
+    return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected),
+                           only=only), status
 
 
 @bp.route("")
