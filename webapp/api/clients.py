@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from workflows import complaints
 from workflows.complaint_models import ApiClient
@@ -21,10 +21,10 @@ class ApiClientForm(FlaskForm):
     class Meta:
         locales = ["zh"]
 
-    name = StringField("系统名称", validators=[InputRequired("请填写系统名称。"), Length(max=64, message="不超过64个字符。"),
+    name = StringField("系统名称", validators=[DataRequired("请填写系统名称。"), Length(max=64, message="不超过64个字符。"),
                                             Regexp(r"^[\w\u4e00-\u9fff.-]+$", message="只能使用中文、字母、数字、点、横线和下划线。")],
                        description="如 12315平台；提交的举报在台账中以此名称标明来源。")
-    area = StringField("受理辖区", validators=[InputRequired("请选择受理辖区。"), Length(max=400)],
+    area = StringField("受理辖区", validators=[DataRequired("请选择受理辖区。"), Length(max=400)],
                        description="举报没有标准地址时按此辖区受理，一般为区。",
                        render_kw={"list": "area-options", "autocomplete": "off"})
 

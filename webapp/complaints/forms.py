@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms.base import options
 from forms.validators import Phone, id_number_problem
@@ -22,20 +22,20 @@ class ZhForm(FlaskForm):
 class ComplaintForm(ZhForm):
     channel = SelectField("受理渠道", choices=options(OFFICER_CHANNELS), default="phone",
                           validators=[InputRequired("请选择受理渠道。")])
-    content = TextAreaField("举报内容", validators=[InputRequired("请填写举报内容。"),
+    content = TextAreaField("举报内容", validators=[DataRequired("请填写举报内容。"),
                                                    Length(max=5000, message="举报内容不超过5000字。")])
     address = StringField("涉及地址", validators=[Optional(), Length(max=300, message="地址不超过300字。")],
                           description="尽量从提示中选择标准地址；不在标准地址库中的，按您的辖区受理。",
                           render_kw={"list": "area-options", "autocomplete": "off"})
     anonymous = BooleanField("匿名举报（不登记举报人身份）")
-    complainant_name = StringField("举报人姓名", validators=[Optional(), Length(max=64, message="姓名过长。")])
+    complainant_name = StringField("举报人姓名", validators=[Length(max=64, message="姓名过长。")])
     complainant_phone = StringField("联系电话", validators=[Optional(), Phone()], render_kw={"inputmode": "tel"})
     complainant_id_number = StringField("身份证号码", validators=[Optional(), Length(max=18, message="身份证号码应为18位。")],
                                         render_kw={"autocomplete": "off", "maxlength": 18})
     complainant_contact = StringField("其他联系方式", validators=[Optional(), Length(max=200)],
                                       description="如通信地址、电子邮箱。")
     online_mlm = BooleanField("网络传销举报（被举报的是网络平台或企业）")
-    subject_name = StringField("被举报的平台或企业名称", validators=[Optional(), Length(max=200)])
+    subject_name = StringField("被举报的平台或企业名称", validators=[Length(max=200)])
     subject_kind = RadioField("被举报主体类别", choices=options(SUBJECT_KINDS), default="platform",
                               validators=[Optional()])
 
@@ -76,5 +76,5 @@ class LedgerFilterForm(ZhForm):
 
 
 class RevealForm(ZhForm):
-    reason = TextAreaField("查看理由", validators=[InputRequired("请填写查看理由（将记入审计日志）。"),
+    reason = TextAreaField("查看理由", validators=[DataRequired("请填写查看理由（将记入审计日志）。"),
                                                  Length(max=500, message="理由不超过500字。")])

@@ -6,7 +6,7 @@ from datetime import date
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from forms.base import options
 from forms.validators import Phone, id_number_problem
@@ -25,9 +25,9 @@ def _date(label: str) -> DateField:
 
 
 class HouseForm(ZhForm):
-    address = StringField("地址", validators=[InputRequired("请填写地址。"), Length(max=400)],
+    address = StringField("地址", validators=[DataRequired("请填写地址。"), Length(max=400)],
                           description="标准地址全称，一般到户（室）。", render_kw=ADDRESS_KW)
-    owner_name = StringField("房东姓名", validators=[InputRequired("请填写房东姓名。"), Length(max=64, message="姓名过长。")])
+    owner_name = StringField("房东姓名", validators=[DataRequired("请填写房东姓名。"), Length(max=64, message="姓名过长。")])
     owner_id_number = StringField("房东身份证号码", validators=[Optional(), Length(max=18, message="身份证号码应为18位。")],
                                   render_kw={"autocomplete": "off", "maxlength": 18})
     owner_phone = StringField("房东电话", validators=[Optional(), Phone()], render_kw={"inputmode": "tel"})
@@ -102,16 +102,16 @@ class ThreeStopsForm(ZhForm):
 
 
 class UnflagForm(ZhForm):
-    reason = TextAreaField("解除理由", validators=[InputRequired("请填写解除涉传标记的理由。"),
+    reason = TextAreaField("解除理由", validators=[DataRequired("请填写解除涉传标记的理由。"),
                                                  Length(max=500, message="理由不超过500字。")])
 
 
 class IntermediaryForm(ZhForm):
-    name = StringField("中介机构名称", validators=[InputRequired("请填写名称。"), Length(max=200)])
-    credit_code = StringField("统一社会信用代码", validators=[InputRequired("请填写统一社会信用代码。"),
+    name = StringField("中介机构名称", validators=[DataRequired("请填写名称。"), Length(max=200)])
+    credit_code = StringField("统一社会信用代码", validators=[DataRequired("请填写统一社会信用代码。"),
                                                       Length(max=18, message="统一社会信用代码为18位。")],
                               render_kw={"autocomplete": "off", "maxlength": 18})
-    address = StringField("经营地址", validators=[InputRequired("请填写经营地址。"), Length(max=400)],
+    address = StringField("经营地址", validators=[DataRequired("请填写经营地址。"), Length(max=400)],
                           description="标准地址全称。", render_kw=ADDRESS_KW)
     contact_name = StringField("联系人", validators=[Optional(), Length(max=64)])
     contact_phone = StringField("联系电话", validators=[Optional(), Phone()], render_kw={"inputmode": "tel"})
@@ -130,7 +130,7 @@ class IntermediaryForm(ZhForm):
 
 
 class ViolationForm(ZhForm):
-    description = TextAreaField("违规情况", validators=[InputRequired("请填写违规情况。"),
+    description = TextAreaField("违规情况", validators=[DataRequired("请填写违规情况。"),
                                                     Length(max=500, message="不超过500字。")])
     case_reference = StringField("关联案件编号", validators=[Optional(), Length(max=40)],
                                  description="如 AJ2026000012，可不填。")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forms.base import MultiCheckboxField, options, yes_no
 from workflows.sweeps import HOUSE_TYPES, SWEEP_FLAGS
@@ -17,16 +17,16 @@ class ZhForm(FlaskForm):
 
 
 class PlanForm(ZhForm):
-    title = StringField("行动名称", validators=[InputRequired("请填写行动名称。"), Length(max=200)],
+    title = StringField("行动名称", validators=[DataRequired("请填写行动名称。"), Length(max=200)],
                         description="如：吴家山街第一社区11月集中清查")
-    address = StringField("清查范围", validators=[InputRequired("请填写清查范围。"), Length(max=400)],
+    address = StringField("清查范围", validators=[DataRequired("请填写清查范围。"), Length(max=400)],
                           description="街道、社区、小区或楼栋的标准地址全称。", render_kw=ADDRESS_KW)
     planned_on = DateField("清查日期", validators=[InputRequired("请填写清查日期。")])
     note = TextAreaField("部署说明", validators=[Optional(), Length(max=500, message="不超过500字。")])
 
 
 class CheckForm(ZhForm):
-    address = StringField("房屋地址", validators=[InputRequired("请填写房屋地址。"), Length(max=400)],
+    address = StringField("房屋地址", validators=[DataRequired("请填写房屋地址。"), Length(max=400)],
                           description="标准地址全称，一般到户（室）。", render_kw=ADDRESS_KW)
     house_type = RadioField("房屋类别", choices=options(list(HOUSE_TYPES.items())),
                             validators=[InputRequired("请选择房屋类别。")])
