@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from webapp.cli import main
 from workflows.bpmn_check import check_paths, check_xml
-from workflows.exceptions import PermissionDenied, ValidationFailed
+from workflows.exceptions import PermissionDenied, UnknownTask, ValidationFailed
 
 from engine_helpers import CaseDriver
 
@@ -77,6 +77,9 @@ def test_bad_data_and_wrong_roles_change_nothing(services, lookup):
     # An officer of another street holds the right role but not the area.
     with pytest.raises(PermissionDenied):
         services.workflow.complete(task_id, {"suspicious": True, "house_type": "rental"}, lookup.user("jyh_market"))
+    with pytest.raises(UnknownTask, match="找不到任务"):
+        services.workflow.complete("no-such-task", {"suspicious": True, "house_type": "rental"},
+                                   lookup.user("wjs_grid"))
     assert cases.ready(case) == {"sweep": task_id}
     assert cases.audit_kinds(case) == ["started"]
 
