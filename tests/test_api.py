@@ -1,6 +1,5 @@
 """The complaint API: token per client system, idempotent submission, clear 4xx errors, status look-up,
 and schemathesis against the served OpenAPI document (every response conforms, never a 5xx)."""
-import random
 
 import pytest
 import schemathesis

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from workflows import complaints
 from workflows.complaint_models import ApiClient
