@@ -80,6 +80,8 @@ def test_accept_from_the_task_page_and_reply_with_the_logged_complainant(service
     # Only the first receiver answers the complainant, and only the reply page shows who that is.
     assert "答复举报人" in text(market.get(f"/complaints/{complaint_id}"))
     assert other.get(f"/complaints/{complaint_id}/reply").status_code == 403
+    task_page = text(market.get(f"/tasks/{ready_task(services, inst, 'reply')}"))
+    assert f"/complaints/{complaint_id}/reply" in task_page and NAME not in task_page
     assert audit(services, inst, "identity_viewed") == []
     page = text(market.get(f"/complaints/{complaint_id}/reply"))
     assert NAME in page and PHONE in page and ID_NUMBER not in page
