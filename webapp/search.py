@@ -19,14 +19,15 @@ def instance_condition(q: str):
     """A condition on ProcessInstance (with Area joined on its area_id) for the search text `q`.
 
     An ID number or a case number is matched exactly (indexed); other text matches a person's name
-    exactly or the address or title by substring.
+    exactly or any part of the standard address.
     """
     if ID_NUMBER_RE.match(q):
         return ProcessInstance.id.in_(sa.select(CasePerson.instance_id).where(CasePerson.id_number == q.upper()))
     if REFERENCE_RE.match(q):
         return ProcessInstance.reference == q.upper()
+    # The address is matched in the small area table first, so cases are then found by area_id
+    # (indexed) rather than by reading every case's address.
     return sa.or_(
         ProcessInstance.id.in_(sa.select(CasePerson.instance_id).where(CasePerson.name == q)),
-        Area.full_name.contains(q, autoescape=True),
-        ProcessInstance.title.contains(q, autoescape=True),
+        ProcessInstance.area_id.in_(sa.select(Area.id).where(Area.full_name.contains(q, autoescape=True))),
     )

@@ -12,7 +12,7 @@ from workflows.models import FIVE_CONTRACT_LEVEL_NAMES, Area, HumanTask, Process
 from ..access import under, within
 
 MATTER_PROCESS = "five_contracts"
-PAGE_SIZE = 50       # rows shown per group and page
+PAGE_SIZE = 20       # rows per group and page: the oldest come first, the rest a page away
 COUNT_CAP = 1000     # beyond this a heading says "1000+": counting further costs time and tells nobody more
 
 

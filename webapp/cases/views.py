@@ -26,10 +26,10 @@ def search():
     status = request.args.get("status", "")
     process = request.args.get("process", "")
     page = request.args.get("page", "1")
-    rows, total, page, pages = search_cases(read_session(), current_user, q, status, process,
+    rows, total, capped, page, pages = search_cases(read_session(), current_user, q, status, process,
                                             int(page) if page.isdigit() else 1, current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in {"q": q, "status": status, "process": process}.items() if v}
-    return render_template("cases/search.html", rows=rows, total=total, page=page, pages=pages, args=args,
+    return render_template("cases/search.html", rows=rows, total=total, capped=capped, page=page, pages=pages, args=args,
                            q=q, status=status, process=process, processes=PROCESS_NAMES)
 
 
