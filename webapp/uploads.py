@@ -57,10 +57,17 @@ def _ensure(path: Path) -> Path:
 
 def files_of_instance(session: Session, instance_id: int) -> list[dict]:
     """Every evidence file recorded by a completed task of the instance, oldest first."""
+    events = session.execute(sa.select(AuditEvent.kind, AuditEvent.details, AuditEvent.at).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.kind == "completed").order_by(AuditEvent.id))
+    return files_in_events(events)
+
+
+def files_in_events(events) -> list[dict]:
+    """The evidence files in (kind, details, at) audit rows, each file once."""
     out, seen = [], set()
-    for details, at in session.execute(
-            sa.select(AuditEvent.details, AuditEvent.at).where(
-                AuditEvent.instance_id == instance_id, AuditEvent.kind == "completed").order_by(AuditEvent.id)):
+    for kind, details, at in events:
+        if kind != "completed":
+            continue
         for f in (details or {}).get("data", {}).get("evidence_files") or []:
             if isinstance(f, dict) and f.get("sha256") not in seen:
                 seen.add(f.get("sha256"))

@@ -210,4 +210,33 @@ def test_a_case_from_registration_to_closed_and_an_escalation(live, browser, sho
     assignee = Officer(browser, base, shots_dir, "wjs_market2")
     assignee.go("/", "inbox-reassigned")
     assert matter in assignee.page.inner_text("main")
+    assignee.open_task(matter, "责任人处置")
+    assignee.page.fill("#handled_on", "2026-11-24")
+    check(assignee.page, "resolved", "yes")
+    assignee.page.fill("#result", "已复查，水电重新切断并换锁")
+    assignee.submit("已完成“责任人处置”")
+    assert "已解决" in assignee.page.inner_text("body")
     assignee.close()
+
+
+@pytest.mark.browser
+def test_the_administrator_manages_users_and_versions(live, browser, shots_dir):
+    base, services, _clock = live
+    admin = Officer(browser, base, shots_dir, "admin")
+    admin.go("/admin/users", "admin-users")
+    admin.page.click("a:has-text('新建用户')")
+    admin.page.fill("#username", "wjs_grid2")
+    admin.page.fill("#display_name", "网格员 周小梅")
+    admin.page.check("input[name=roles][value=grid]")
+    admin.page.fill("#area", "吴家山街第一社区新村小区")
+    admin.page.fill("#password", "a-long-password")
+    admin.page.fill("#confirm", "a-long-password")
+    admin.shot("admin-new-user")
+    admin.page.click("button:has-text('保存')")
+    admin.page.wait_for_load_state()
+    assert "已创建用户 wjs_grid2" in admin.page.inner_text("body")
+    admin.go("/admin/assignments?q=吴家山街第一社区花园小区1栋1单元", "admin-assignments")
+    assert "楼栋长 钱桂英" in admin.page.inner_text("main")
+    admin.go("/admin/processes", "admin-processes")
+    assert "六步工作法案件" in admin.page.inner_text("main")
+    admin.close()

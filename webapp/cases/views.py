@@ -72,7 +72,7 @@ def show(instance_id):
     current = sorted({t.task_name for t in case.open_tasks})
     done = [s for s in rt.completed_steps() if s not in current]
     return render_template("cases/show.html", case=case, inst=inst, done=done, current=current,
-                           files=uploads.files_of_instance(read_session(), inst.id),
+                           files=uploads.files_in_events((e.kind, e.details, e.at) for e in case.timeline),
                            titles=step_titles(inst.version_id), notices=_notices(inst.id),
                            process_name=PROCESS_NAMES.get(inst.process_id, inst.process_id))
 
