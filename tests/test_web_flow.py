@@ -77,3 +77,20 @@ def test_sweep_not_suspicious_ends_the_case(services, login_as):
     inst = instance(services, case_id)
     assert inst.status == "completed" and inst.end_event == "end_no_mlm_sweep"
     assert "摸排未发现传销" in text(login_as("wjs_grid").get(f"/cases/{case_id}"))
+
+
+def test_a_conflicting_save_keeps_what_was_typed(services, login_as, monkeypatch):
+    from workflows.exceptions import ConcurrentUpdate
+
+    case_id = start_case(login_as("wjs_grid"))
+    grid = login_as("wjs_grid")
+
+    def busy(*args, **kwargs):
+        raise ConcurrentUpdate()
+
+    monkeypatch.setattr(services.workflow, "complete", busy)
+    r = submit(grid, ready_task(services, case_id, "sweep"), STEP_DATA["sweep"])
+    assert r.status_code == 409
+    page = text(r)
+    assert "该案件刚被他人更新，您的提交未保存" in page and "多名外地青年合租，白天聚集上课" in page
+    assert ready_names(services, case_id) == {"sweep"}

@@ -71,6 +71,13 @@ def task_or_404(task_id: str) -> HumanTask:
     return task
 
 
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site; "//evil.example" or "https://..." would leave it."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
 def role_required(*roles: str):
     """Only users holding one of `roles`; everybody else gets the 403 page."""
     def decorate(view):

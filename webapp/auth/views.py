@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from workflows.models import User
 
+from ..access import safe_next
 from ..db import now, read_session, services
 from . import login as login_service
 from .identity import Identity
@@ -20,13 +21,6 @@ bp = Blueprint("auth", __name__)
 class LoginForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=200)])
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only paths on this site: "//evil.example" and "https://..." would leave it.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,7 +37,7 @@ def login():
         if result.user_id is not None:
             user = read_session().scalar(sa.select(User).where(User.id == result.user_id))
             login_user(Identity(user))
-            return redirect(_safe_next(request.args.get("next")) or url_for("tasks.inbox"))
+            return redirect(safe_next(request.args.get("next")) or url_for("tasks.inbox"))
         flash(result.message, "error")
         status = 401
     elif request.method == "POST":

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 import forms
-from workflows.exceptions import TaskAlreadyCompleted, ValidationFailed
+from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, ValidationFailed, WorkflowError
 from workflows.models import Area, CasePerson, HumanTask, ProcessInstance
 from workflows.service import task_holder_message
 
 from .. import uploads
-from ..access import areas_below, can_act, sees_path, task_or_404
+from ..access import areas_below, can_act, safe_next, sees_path, task_or_404
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..timefmt import local_now
@@ -33,10 +33,7 @@ def inbox():
 
 
 def _back_to_inbox():
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("tasks.inbox"))
+    return redirect(safe_next(request.form.get("next")) or url_for("tasks.inbox"))
 
 
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
@@ -168,5 +165,12 @@ def show(task_id):
                 target.errors = list(target.errors) + messages
         flash(exc.message, "error")
         return _render(task, form, 422)
+    except (TaskAlreadyCompleted, PermissionDenied):
+        raise  # their own pages: who finished it, or why this user may not
+    except WorkflowError as exc:
+        # E.g. someone saved the case a moment earlier, or a script step refused the data: say so and
+        # keep everything typed, so a second try costs nothing.
+        flash(exc.message, "error")
+        return _render(task, form, exc.status)
     flash(f"已完成“{task.title}”。" + ("案件已办结。" if result.status == "completed" else ""), "success")
     return redirect(url_for("cases.show", instance_id=task.instance_id))
