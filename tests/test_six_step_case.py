@@ -128,3 +128,35 @@ def test_serialize_and_restore_mid_case_continues_identically(services, lookup, 
     straight, restored = run(False), run(True)
     assert straight == restored
     assert straight[1:] == (True, "end_closed", "结案")
+
+
+def test_closing_a_case_enters_everyone_caught_in_the_blacklist_and_counts_returns(cases, services):
+    from engine_helpers import PERSONS
+    from workflows.models import BlacklistEntry
+    import sqlalchemy as sa
+
+    for round_ in (1, 2):
+        case = cases.start(f"第{round_}次")
+        cases.to_comparison(case)
+        if round_ == 2:
+            seen = services.workflow.instance_runtime(case).last_data()["comparison"]["persons"]
+            assert all(p["blacklisted"] and p["catch_count"] == 1 for p in seen)  # 回流 shows at comparison
+        cases.do(case, "comparison", comparison(has_participants=True))
+        cases.do(case, "handle_participants", {"result": "教育遣返"})
+        _close(cases, case)
+    with services.db.read() as s:
+        entries = {e.id_number: e for e in s.scalars(sa.select(BlacklistEntry))}
+    assert set(entries) == {p["id_number"] for p in PERSONS}
+    zhang = entries["11010519491231002X"]
+    assert (zhang.name, zhang.catch_count, zhang.phones) == ("张三", 2, "13912345678")
+    assert zhang.registration_place.startswith("北京")
+
+
+def test_a_case_ended_at_the_sweep_enters_nobody(cases, services):
+    from workflows.models import BlacklistEntry
+    import sqlalchemy as sa
+
+    case = cases.start()
+    cases.do(case, "sweep", {"suspicious": False, "house_type": "resident"})
+    with services.db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(BlacklistEntry)) == 0

@@ -15,6 +15,7 @@ HOUSE_TYPE_NAMES = {"rental": "出租屋", "vacant": "空置房", "resident": "�
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
     "escalated": "升级", "timer_fired": "到期", "overdue_raised": "逾期上报", "finished": "流程结束",
+    "blacklisted": "录入黑名单",
     # Complaints, ledgers and sweeps.
     "transferred": "移送", "case_linked": "关联立案", "reward_decided": "奖励审批", "identity_viewed": "查看举报人信息",
     "auto_investigation": "多次举报自动立案", "house_caught": "出租屋涉传", "house_unflagged": "解除涉传标记",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import audit, engine, linking, orgs, task_data
+from . import audit, blacklist, engine, linking, orgs, task_data
 from .clock import SystemClock, using_clock, utcnow_naive
 from .comparison import compare_persons
 from .config import Settings
@@ -390,6 +390,9 @@ class WorkflowService:
         if rt.completed:
             inst.status, inst.completed_at, inst.end_event = "completed", now, rt.end_event()
             audit.record(s, now, "finished", actor_id, inst.id, end_event=inst.end_event)
+            if inst.process_id == "six_step_case" and inst.end_event == "end_closed":
+                entered = blacklist.enter_caught_persons(s, inst.id, now)
+                audit.record(s, now, "blacklisted", actor_id, inst.id, persons=entered)
         self._sync_mirror(s, inst, ready, now)
         try:
             s.flush()
