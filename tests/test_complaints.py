@@ -251,3 +251,14 @@ def test_api_submission_is_idempotent_and_the_accepting_officer_becomes_first_re
         c2 = driver.record()
         complaints.accept(services, driver.ready(c2["instance_id"])["accept"].id,
                           {"jurisdiction_clear": True, "responsible_unit": ""}, lookup.user("wjs_market1"))
+
+
+def test_over_long_text_is_refused_with_the_limit_not_a_database_error(driver, services):
+    with pytest.raises(ValidationFailed) as info:
+        driver.record(address="吴家山街" * 100, complainant_name="张" * 65, subject_name="平台" * 150,
+                      online_mlm=True)
+    assert info.value.errors["address"] == ["不能超过 300 个字"]
+    assert info.value.errors["complainant_name"] == ["不能超过 64 个字"]
+    assert "subject_name" in info.value.errors
+    with services.db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0

@@ -35,6 +35,15 @@ def subject_key(name: str) -> str:
     return re.sub(r"[\s\u3000·.\-_]+", "", (name or "")).lower()
 
 
+# Longest text each field may hold: the column sizes, so an over-long value is a message, not a database error.
+TEXT_LIMITS = {"address": Complaint.address_text.type.length,
+               "complainant_name": Complaint.complainant_name.type.length,
+               "complainant_phone": Complaint.complainant_phone.type.length,
+               "complainant_contact": Complaint.complainant_contact.type.length,
+               "complainant_id_number": Complaint.complainant_id_number.type.length,
+               "subject_name": ComplaintSubject.name.type.length}
+
+
 def _validate(report: dict) -> dict:
     """The fields of a report, checked; raises ValidationFailed naming every bad field."""
     errors: dict[str, list[str]] = {}
@@ -56,9 +65,12 @@ def _validate(report: dict) -> dict:
         from stdnum.cn import ric
         if not ric.is_valid(number):
             errors["complainant_id_number"] = ["身份证号码校验不通过"]
-    for key in ("address", "complainant_name", "complainant_phone", "complainant_contact", "subject_name"):
-        if report.get(key) is not None and not isinstance(report.get(key), str):
+    for key, limit in TEXT_LIMITS.items():
+        value = report.get(key)
+        if value is not None and not isinstance(value, str):
             errors[key] = ["应为文字"]
+        elif value and len(value.strip()) > limit:
+            errors.setdefault(key, []).append(f"不能超过 {limit} 个字")
     if errors:
         raise ValidationFailed(errors)
     return {
