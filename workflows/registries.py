@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, scopes
 from .exceptions import NotFound, PermissionDenied, WorkflowError
 from .models import Area, BlacklistEntry, HumanTask, ProcessInstance, User
 from .registry_models import THREE_STOPS_STATES, HouseCatch, Intermediary, IntermediaryViolation, RentalHouse
@@ -18,26 +18,15 @@ EDITOR_ROLES = {"housing", "grid", "market", "police", "supervisor", "admin"}
 
 # ---------------------------------------------------------------- access
 def _viewer(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        raise PermissionDenied("请先登录。")
-    return user
+    return scopes.active_user(session, user_id)
 
 
 def _scope(user: User) -> str:
-    """The area path prefix a user may see; the district-wide administrator sees everything."""
-    if user.has_role("admin") and user.area is None:
-        return "/"
-    if user.area is None:
-        raise PermissionDenied("您的账号未设置辖区，无法查看台账。")
-    return user.area.path
+    return scopes.visible_prefix(user, "台账")
 
 
 def _check_edit(user: User, area_path: str) -> None:
-    if not (user.role_set & EDITOR_ROLES):
-        raise PermissionDenied("您无权修改台账。")
-    if not area_path.startswith(_scope(user)):
-        raise PermissionDenied("该地址不在您的辖区内。")
+    scopes.check_edit(user, area_path, EDITOR_ROLES, "您无权修改台账。", "台账")
 
 
 # ---------------------------------------------------------------- rental houses

@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, task_data
+from . import audit, scopes, task_data
 from .exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from .models import Area, HumanTask, ProcessInstance, User
 from .sweep_models import Sweep, SweepCheck
@@ -26,26 +26,15 @@ CASE_SOURCE = "集中清查行动"
 
 # ---------------------------------------------------------------- access
 def _user(s: Session, user_id: int) -> User:
-    user = s.get(User, user_id)
-    if user is None or not user.active:
-        raise PermissionDenied("请先登录。")
-    return user
+    return scopes.active_user(s, user_id)
 
 
 def _scope(user: User) -> str:
-    """The area path prefix a user may see; the district-wide administrator sees everything."""
-    if user.has_role("admin") and user.area is None:
-        return "/"
-    if user.area is None:
-        raise PermissionDenied("您的账号未设置辖区，无法查看集中清查行动。")
-    return user.area.path
+    return scopes.visible_prefix(user, "集中清查行动")
 
 
 def _check_edit(user: User, area_path: str) -> None:
-    if not (user.role_set & SWEEP_ROLES):
-        raise PermissionDenied("您无权组织或登记集中清查行动。")
-    if not area_path.startswith(_scope(user)):
-        raise PermissionDenied("该地址不在您的辖区内。")
+    scopes.check_edit(user, area_path, SWEEP_ROLES, "您无权组织或登记集中清查行动。", "集中清查行动")
 
 
 def _visible_sweep(s: Session, user: User, sweep_id: int) -> Sweep:
