@@ -1,5 +1,4 @@
 """Every path through the six-step case, driven through the service layer on SQLite and PostgreSQL."""
-import itertools
 
 import pytest
 

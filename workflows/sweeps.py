@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from . import audit, scopes, task_data
-from .exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from .exceptions import NotFound, ValidationFailed, WorkflowError
 from .models import Area, HumanTask, ProcessInstance, User
 from .sweep_models import Sweep, SweepCheck
 
