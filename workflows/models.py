@@ -132,7 +132,7 @@ class ProcessInstance(Base):
     end_event: Mapped[str] = mapped_column(sa.String(64), default="")
     # Serialized workflow state (zlib-compressed JSON, without the spec).
     state: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    # Optimistic lock: every save bumps it; a save against a stale value fails cleanly.
+    # Optimistic lock: every save bumps it; a save against a stale value fails cleanly (service._save).
     version: Mapped[int] = mapped_column(default=1)
     next_timer_at: Mapped[Optional[datetime]] = mapped_column(index=True)
     parent_instance_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
@@ -143,7 +143,6 @@ class ProcessInstance(Base):
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
 
     process_version: Mapped[ProcessVersion] = relationship()
-    __mapper_args__ = {"version_id_col": version}
     area: Mapped[Optional[Area]] = relationship()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.exceptions import WorkflowException
 
 from . import audit, blacklist, engine, linking, orgs, task_data
@@ -239,7 +239,11 @@ class WorkflowService:
             except LookupError:
                 raise TaskNotReady(f"任务“{task.title}”当前不可办理，请刷新后查看。") from None
             now = self.now()
-            task.state, task.completed_at, task.completed_by_id = "completed", now, actor_id
+            done = {"state": "completed", "completed_at": now, "completed_by_id": actor_id}
+            s.execute(sa.update(HumanTask).where(HumanTask.id == task.id).values(**done)
+                      .execution_options(synchronize_session=False))
+            for key, value in done.items():
+                set_committed_value(task, key, value)
             audit.record(s, now, "completed", actor_id, inst.id, task_id, task=task.task_name,
                          title=task.title, data=data)
             if "persons" in data:
@@ -377,27 +381,36 @@ class WorkflowService:
 
     # ------------------------------------------------------------------ saving
     def _save(self, s: Session, inst: ProcessInstance, rt: engine.Runtime, actor_id) -> list:
-        """Write the state and bring the task mirror in line, in the caller's transaction; returns ready tasks."""
+        """Write the state and bring the task mirror in line, in the caller's transaction; returns ready tasks.
+
+        The state is written by one UPDATE guarded by the version this action read: if anyone saved
+        the instance in between, nothing is written and the whole action rolls back.
+        """
         now = self.now()
-        inst.state = rt.dump()
-        inst.updated_at = now
-        inst.next_timer_at = rt.next_timer()
+        values = {"state": rt.dump(), "updated_at": now, "next_timer_at": rt.next_timer(),
+                  "version": inst.version + 1}
         ready = rt.ready_tasks()
         if inst.process_id == MATTER_PROCESS:
             levels = [t.data.get("level") for t in ready if t.data.get("level")]
             if levels:
-                inst.level = levels[0]
+                values["level"] = levels[0]
         if rt.completed:
-            inst.status, inst.completed_at, inst.end_event = "completed", now, rt.end_event()
+            values.update(status="completed", completed_at=now, end_event=rt.end_event())
+        if s.new or s.dirty:
+            s.flush()  # e.g. the reference of an instance started in this action
+        written = s.execute(sa.update(ProcessInstance)
+                            .where(ProcessInstance.id == inst.id, ProcessInstance.version == inst.version)
+                            .values(**values).execution_options(synchronize_session=False))
+        if written.rowcount != 1:
+            raise ConcurrentUpdate()
+        for key, value in values.items():
+            set_committed_value(inst, key, value)
+        if rt.completed:
             audit.record(s, now, "finished", actor_id, inst.id, end_event=inst.end_event)
             if inst.process_id == "six_step_case" and inst.end_event == "end_closed":
                 entered = blacklist.enter_caught_persons(s, inst.id, now)
                 audit.record(s, now, "blacklisted", actor_id, inst.id, persons=entered)
         self._sync_mirror(s, inst, ready, now)
-        try:
-            s.flush()
-        except StaleDataError:
-            raise ConcurrentUpdate() from None
         return ready
 
     def _sync_mirror(self, s: Session, inst: ProcessInstance, ready: list, now: datetime) -> None:
