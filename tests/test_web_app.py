@@ -146,3 +146,12 @@ def test_a_task_page_shows_the_form_with_its_guidance(services, login_as):
     page = text(login_as("wjs_police1").get(f"/tasks/{ready_task(services, case_id, 'entry')}"))
     assert "《禁止传销条例》第十五条" in page and 'name="officers-1-badge"' in page and "添加一行" in page
     assert "js/forms.js" in page and "enctype=\"multipart/form-data\"" in page
+
+
+def test_deployment_settings_from_the_environment(services, tmp_path, monkeypatch):
+    monkeypatch.setenv("DACHUAN_UPLOAD_FOLDER", str(tmp_path / "shared"))
+    monkeypatch.setenv("DACHUAN_SECURE_COOKIES", "1")
+    monkeypatch.setenv("DACHUAN_SECRET_KEY", "from-the-environment")
+    deployed = create_app({"SERVICES": services})
+    assert deployed.config["UPLOAD_FOLDER"] == str(tmp_path / "shared")
+    assert deployed.config["SESSION_COOKIE_SECURE"] and deployed.config["SECRET_KEY"] == "from-the-environment"

@@ -28,6 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        # Behind a TLS-terminating proxy the cookie should only travel over HTTPS.
+        SESSION_COOKIE_SECURE=os.environ.get("DACHUAN_SECURE_COOKIES") == "1",
+        REMEMBER_COOKIE_SECURE=os.environ.get("DACHUAN_SECURE_COOKIES") == "1",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=10),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         # WTForms' own Chinese messages (the forms ask for locale "zh"); Flask-Babel is not used.
@@ -35,7 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
         # A form filled in slowly at a door must not fail on an expired token; the token still
         # dies with the session.
         WTF_CSRF_TIME_LIMIT=None,
-        UPLOAD_FOLDER=None,
+        # Several machines need one shared folder (and one DACHUAN_SECRET_KEY).
+        UPLOAD_FOLDER=os.environ.get("DACHUAN_UPLOAD_FOLDER"),
         SECRET_KEY_FILE=None,
         UPLOAD_MAX_FILE_BYTES=10 * 1024 * 1024,
         PAGE_SIZE=20,
