@@ -170,7 +170,8 @@ class Runtime:
     def dump(self) -> bytes:
         dct = SERIALIZER.to_dict(self.workflow)
         dct[BpmnWorkflowSerializer.VERSION_KEY] = SERIALIZER.VERSION
-        return zlib.compress(json.dumps(dct, separators=(",", ":"), ensure_ascii=False).encode(), 6)
+        # Level 1: nearly the size of level 6 for JSON this small, at a fraction of the time.
+        return zlib.compress(json.dumps(dct, separators=(",", ":"), ensure_ascii=False).encode(), 1)
 
     def ready_tasks(self) -> list[ReadyTask]:
         out = []

@@ -234,6 +234,9 @@ class WorkflowService:
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{self._holder(s, task)}。")
             task_data.check(inst.process_id, task.task_name, data)
             rt = self._restore(s, inst, reuse=True)
+            # The mirror holds exactly the workflow's ready tasks (both are written together), so the
+            # open rows are known without reading them back.
+            open_before = {t.id for t in rt.ready_tasks()} - {task_id}
             try:
                 self._run(s, lambda: rt.complete(task_id, data))
             except LookupError:
@@ -248,7 +251,7 @@ class WorkflowService:
                          title=task.title, data=data)
             if "persons" in data:
                 self._mirror_persons(s, inst.id, data["persons"])
-            ready = self._save(s, inst, rt, actor_id)
+            ready = self._save(s, inst, rt, actor_id, open_before)
             result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in ready])
             saved_version = inst.version
         # Committed: keep the live workflow for the next action on this case.
@@ -380,7 +383,8 @@ class WorkflowService:
         return {"timers": self.fire_due_timers(), "overdue": self.raise_overdue_matters()}
 
     # ------------------------------------------------------------------ saving
-    def _save(self, s: Session, inst: ProcessInstance, rt: engine.Runtime, actor_id) -> list:
+    def _save(self, s: Session, inst: ProcessInstance, rt: engine.Runtime, actor_id,
+              open_before: set[str] | None = None) -> list:
         """Write the state and bring the task mirror in line, in the caller's transaction; returns ready tasks.
 
         The state is written by one UPDATE guarded by the version this action read: if anyone saved
@@ -410,20 +414,23 @@ class WorkflowService:
             if inst.process_id == "six_step_case" and inst.end_event == "end_closed":
                 entered = blacklist.enter_caught_persons(s, inst.id, now)
                 audit.record(s, now, "blacklisted", actor_id, inst.id, persons=entered)
-        self._sync_mirror(s, inst, ready, now)
+        self._sync_mirror(s, inst, ready, now, open_before)
         return ready
 
-    def _sync_mirror(self, s: Session, inst: ProcessInstance, ready: list, now: datetime) -> None:
-        open_rows = {t.id: t for t in s.scalars(sa.select(HumanTask).where(
-            HumanTask.instance_id == inst.id, HumanTask.state == "ready"))}
+    def _sync_mirror(self, s: Session, inst: ProcessInstance, ready: list, now: datetime,
+                     open_before: set[str] | None = None) -> None:
+        """Cancel mirror rows whose task is no longer ready; insert rows for newly ready tasks."""
+        if open_before is None:
+            open_before = set(s.scalars(sa.select(HumanTask.id).where(
+                HumanTask.instance_id == inst.id, HumanTask.state == "ready")))
         ready_ids = {t.id for t in ready}
-        for task_id, row in open_rows.items():
-            # A row completed in this transaction but not yet flushed still matches state == "ready".
-            if task_id not in ready_ids and row.state == "ready":
-                row.state, row.completed_at = "cancelled", now
+        gone = open_before - ready_ids
+        if gone:
+            s.execute(sa.update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.state == "ready")
+                      .values(state="cancelled", completed_at=now).execution_options(synchronize_session=False))
         rows = []
         for t in ready:
-            if t.id in open_rows:
+            if t.id in open_before:
                 continue
             row = dict(id=t.id, instance_id=inst.id, process_id=inst.process_id, task_name=t.name,
                        title=t.title, lane=t.lane, role=role_for_lane(t.lane), area_id=inst.area_id,
