@@ -35,10 +35,11 @@ def _capped_count(session: Session, query) -> tuple[int, bool]:
 def board(session: Session, area_path: str, now: datetime, only: str | None = None, page: int = 1) -> list[BoardGroup]:
     """Level 5 down to level 1, then overdue steps of cases; matters oldest first, steps most overdue first.
 
-    `only` with `page` pages through one group; the other groups are left out then.
+    `only` with `page` pages through one group; the other groups are left out then. Four queries in
+    all: the counts per level, the capped count of overdue steps, every group's page of ids, the rows.
     """
     in_area = under(HumanTask.area_path, area_path)
-    groups = []
+    groups, pages_of_ids = [], []
     levels = dict(session.execute(
         sa.select(HumanTask.level, sa.func.count())
         .where(HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS, in_area)
@@ -47,44 +48,50 @@ def board(session: Session, area_path: str, now: datetime, only: str | None = No
         key = f"level{level}"
         if not levels.get(level) or (only and only != key):
             continue
-        group = BoardGroup(key, f"第 {level} 级 · {FIVE_CONTRACT_LEVEL_NAMES[level]}", levels[level])
-        condition = sa.and_(HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS,
-                            HumanTask.level == level, in_area)
+        group = _group(key, f"第 {level} 级 · {FIVE_CONTRACT_LEVEL_NAMES[level]}", levels[level], False,
+                       page if only == key else 1)
         # Oldest first: the matter that has waited longest at this level (its task was created when it
         # arrived here), read in order from the (process_id, state, level, created_at) index.
-        _fill(session, group, condition, HumanTask.created_at, page if only == key else 1)
+        pages_of_ids.append(_page_of_ids(group, sa.and_(
+            HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS, HumanTask.level == level,
+            in_area), HumanTask.created_at))
         groups.append(group)
     if only in (None, "overdue"):
         # Driven by the (state, due_at, process_id, area_path) index: the area test rides along in it.
-        in_area = within(HumanTask.area_path, area_path)
-        overdue = sa.select(HumanTask.id).where(HumanTask.state == "ready", HumanTask.due_at < now,
-                                                HumanTask.process_id != MATTER_PROCESS, in_area)
-        total, capped = _capped_count(session, overdue)
+        condition = sa.and_(HumanTask.state == "ready", HumanTask.due_at < now,
+                            HumanTask.process_id != MATTER_PROCESS, within(HumanTask.area_path, area_path))
+        total, capped = _capped_count(session, sa.select(HumanTask.id).where(condition))
         if total:
-            group = BoardGroup("overdue", "逾期未办的案件环节", total, capped)
-            # The earliest due date is the step waiting longest past its deadline; it walks the
-            # (state, due_at) index in order and stops at the page.
-            condition = sa.and_(HumanTask.state == "ready", HumanTask.due_at < now,
-                                HumanTask.process_id != MATTER_PROCESS, in_area)
-            _fill(session, group, condition, HumanTask.due_at, page if only == "overdue" else 1)
+            group = _group("overdue", "逾期未办的案件环节", total, capped, page if only == "overdue" else 1)
+            # The earliest due date is the step waiting longest past its deadline: the index's own order.
+            pages_of_ids.append(_page_of_ids(group, condition, HumanTask.due_at))
             groups.append(group)
-    _load(session, groups)
+    if pages_of_ids:
+        ids: dict[str, list[str]] = {g.key: [] for g in groups}
+        for key, task_id in session.execute(sa.union_all(*pages_of_ids)):
+            ids[key].append(task_id)
+        _load(session, groups, ids)
     return groups
 
 
-def _fill(session: Session, group: BoardGroup, condition, oldest_first, page: int) -> None:
-    """The page's task ids, from the task index alone: the planners misjudge how many rows the area
-    filter keeps and, joining first, would fetch every matter before sorting. Rows come in `_load`."""
-    group.pages = max(1, -(-group.total // PAGE_SIZE))
-    group.page = min(max(page, 1), group.pages)
-    group.rows = list(session.scalars(sa.select(HumanTask.id).where(condition).order_by(oldest_first)
-                                      .limit(PAGE_SIZE).offset((group.page - 1) * PAGE_SIZE)))
+def _group(key: str, title: str, total: int, capped: bool, page: int) -> BoardGroup:
+    pages = max(1, -(-total // PAGE_SIZE))
+    return BoardGroup(key, title, total, capped, min(max(page, 1), pages), pages)
 
 
-def _load(session: Session, groups: list[BoardGroup]) -> None:
+def _page_of_ids(group: BoardGroup, condition, oldest_first):
+    """One group's page of task ids, from the task index alone: the planners misjudge how many rows
+    the area filter keeps and, joining first, would fetch every matter before sorting."""
+    page = (sa.select(HumanTask.id).where(condition).order_by(oldest_first)
+            .limit(PAGE_SIZE).offset((group.page - 1) * PAGE_SIZE).subquery())
+    # Wrapped, because a branch of a UNION may not carry its own ORDER BY and LIMIT.
+    return sa.select(sa.literal(group.key).label("group_key"), page.c.id)
+
+
+def _load(session: Session, groups: list[BoardGroup], ids: dict[str, list[str]]) -> None:
     """Every group's rows with their case and address, in one query, keeping each group's order."""
-    ids = [i for g in groups for i in g.rows]
-    if not ids:
+    wanted = [i for g in groups for i in ids[g.key]]
+    if not wanted:
         return
     rows = {row[0].id: row for row in session.execute(
         sa.select(HumanTask, ProcessInstance.reference, ProcessInstance.title, ProcessInstance.created_at,
@@ -92,9 +99,9 @@ def _load(session: Session, groups: list[BoardGroup]) -> None:
         .options(joinedload(HumanTask.assignee))
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .outerjoin(Area, Area.id == ProcessInstance.area_id)
-        .where(HumanTask.id.in_(ids)))}
+        .where(HumanTask.id.in_(wanted)))}
     for g in groups:
-        g.rows = [rows[i] for i in g.rows if i in rows]
+        g.rows = [rows[i] for i in ids[g.key] if i in rows]
 
 
 def assignable_users(session: Session) -> list[User]:
