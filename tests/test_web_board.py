@@ -123,3 +123,23 @@ def test_the_board_covers_only_the_supervisors_area(services, login_as):
 
 def test_an_empty_board_says_so(login_as):
     assert "没有未办结的五包责任事项" in text(login_as("wjs_leader").get("/board"))
+
+
+def test_a_group_pages_and_a_long_count_is_capped(services, login_as, clock, monkeypatch):
+    monkeypatch.setattr("webapp.board.queries.PAGE_SIZE", 2)
+    monkeypatch.setattr("webapp.board.queries.COUNT_CAP", 2)
+    ids = []
+    for room in (101, 102, 201):
+        ids.append(ready_task(services, matter(login_as, address=f"吴家山街第一社区花园小区1栋1单元{room}室",
+                                               title=f"{room}"), "handle_matter"))
+        clock.advance(minutes=5)
+    board = login_as("wjs_leader")
+    page = text(board.get("/board"))
+    assert "3 项，第 1 / 2 页" in page and ids[0] in page and ids[1] in page and ids[2] not in page
+    page = text(board.get("/board?group=level1&page=2"))
+    assert ids[2] in page and ids[0] not in page and "返回全部分组" in page
+    for room in (101, 102, 201):
+        start_case(login_as("wjs_grid"), address=f"吴家山街第一社区花园小区1栋2单元{room}室", title=f"案{room}")
+    clock.advance(days=4)
+    page = text(board.get("/board?group=overdue"))
+    assert "逾期未办的案件环节" in page and "2+ 项" in page
