@@ -1,6 +1,8 @@
 """信息比对: persons against the blacklist and earlier cases; registration place from the ID number."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
@@ -13,8 +15,20 @@ def registration_place(id_number: str) -> str:
     try:
         place = ric.get_birth_place(id_number)
     except Exception:  # stdnum raises its own errors for unknown codes and bad numbers alike
-        return ""
-    return "".join(v for v in (place.get("province"), place.get("city"), place.get("county")) if v)
+        place = _place_by_code(id_number)
+    county = re.sub(r"^\[[^\]]*\]", "", place.get("county") or "")
+    return "".join(v for v in (place.get("province"), place.get("city"), county) if v)
+
+
+def _place_by_code(id_number: str) -> dict:
+    """The place of a code whatever the birth year: stdnum refuses a person born before their county's
+    code was assigned (e.g. 420106 for someone born in 1978), yet that is still where they are registered."""
+    from stdnum import numdb
+    info = {k: v for _part, props in numdb.get("cn/loc").info(id_number[:6]) for k, v in props.items()}
+    counties = [c for c in (info.get("county") or "").split(",") if c]
+    if counties:
+        info["county"] = counties[-1]  # the newest name of the county
+    return info
 
 
 def compare_persons(session: Session, instance_id: int, persons: list, local_prefix: str) -> dict:
