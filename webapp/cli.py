@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -160,6 +161,8 @@ def run(ctx, host, port):
     if ctx.obj.get("database_url"):
         args += ["--database-url", ctx.obj["database_url"]]
     worker_proc = subprocess.Popen(args + ["worker"])
+    # Stopped by a service manager (SIGTERM) as well as by Ctrl-C: unwind so the worker stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"\n打传案件办理系统已启动：http://{host}:{port}/")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, display, roles, *_ in DEMO_USERS:
@@ -169,6 +172,7 @@ def run(ctx, host, port):
         serve(create_app({"DATABASE_URL": services.settings.database_url}), host=host, port=port, threads=8)
     finally:
         worker_proc.terminate()
+        worker_proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

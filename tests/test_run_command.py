@@ -1,0 +1,73 @@
+"""`dachuan run` (what `make run` ends with): serves the app, prints the logins, keeps data, stops cleanly."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(url: str, port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "webapp.cli", "--database-url", url, "run", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def _wait_for_login(port: int, proc: subprocess.Popen) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"dachuan run exited early:\n{proc.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as resp:
+                return resp.read().decode("utf-8")
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail("the web app did not answer within 60 s")
+
+
+def _workers(url: str) -> list[str]:
+    out = subprocess.run(["pgrep", "-af", "webapp.cli"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if url in line and " worker" in line]
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=30)
+    return output
+
+
+def test_run_serves_the_login_page_prints_logins_and_stops_its_worker(tmp_path):
+    url = f"sqlite:///{tmp_path / 'run.sqlite'}"
+    port = _free_port()
+    proc = _start(url, port)
+    try:
+        page = _wait_for_login(port, proc)
+        assert "登录" in page and "csrf_token" in page
+        assert len(_workers(url)) == 1
+    finally:
+        output = _stop(proc)
+    assert f"http://127.0.0.1:{port}/" in output and "wjs_police1" in output and "dachuan2026" in output
+    time.sleep(0.5)
+    assert _workers(url) == []
+
+    # A second run keeps the data: the demo is not loaded again.
+    proc = _start(url, port)
+    try:
+        _wait_for_login(port, proc)
+    finally:
+        _stop(proc)
+    import sqlalchemy as sa
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM user_account WHERE username = 'admin'").scalar() == 1
+    engine.dispose()
+    assert os.path.exists(tmp_path / "run.sqlite")
