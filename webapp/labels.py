@@ -21,6 +21,9 @@ EVENT_NAMES = {
     "auto_investigation": "多次举报自动立案", "house_caught": "出租屋涉传", "house_unflagged": "解除涉传标记",
     "reflux_recorded": "登记回流", "three_stops": "三停一换", "intermediary_violation": "中介违规",
     "sweep_planned": "部署集中清查", "sweep_checked": "集中清查登记", "sweep_finished": "集中清查完成",
+    # Notices (the timeline adds the document number).
+    "notice_issued": "签发通知书", "notice_printed": "打印通知书", "notice_reprinted": "补打通知书",
+    "notice_voided": "作废通知书",
 }
 END_EVENT_NAMES = {
     "six_step_case": {"end_no_mlm_sweep": "摸排未发现传销", "end_no_mlm_check": "初查未发现传销", "end_closed": "结案"},
