@@ -5,51 +5,12 @@ import re
 from contextvars import ContextVar
 from datetime import date, datetime
 
-from stdnum import exceptions as stdnum_errors
-from stdnum import numdb
-from stdnum.cn import ric
 from wtforms.validators import StopValidation, ValidationError
+
+from workflows.idnumbers import clean_digits, id_number_problem, known_place_code  # noqa: F401  (re-exported)
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{3,6})$")
 BANK_CARD_RE = re.compile(r"^\d{12,19}$")
-
-
-def clean_digits(value: str | None) -> str:
-    """Drop the spaces and dashes people type inside long numbers."""
-    return re.sub(r"[\s-]", "", value or "")
-
-
-def id_number_problem(value: str, today: date) -> str | None:
-    """Why `value` is not a valid resident ID number (居民身份证号码), or None if it is."""
-    number = clean_digits(value).upper()
-    if len(number) != 18:
-        return "身份证号码应为 18 位。"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        return "身份证号码前 17 位应为数字，最后一位为数字或 X。"
-    if number[17] != ric.calc_check_digit(number):
-        return "身份证号码校验位不正确，请逐位核对。"
-    try:
-        born = ric.get_birth_date(number)
-    except stdnum_errors.ValidationError:
-        return "身份证号码中的出生日期不存在。"
-    if born > today:
-        return "身份证号码中的出生日期晚于今天。"
-    if born.year < 1900:
-        return "身份证号码中的出生日期早于 1900 年。"
-    if not known_place_code(number[:6]):
-        return "身份证号码前 6 位不是有效的行政区划代码。"
-    return None
-
-
-def known_place_code(code: str) -> bool:
-    """Whether python-stdnum knows the county code at all.
-
-    Not ric.get_birth_place(): that also demands the code existed in the birth year, but numbers were
-    issued under the code of the issue date, so someone born in 1978 in 武昌区 (code from 1983) has a
-    valid 420106... number that it would refuse.
-    """
-    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
-    return bool(info.get("county"))
 
 
 # The time of the form being validated, so rows nested inside it check dates against the same clock.

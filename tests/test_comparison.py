@@ -16,3 +16,20 @@ def test_registration_place_is_read_from_the_first_six_digits(number, place):
 
 def test_an_unknown_place_code_gives_no_place_rather_than_a_wrong_one():
     assert registration_place("999999199001011234") == ""
+
+
+@pytest.mark.parametrize("number, problem", [
+    ("420106197801011230", None),  # born 1978, county code from 1983: a real number stdnum alone refuses
+    ("420106197801011231", "校验位"),
+    ("420106207801011237", "晚于今天"),
+    ("999999199001011238", "行政区划"),
+])
+def test_one_id_number_check_for_forms_api_and_imports(number, problem):
+    from forms.validators import id_number_problem as form_check
+    from webapp.api.validation import FORMATS
+    from workflows.idnumbers import id_number_problem
+
+    found = id_number_problem(number)
+    assert (found is None) if problem is None else (problem in found)
+    assert form_check(number, __import__("datetime").date.today()) == found
+    assert all(check(number) == (problem is None) for check in FORMATS.values())

@@ -262,3 +262,8 @@ def test_over_long_text_is_refused_with_the_limit_not_a_database_error(driver, s
     assert "subject_name" in info.value.errors
     with services.db.read() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
+
+
+def test_a_complainant_born_before_their_county_code_is_accepted(driver):
+    created = driver.record(complainant_id_number="420106197801011230")
+    assert created["reference"]

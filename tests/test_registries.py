@@ -54,7 +54,7 @@ def test_an_import_with_bad_rows_reports_each_line_and_imports_nothing(services,
                                    progress=lambda done, total: seen.append((done, total)))
     assert [(e.line, e.column) for e in report.errors] == [
         (3, "房东身份证号"), (4, "地址"), (5, "房东是否党员"), (6, "地址"), (7, "地址")]
-    assert "校验不通过" in report.errors[0].message and "不在标准地址库中" in report.errors[1].message
+    assert "校验位不正确" in report.errors[0].message and "不在标准地址库中" in report.errors[1].message
     assert "与第2行重复" in report.errors[3].message and "辖区" in report.errors[4].message
     assert str(report.errors[0]).startswith("第3行")
     assert (report.total, report.valid, report.imported, report.committed) == (6, 1, 0, False)

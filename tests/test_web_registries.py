@@ -139,7 +139,7 @@ def test_an_import_with_bad_rows_reports_lines_and_imports_the_good_rows_only_wh
     assert r.status_code == 302
     page = text(housing.get(r.headers["Location"]))
     assert "未导入任何数据" in page and "第3行" in page and "第4行" in page and "第5行" in page
-    assert "校验不通过" in page and "不在标准地址库中" in page and "辖区" in page
+    assert "校验位不正确" in page and "不在标准地址库中" in page and "辖区" in page
     assert count(services, RentalHouse) == 0
     job_id = int(r.headers["Location"].rsplit("/", 1)[1])
     assert "只导入正确的 1 行" in page

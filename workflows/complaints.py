@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .complaint_models import CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject
 from .exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from .idnumbers import id_number_problem
 from .linking import start_child
 from .models import Area, AuditEvent, HumanTask, ProcessInstance, User
 
@@ -62,9 +63,9 @@ def _validate(report: dict) -> dict:
         errors["subject_name"] = ["网络传销举报须填写被举报的主体或平台名称"]
     number = (report.get("complainant_id_number") or "").strip()
     if number:
-        from stdnum.cn import ric
-        if not ric.is_valid(number):
-            errors["complainant_id_number"] = ["身份证号码校验不通过"]
+        problem = id_number_problem(number)
+        if problem:
+            errors["complainant_id_number"] = [problem]
     for key, limit in TEXT_LIMITS.items():
         value = report.get(key)
         if value is not None and not isinstance(value, str):

@@ -10,9 +10,10 @@ from typing import Callable
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from .comparison import registration_place
+from .idnumbers import clean_digits, id_number_problem
 from .exceptions import PermissionDenied, WorkflowError
 from .models import Area, BlacklistEntry, User
 from .registries import _check_edit, _scope, _upsert_house
@@ -150,10 +151,8 @@ def _convert(col: Column, value, areas: dict):
                 continue
         return None, "日期格式应为 2026-11-23"
     if col.kind == "id_number":
-        try:
-            return ric.validate(text), None
-        except Exception:  # stdnum raises InvalidChecksum, InvalidFormat, InvalidComponent, InvalidLength
-            return None, "身份证号码校验不通过"
+        problem = id_number_problem(text)
+        return (None, problem) if problem else (clean_digits(text).upper(), None)
     if col.kind == "credit_code":
         try:
             return uscc.validate(text), None

@@ -17,6 +17,7 @@ from stdnum.cn import ric
 from . import audit
 from .clock import SystemClock, utcnow_naive
 from .comparison import registration_place
+from .idnumbers import is_valid_id_number
 from .db import Database
 from .exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from .models import Area, Department, HumanTask, ProcessInstance, User
@@ -213,7 +214,7 @@ def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> obj
         return text
     if kind == "id_number":
         text = text.upper()
-        if not ric.is_valid(text):
+        if not is_valid_id_number(text):
             return fail(f"{label}无效（格式或校验位不符）")
         if not registration_place(text):
             fail(f"无法从{label}识别户籍地")

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from stdnum.cn import ric
+from workflows.idnumbers import is_valid_id_number
 
 from .openapi import ID_NUMBER_FORMAT
 
-FORMATS = {ID_NUMBER_FORMAT: ric.is_valid}
+FORMATS = {ID_NUMBER_FORMAT: is_valid_id_number}
 TYPES = {"object": dict, "string": str, "boolean": bool}
 
 
