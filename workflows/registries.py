@@ -228,7 +228,7 @@ def get_house(services, viewer_id: int, house_id: int) -> dict:
             raise NotFound(f"出租屋 {house_id} 不存在或不在您的辖区内。")
         catches = s.execute(sa.select(HouseCatch.caught_at, ProcessInstance.id, ProcessInstance.reference)
                             .join(ProcessInstance, ProcessInstance.id == HouseCatch.instance_id)
-                            .where(HouseCatch.house_id == house.id).order_by(HouseCatch.caught_at)).all()
+                            .where(HouseCatch.house_id == house.id).order_by(HouseCatch.caught_at, HouseCatch.id)).all()
         return {"house": house, "catches": [{"at": c[0], "instance_id": c[1], "reference": c[2]} for c in catches],
                 "two_letters_one_filing": house.two_letters_one_filing}
 
