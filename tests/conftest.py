@@ -1,14 +1,14 @@
 """Fixtures: every database test runs on SQLite and on a real PostgreSQL server started for the run."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
 
+from engine_helpers import Lookup
 from pg_server import running_postgres
 from workflows import migrate, runtime
 from workflows.clock import MovableClock
 from workflows.db import Database
-from workflows.models import Area, Base, User
+from workflows.models import Base
 
 
 @pytest.fixture(scope="session")
@@ -49,21 +49,6 @@ def services(db_url, clock):
     runtime.prepare(svc, with_demo=True)
     yield svc
     svc.db.dispose()
-
-
-class Lookup:
-    """Find demo users and addresses by name."""
-
-    def __init__(self, services):
-        self.services = services
-
-    def user(self, username: str) -> int:
-        with self.services.db.read() as s:
-            return s.scalar(sa.select(User.id).where(User.username == username))
-
-    def area(self, full_name: str) -> int:
-        with self.services.db.read() as s:
-            return s.scalar(sa.select(Area.id).where(Area.full_name == full_name))
 
 
 @pytest.fixture

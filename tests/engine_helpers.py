@@ -3,11 +3,26 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from workflows.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.models import Area, AuditEvent, HumanTask, ProcessInstance, User
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
 PERSONS = [{"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"},
            {"name": "李四", "id_number": "420106199001011234", "phone": "13812345678"}]
+
+class Lookup:
+    """Find demo users and addresses by name."""
+
+    def __init__(self, services):
+        self.services = services
+
+    def user(self, username: str) -> int:
+        with self.services.db.read() as s:
+            return s.scalar(sa.select(User.id).where(User.username == username))
+
+    def area(self, full_name: str) -> int:
+        with self.services.db.read() as s:
+            return s.scalar(sa.select(Area.id).where(Area.full_name == full_name))
+
 
 # Which demo officer does each step of the six-step case.
 OFFICER = {

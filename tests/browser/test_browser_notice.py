@@ -13,30 +13,14 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 
-from engine_helpers import ROOM, CaseDriver, comparison
+from engine_helpers import ROOM, CaseDriver, Lookup, comparison
 from test_browser_case import Officer
-from workflows.models import Area, User
 from workflows.notice_models import Notice
 
 ADDRESSEE = "刘大成"
 PARTY_ID = "420106198808080022"
 FACTS = "你将位于花园小区1栋1单元101室的房屋再次出租给传销人员聚集、居住和培训。"
 NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
-
-
-class Lookup:
-    """Demo users and addresses by name, as the engine helpers want them."""
-
-    def __init__(self, services):
-        self.services = services
-
-    def user(self, username: str) -> int:
-        with self.services.db.read() as s:
-            return s.scalar(sa.select(User.id).where(User.username == username))
-
-    def area(self, full_name: str) -> int:
-        with self.services.db.read() as s:
-            return s.scalar(sa.select(Area.id).where(Area.full_name == full_name))
 
 
 class NoticeOfficer(Officer):
