@@ -7,18 +7,17 @@ import time
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from workflows import ledger_io
 from workflows.models import BlacklistEntry
 from workflows.registry_models import Intermediary, RentalHouse
 from workflows.sweep_models import LedgerImportJob
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import JYH_ROOM, ROOM, make_id, text
+from ledger_helpers import HEADERS, house_row
 
 ROOM2 = "吴家山街第一社区花园小区1栋1单元102室"
 OWNER_ID = make_id("420102", "19850505", "201")
 TENANT_ID = make_id("360426", "19950612", "456")
 CREDIT_CODE = "91420112MA4KXXXX0X"
-HEADERS = [c.header for c in ledger_io.SPECS["houses"] if not c.exported_only]
 
 
 def valid_uscc() -> str:
@@ -40,15 +39,6 @@ def count(services, model):
 def house_id(response) -> int:
     assert response.status_code == 302, text(response)
     return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def house_row(address, owner="房东甲", id_number="420102198505052010", **kw):
-    row = {"地址": address, "房东姓名": owner, "房东身份证号": id_number, "房东电话": "13800001111",
-           "房东是否党员": "否", "房东是否公职人员": "否", "房屋出租承诺书签订日期": "2026-03-01",
-           "治安责任保证书签订日期": "2026/03/01", "租赁备案日期": "2026-03-05", "备案编号": "BA-001",
-           "是否涉传": "否", "涉传次数": "", "三停一换": "未实施", "三停一换日期": "", "备注": ""}
-    row.update(kw)
-    return [row[h] for h in HEADERS]
 
 
 def xlsx(rows) -> bytes:
