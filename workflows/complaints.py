@@ -9,7 +9,7 @@ import secrets
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, orgs
 from .complaint_models import CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject
 from .exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from .idnumbers import id_number_problem
@@ -98,7 +98,7 @@ def _start_data(complaint: Complaint, lane_assignees: dict, **extra) -> dict:
 def _record(service, s: Session, report: dict, actor: User | None, fallback_area: Area | None,
             client: tuple[str, str, str] | None = None) -> Complaint:
     now = service.now()
-    area = s.scalar(sa.select(Area).where(Area.full_name == report["address"])) if report["address"] else None
+    area = orgs.area_by_address(s, report["address"])
     # A report without a standard address is routed within the first receiver's (or client's) area.
     route_area = area or fallback_area
     if route_area is None:

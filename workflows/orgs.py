@@ -48,3 +48,9 @@ def responsible(session: Session, area: Area, level: int) -> tuple[Area | None, 
                 FiveContractAssignment.area_id == target.id, FiveContractAssignment.level == lvl))
             return target, user_id
     return None, None
+
+
+def area_by_address(session: Session, address: str | None) -> Area | None:
+    """The area whose standard address (full name) is `address`, ignoring surrounding spaces."""
+    address = (address or "").strip()
+    return session.scalar(sa.select(Area).where(Area.full_name == address)) if address else None

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, scopes
+from . import audit, orgs, scopes
 from .exceptions import NotFound, PermissionDenied, WorkflowError
 from .models import Area, BlacklistEntry, HumanTask, ProcessInstance, User
 from .registry_models import THREE_STOPS_STATES, HouseCatch, Intermediary, IntermediaryViolation, RentalHouse
@@ -132,7 +132,7 @@ def save_house(services, actor_id: int, address: str, **fields) -> int:
     """Create or update the house at a standard address; flagging starts its patrol. Returns its id."""
     with services.db.unit_of_work() as s:
         user = _viewer(s, actor_id)
-        area = s.scalar(sa.select(Area).where(Area.full_name == address))
+        area = orgs.area_by_address(s, address)
         if area is None:
             raise WorkflowError(f"地址“{address}”不在标准地址库中。")
         _check_edit(user, area.path)
@@ -241,7 +241,7 @@ def save_intermediary(services, actor_id: int, credit_code: str, name: str, addr
         raise WorkflowError(f"统一社会信用代码“{credit_code}”校验不通过。")
     with services.db.unit_of_work() as s:
         user = _viewer(s, actor_id)
-        area = s.scalar(sa.select(Area).where(Area.full_name == address))
+        area = orgs.area_by_address(s, address)
         if area is None:
             raise WorkflowError(f"地址“{address}”不在标准地址库中。")
         _check_edit(user, area.path)

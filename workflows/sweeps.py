@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, scopes, task_data
+from . import audit, orgs, scopes, task_data
 from .exceptions import NotFound, ValidationFailed, WorkflowError
 from .models import Area, HumanTask, ProcessInstance, User
 from .sweep_models import Sweep, SweepCheck
@@ -66,7 +66,7 @@ def plan_sweep(services, actor_id: int, address: str, planned_on: date | None, t
         errors["note"] = ["说明不超过500个字。"]
     with services.db.unit_of_work() as s:
         user = _user(s, actor_id)
-        area = s.scalar(sa.select(Area).where(Area.full_name == (address or "").strip()))
+        area = orgs.area_by_address(s, address)
         if area is None:
             errors["address"] = ["找不到这个标准地址，请从提示中选择。"]
         elif area.kind in ("unit", "room"):
@@ -113,7 +113,7 @@ def record_check(services, actor_id: int, sweep_id: int, address: str, *, house_
         _check_edit(user, sweep.area_path)
         if sweep.status != "planned":
             raise WorkflowError("该集中清查行动已完成，不能再登记。")
-        area = s.scalar(sa.select(Area).where(Area.full_name == (address or "").strip()))
+        area = orgs.area_by_address(s, address)
         if area is None:
             errors["address"] = ["找不到这个标准地址，请从提示中选择。"]
         elif not area.path.startswith(sweep.area_path) or area.id == sweep.area_id:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from forms.base import options
 from workflows.exceptions import InvalidDiagram, WorkflowError
+from workflows.orgs import area_by_address
 from workflows.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department,
                               FiveContractAssignment, ProcessInstance, ProcessVersion, User)
 
@@ -33,7 +34,7 @@ def _db():
 
 
 def _area_by_name(name: str) -> Area | None:
-    return read_session().scalar(sa.select(Area).where(Area.full_name == (name or "").strip()))
+    return area_by_address(read_session(), name)
 
 
 def _department_choices(form) -> None:

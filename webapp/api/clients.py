@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from workflows import complaints
 from workflows.complaint_models import ApiClient
 from workflows.models import Area
+from workflows.orgs import area_by_address
 
 from ..access import role_required
 from ..db import read_session, services
@@ -47,7 +48,7 @@ def index():
     token, status = None, 200
     if form.validate_on_submit():
         name = form.name.data.strip()
-        area = read_session().scalar(sa.select(Area).where(Area.full_name == form.area.data.strip()))
+        area = area_by_address(read_session(), form.area.data)
         if area is None:
             form.area.errors = ["找不到这个区域，请从提示中选择。"]
         elif read_session().scalar(sa.select(ApiClient.id).where(ApiClient.name == name)) is not None:

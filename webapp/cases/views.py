@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from workflows.models import Area, ProcessVersion
+from workflows.models import ProcessVersion
+from workflows.orgs import area_by_address
 
 from .. import uploads
 from ..access import areas_below, sees_path, visible_instance
@@ -40,7 +41,7 @@ def new():
     form = NewCaseForm()
     status = 200
     if form.validate_on_submit():
-        area = read_session().scalar(sa.select(Area).where(Area.full_name == form.address.data.strip()))
+        area = area_by_address(read_session(), form.address.data)
         if area is None:
             form.address.errors = ["找不到这个标准地址，请从提示中选择。"]
         elif not sees_path(current_user, area.path):
