@@ -9,6 +9,23 @@ from workflows.exceptions import ConcurrentUpdate, TaskAlreadyCompleted
 from workflows.models import AuditEvent, HumanTask, ProcessInstance
 
 
+def run_together(action, services_list):
+    """Run action(i) for each service object in its own thread, released at the same moment; then dispose."""
+    barrier = threading.Barrier(len(services_list))
+
+    def start(i):
+        barrier.wait()
+        action(i)
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in range(len(services_list))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for svc in services_list:
+        svc.db.dispose()
+
+
 def test_two_officers_complete_the_same_task_at_once(services, lookup, db_url):
     cases = CaseDriver(services, lookup)
     case = cases.start()
@@ -17,10 +34,9 @@ def test_two_officers_complete_the_same_task_at_once(services, lookup, db_url):
     # Each officer is served by a separate process in production: give each its own engine.
     officers = [runtime.build(db_url, clock=services.workflow.clock) for _ in range(2)]
     users = [lookup.user("wjs_police1"), lookup.user("wjs_police2")]
-    barrier, outcomes = threading.Barrier(2), [None, None]
+    outcomes = [None, None]
 
     def submit(i):
-        barrier.wait()
         try:
             officers[i].workflow.complete(task_id, {"door_opened": True, "officers": ["甲", "乙"],
                                                     "note": f"officer {i}"}, users[i])
@@ -28,13 +44,7 @@ def test_two_officers_complete_the_same_task_at_once(services, lookup, db_url):
         except (TaskAlreadyCompleted, ConcurrentUpdate) as exc:
             outcomes[i] = exc.message
 
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for o in officers:
-        o.db.dispose()
+    run_together(submit, officers)
     assert sorted(outcomes, key=lambda o: o != "ok")[0] == "ok"
     loser = [o for o in outcomes if o != "ok"]
     assert len(loser) == 1 and ("已由" in loser[0] or "他人" in loser[0])
@@ -71,19 +81,12 @@ def test_two_workers_fire_each_due_timer_exactly_once(services, lookup, clock, d
                for i in range(24)]
     clock.advance(hours=25)
     workers = [runtime.build(db_url, clock=clock) for _ in range(2)]
-    counts, barrier = [0, 0], threading.Barrier(2)
+    counts = [0, 0]
 
     def work(i):
-        barrier.wait()
         counts[i] = workers[i].workflow.fire_due_timers()
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for w in workers:
-        w.db.dispose()
+    run_together(work, workers)
     assert sum(counts) == len(matters)
     with services.db.read() as s:
         fired = s.execute(sa.select(AuditEvent.instance_id, sa.func.count()).where(AuditEvent.kind == "timer_fired")
