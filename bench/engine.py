@@ -17,9 +17,11 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workflows import engine, runtime  # noqa: E402
-from workflows.comparison import registration_place  # noqa: E402
-from workflows.models import Area, HumanTask, ProcessInstance, User  # noqa: E402
+from workflows.engine import spiff as engine  # noqa: E402
+from workflows import runtime  # noqa: E402
+from workflows.idnumbers import registration_place  # noqa: E402
+from workflows.org.models import Area, User  # noqa: E402
+from workflows.engine.models import HumanTask, ProcessInstance  # noqa: E402
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
 PERSONS = [{"name": f"人员{i}", "id_number": "11010519491231002X", "phone": "13912345678"} for i in range(3)]

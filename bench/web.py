@@ -35,8 +35,10 @@ from stdnum.cn import ric  # noqa: E402
 
 from workflows import runtime  # noqa: E402
 from workflows.clock import MovableClock  # noqa: E402
-from workflows.models import (FIVE_CONTRACT_LEVEL_KIND, Area, AuditEvent, CasePerson, FiveContractAssignment,  # noqa: E402
-                              HumanTask, ProcessInstance, User)
+from workflows.org.models import FIVE_CONTRACT_LEVEL_KIND, Area, FiveContractAssignment, User
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import CasePerson
+from workflows.engine.models import HumanTask, ProcessInstance
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
 START = datetime(2026, 11, 1, 1, 0, tzinfo=timezone.utc)

@@ -5,10 +5,11 @@ import pytest
 
 from engine_helpers import Lookup
 from pg_server import running_postgres
-from workflows import migrate, runtime
+from workflows.database import migrate
+from workflows import runtime
 from workflows.clock import MovableClock
-from workflows.db import Database
-from workflows.models import Base
+from workflows.database.session import Database
+from workflows.database.metadata import metadata
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +23,7 @@ def pg_url():
 
 def _truncate_postgres(url: str) -> None:
     db = Database(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    tables = ", ".join(t.name for t in metadata.sorted_tables)
     with db.engine.begin() as conn:
         conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     db.dispose()

@@ -1,5 +1,5 @@
 """Rows of a rental-house ledger file, as an officer would fill one in."""
-from workflows import ledger_io
+from workflows.ledgers import spreadsheets as ledger_io
 
 HEADERS = [c.header for c in ledger_io.SPECS["houses"] if not c.exported_only]
 

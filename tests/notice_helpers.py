@@ -7,8 +7,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from workflows.models import CasePerson
-from workflows.notices import NoticeService
+from workflows.cases.models import CasePerson
+from workflows.notices.service import NoticeService
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
 CONTACT = {"contact_person": "赵晓明", "contact_phone": "027-83890000"}

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from webapp.api.openapi import ID_NUMBER_FORMAT
-from workflows import complaints
-from workflows.complaint_models import Complaint
+from workflows.complaints import service as complaints
+from workflows.complaints.models import Complaint
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import ROOM, make_id, text
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from webapp.cli import main
-from workflows.bpmn_check import check_paths, check_xml
+from workflows.engine.bpmn_check import check_paths, check_xml
 from workflows.exceptions import PermissionDenied, UnknownTask, ValidationFailed
 
 from engine_helpers import CaseDriver

@@ -1,7 +1,7 @@
 """Registration place (户籍地) from ID numbers, as the comparison step shows it to the officer."""
 import pytest
 
-from workflows.comparison import registration_place
+from workflows.idnumbers import registration_place
 
 
 @pytest.mark.parametrize("number, place", [

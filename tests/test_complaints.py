@@ -5,11 +5,13 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import ROOM
-from workflows import complaints
-from workflows.accounts import add_user
-from workflows.complaint_models import Complaint
+from workflows.complaints import service as complaints
+from workflows.org.accounts import add_user
+from workflows.complaints.models import Complaint
 from workflows.exceptions import PermissionDenied, ValidationFailed
-from workflows.models import Area, AuditEvent, HumanTask, ProcessInstance
+from workflows.org.models import Area
+from workflows.audit.models import AuditEvent
+from workflows.engine.models import HumanTask, ProcessInstance
 
 NAME, PHONE, ID_NUMBER = "举报人王小明", "13911112222", "420106199001011231"
 

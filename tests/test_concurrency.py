@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from engine_helpers import ROOM, CaseDriver
 from workflows import runtime
 from workflows.exceptions import ConcurrentUpdate, TaskAlreadyCompleted
-from workflows.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.audit.models import AuditEvent
+from workflows.engine.models import HumanTask, ProcessInstance
 
 
 def run_together(action, services_list):

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from engine_helpers import ROOM, CaseDriver
 from workflows.exceptions import PermissionDenied, WorkflowError
-from workflows.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.audit.models import AuditEvent
+from workflows.engine.models import HumanTask, ProcessInstance
 
 HOLDER = {1: "louzhang", 2: "shequ", 3: "jiedao", 4: "quzhi", 5: "quji"}
 DEADLINE_HOURS = {1: 24, 2: 48, 3: 72, 4: 120, 5: 168}

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 import forms
-from workflows import engine, task_data
+from workflows.engine import spiff as engine, task_data
 from web_fixtures import STEP_DATA
 
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from engine_helpers import CaseDriver, comparison
 from notice_helpers import ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat, notices, pdf_text, start_case
 from webapp import create_app
-from workflows.models import AuditEvent
-from workflows.notice_models import Notice
+from workflows.audit.models import AuditEvent
+from workflows.notices.models import Notice
 
 # The pages do not depend on the database engine; the service tests run on both.
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -12,9 +12,9 @@ from notice_helpers import (ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, coun
                             notices, pdf_fonts, pdf_info, pdf_text, start_case)
 from webapp.notices import render
 from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowError
-from workflows.models import AuditEvent
-from workflows.notice_models import Notice, NoticeCounter
-from workflows.notices import NoticeRejected, NoticeService, legal_data, types_for_task, validate
+from workflows.audit.models import AuditEvent
+from workflows.notices.models import Notice, NoticeCounter
+from workflows.notices.service import NoticeRejected, NoticeService, legal_data, types_for_task, validate
 
 CJK_HINTS = ("CJK", "Han", "Song", "Hei", "Kai", "Fang")
 

@@ -7,10 +7,11 @@ from openpyxl import Workbook, load_workbook
 
 from engine_helpers import PERSONS, ROOM, CaseDriver, comparison
 from ledger_helpers import HEADERS, house_row
-from workflows import complaints, ledger_io, registries
+from workflows.complaints import service as complaints
+from workflows.ledgers import spreadsheets as ledger_io, registries
 from workflows.exceptions import PermissionDenied, WorkflowError
-from workflows.models import BlacklistEntry
-from workflows.registry_models import Intermediary, RentalHouse
+from workflows.ledgers.models import BlacklistEntry
+from workflows.ledgers.models import Intermediary, RentalHouse
 
 ROOM2 = "吴家山街第一社区花园小区1栋1单元102室"
 ROOM3 = "吴家山街第一社区花园小区1栋1单元201室"

@@ -3,8 +3,8 @@
 import pytest
 
 from engine_helpers import BRANCH_TASKS, CaseDriver, comparison
-from workflows import engine
-from workflows.models import ProcessInstance
+from workflows.engine import spiff as engine
+from workflows.engine.models import ProcessInstance
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_serialize_and_restore_mid_case_continues_identically(services, lookup, 
 
 def test_closing_a_case_enters_everyone_caught_in_the_blacklist_and_counts_returns(cases, services):
     from engine_helpers import PERSONS
-    from workflows.models import BlacklistEntry
+    from workflows.ledgers.models import BlacklistEntry
     import sqlalchemy as sa
 
     for round_ in (1, 2):
@@ -152,7 +152,7 @@ def test_closing_a_case_enters_everyone_caught_in_the_blacklist_and_counts_retur
 
 
 def test_a_case_ended_at_the_sweep_enters_nobody(cases, services):
-    from workflows.models import BlacklistEntry
+    from workflows.ledgers.models import BlacklistEntry
     import sqlalchemy as sa
 
     case = cases.start()

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from workflows import sweeps
+from workflows.sweeps import service as sweeps
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from workflows.models import AuditEvent, HumanTask, ProcessInstance
+from workflows.audit.models import AuditEvent
+from workflows.engine.models import HumanTask, ProcessInstance
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import text
 

@@ -4,11 +4,12 @@ import pytest
 
 from engine_helpers import CaseDriver
 from pg_server import reset_database
-from workflows import migrate
+from workflows.database import migrate
 from workflows.config import Settings
-from workflows.db import Database
+from workflows.database.session import Database
 from workflows.exceptions import InvalidDiagram
-from workflows.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion
+from workflows.audit.models import AuditEvent
+from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
 
 EXPECTED_TABLES = {"area", "department", "user_account", "five_contract_assignment", "process_version",
                    "process_instance", "human_task", "audit_event", "case_person", "blacklist_entry"}

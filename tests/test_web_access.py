@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from workflows.models import HumanTask
+from workflows.engine.models import HumanTask
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import (JYH_ROOM, STEP_DATA, complete_step, ready_names, ready_task, start_case, submit,
                           text, user_id)
@@ -146,7 +146,7 @@ def test_only_admins_administer(services, login_as, username):
     assert r.status_code == 403
     assert c.post(f"/admin/users/{user_id(services, username)}/password",
                   data={"password": "newpassword123", "confirm": "newpassword123"}).status_code == 403
-    from workflows.accounts import by_username
+    from workflows.org.accounts import by_username
     with services.db.read() as s:
         assert by_username(s, "intruder") is None
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from workflows.accounts import by_username
-from workflows.models import Area, FiveContractAssignment, ProcessVersion
+from workflows.org.accounts import by_username
+from workflows.org.models import Area, FiveContractAssignment
+from workflows.engine.models import ProcessVersion
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import PASSWORD, ROOM, instance, ready_task, start_case, task_ids, text, user_id
 

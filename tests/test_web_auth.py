@@ -80,7 +80,7 @@ def test_a_successful_login_resets_the_failure_count(client, clock):
 
 
 def test_a_disabled_account_cannot_log_in(client, services):
-    from workflows.accounts import by_username
+    from workflows.org.accounts import by_username
     with services.db.unit_of_work() as s:
         by_username(s, "wjs_grid").active = False
     r = login(client, "wjs_grid")
@@ -104,7 +104,7 @@ def test_session_cookie_is_httponly_and_samesite(client):
 
 
 def test_passwords_are_stored_hashed(services):
-    from workflows.accounts import by_username
+    from workflows.org.accounts import by_username
     with services.db.read() as s:
         stored = by_username(s, "wjs_grid").password_hash
     assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from workflows.models import HumanTask
+from workflows.engine.models import HumanTask
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import JYH_ROOM, ROOM, instance, ready_task, start_case, task_ids, text, user_id
 

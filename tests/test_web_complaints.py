@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from workflows import complaints
-from workflows.complaint_models import Complaint
-from workflows.models import AuditEvent, HumanTask
+from workflows.complaints import service as complaints
+from workflows.complaints.models import Complaint
+from workflows.audit.models import AuditEvent
+from workflows.engine.models import HumanTask
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import ROOM, make_id, ready_task, submit, text, user_id
 

@@ -5,7 +5,9 @@ import re
 
 import sqlalchemy as sa
 
-from workflows.models import Area, AuditEvent, HumanTask
+from workflows.org.models import Area
+from workflows.audit.models import AuditEvent
+from workflows.engine.models import HumanTask
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import (ID_B, JYH_ROOM, ROOM, STEP_DATA, complete_step, instance, ready_task, start_case,
                           submit, task_ids, text, user_id)

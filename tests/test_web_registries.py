@@ -7,9 +7,9 @@ import time
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from workflows.models import BlacklistEntry
-from workflows.registry_models import Intermediary, RentalHouse
-from workflows.sweep_models import LedgerImportJob
+from workflows.ledgers.models import BlacklistEntry
+from workflows.ledgers.models import Intermediary, RentalHouse
+from workflows.ledgers.models import LedgerImportJob
 from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from web_fixtures import JYH_ROOM, ROOM, make_id, text
 from ledger_helpers import HEADERS, house_row

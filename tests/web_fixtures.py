@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from stdnum.cn import ric
 
 from webapp import create_app
-from workflows.models import HumanTask, ProcessInstance, User
+from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.org.models import User
 
 PASSWORD = "dachuan2026"
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"

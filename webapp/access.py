@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
-from workflows.models import Area, HumanTask, ProcessInstance
-from workflows.service import WorkflowService
+from workflows.org.models import Area
+from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.engine.service import WorkflowService
 
 from .db import read_session, services
 

@@ -12,8 +12,8 @@ import click
 import sqlalchemy as sa
 
 from workflows import runtime
-from workflows.accounts import by_username
-from workflows.bpmn_check import check_paths
+from workflows.org.accounts import by_username
+from workflows.engine.bpmn_check import check_paths
 from workflows.exceptions import WorkflowError
 
 
@@ -102,7 +102,7 @@ def check_bpmn(ctx, paths):
 @click.pass_context
 def start(ctx, process_id, data, username, area_name, title):
     """Start a process."""
-    from workflows.models import Area
+    from workflows.org.models import Area
     services = _services(ctx)
     area_id = None
     if area_name:

@@ -7,7 +7,7 @@ from flask import current_app, g
 from sqlalchemy.orm import Session
 
 from workflows.runtime import Services
-from workflows.service import WorkflowService
+from workflows.engine.service import WorkflowService
 
 
 def services() -> Services:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from workflows.models import ROLE_NAMES, ProcessVersion  # noqa: F401  (ROLE_NAMES for templates)
+from workflows.org.models import ROLE_NAMES  # noqa: F401  (ROLE_NAMES for templates)
+from workflows.engine.models import ProcessVersion  # noqa: F401  (ROLE_NAMES for templates)
 
 from .db import read_session, workflow
 
@@ -36,7 +37,7 @@ def end_name(process_id: str, end_event: str | None) -> str:
     return END_EVENT_NAMES.get(process_id, {}).get(end_event or "", end_event or "")
 
 try:  # the complaint ledger is built alongside; without it channels show as their codes
-    from workflows.complaint_models import CHANNELS as CHANNEL_NAMES
+    from workflows.complaints.models import CHANNELS as CHANNEL_NAMES
 except ImportError:  # pragma: no cover
     CHANNEL_NAMES = {}
 

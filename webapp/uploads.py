@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from forms.files import ALLOWED, extension
-from workflows.models import AuditEvent
+from workflows.audit.models import AuditEvent
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 

@@ -50,3 +50,23 @@ def id_number_problem(value: str, today: date | None = None) -> str | None:
 
 def is_valid_id_number(value: str) -> bool:
     return id_number_problem(value) is None
+
+
+def registration_place(id_number: str) -> str:
+    """户籍地 from the first six digits of a resident ID number, as far as python-stdnum knows it."""
+    try:
+        place = ric.get_birth_place(id_number)
+    except Exception:  # stdnum raises its own errors for unknown codes and bad numbers alike
+        place = _place_by_code(id_number)
+    county = re.sub(r"^\[[^\]]*\]", "", place.get("county") or "")
+    return "".join(v for v in (place.get("province"), place.get("city"), county) if v)
+
+
+def _place_by_code(id_number: str) -> dict:
+    """The place of a code whatever the birth year: stdnum refuses a person born before their county's
+    code was assigned (e.g. 420106 for someone born in 1978), yet that is still where they are registered."""
+    info = {k: v for _part, props in numdb.get("cn/loc").info(id_number[:6]) for k, v in props.items()}
+    counties = [c for c in (info.get("county") or "").split(",") if c]
+    if counties:
+        info["county"] = counties[-1]  # the newest name of the county
+    return info

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import demo, migrate
-from .clock import SystemClock
-from .config import Settings
-from .db import Database
-from .service import WorkflowService
+from workflows import demo
+from workflows.database import migrate
+from workflows.clock import SystemClock
+from workflows.config import Settings
+from workflows.database.session import Database
+from workflows.engine.service import WorkflowService
 
 
 @dataclass

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from engine_helpers import ROOM, CaseDriver, Lookup, comparison
 from test_browser_case import Officer
-from workflows.notice_models import Notice
+from workflows.notices.models import Notice
 
 ADDRESSEE = "刘大成"
 PARTY_ID = "420106198808080022"

@@ -6,9 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from workflows import audit
-from workflows.accounts import add_user, by_username, set_password
+from workflows.org.accounts import add_user, by_username, set_password
 from workflows.exceptions import WorkflowError
-from workflows.models import Area, Department, FiveContractAssignment, User
+from workflows.org.models import Area, Department, FiveContractAssignment, User
 
 
 def create_user(db, now: datetime, actor_id: int, *, username: str, password: str, display_name: str,

@@ -8,9 +8,9 @@ from sqlalchemy.orm import joinedload
 
 from forms.base import options
 from workflows.exceptions import InvalidDiagram, WorkflowError
-from workflows.orgs import area_by_address
-from workflows.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department,
-                              FiveContractAssignment, ProcessInstance, ProcessVersion, User)
+from workflows.org.areas import area_by_address
+from workflows.org.models import FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department, FiveContractAssignment, User
+from workflows.engine.models import ProcessInstance, ProcessVersion
 
 from ..access import role_required
 from ..db import now, read_session, services, workflow

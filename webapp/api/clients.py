@@ -7,10 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from workflows import complaints
-from workflows.complaint_models import ApiClient
-from workflows.models import Area
-from workflows.orgs import area_by_address
+from workflows.complaints import service as complaints
+from workflows.complaints.models import ApiClient
+from workflows.org.models import Area
+from workflows.org.areas import area_by_address
 
 from ..access import role_required
 from ..db import read_session, services

@@ -2,7 +2,7 @@
 so what the document promises and what the server accepts cannot drift apart."""
 from __future__ import annotations
 
-from workflows.complaint_models import CHANNELS, RESPONSIBLE_UNITS
+from workflows.complaints.models import CHANNELS, RESPONSIBLE_UNITS
 
 # Characters that count as blank both in Python's str.strip() (what the engine applies) and in the
 # ECMAScript \s that JSON Schema validators use; listed explicitly because the two \s differ.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from workflows import complaints
-from workflows.complaints import IdempotencyConflict
+from workflows.complaints import service as complaints
+from workflows.complaints.service import IdempotencyConflict
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 
 from ..db import services

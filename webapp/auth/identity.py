@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import joinedload
 
-from workflows.models import ROLE_NAMES, User
+from workflows.org.models import ROLE_NAMES, User
 
 from ..db import read_session
 from ..extensions import login_manager

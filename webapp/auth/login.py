@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflows import audit
-from workflows.accounts import by_username, verify_password
+from workflows.org.accounts import by_username, verify_password
 
 GENERIC_FAILURE = "用户名或密码错误。"
 # Checked against when the user does not exist, so a wrong name takes as long as a wrong password.

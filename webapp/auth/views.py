@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from workflows.models import User
+from workflows.org.models import User
 
 from ..access import safe_next
 from ..db import now, read_session, services

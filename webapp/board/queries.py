@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from workflows.models import FIVE_CONTRACT_LEVEL_NAMES, Area, HumanTask, ProcessInstance, User
+from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area, User
+from workflows.engine.models import HumanTask, ProcessInstance
 
 from ..access import under, within
 

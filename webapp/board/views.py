@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms.base import options
 from workflows.exceptions import WorkflowError
-from workflows.models import FIVE_CONTRACT_LEVEL_NAMES
+from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
 
 from ..access import role_required
 from ..db import now, read_session, workflow

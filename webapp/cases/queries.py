@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, defer, joinedload
 
-from workflows.models import Area, AuditEvent, CasePerson, HumanTask, ProcessInstance, User
+from workflows.org.models import Area, User
+from workflows.audit.models import AuditEvent
+from workflows.cases.models import CasePerson
+from workflows.engine.models import HumanTask, ProcessInstance
 
 from ..access import under, within
 from ..search import instance_condition

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from workflows.models import ProcessVersion
-from workflows.orgs import area_by_address
+from workflows.engine.models import ProcessVersion
+from workflows.org.areas import area_by_address
 
 from .. import uploads
 from ..access import areas_below, sees_path, visible_instance
@@ -82,7 +82,7 @@ def _notices(instance_id: int) -> list | None:
     """The case's notices (voided ones too); None when the notices package is not installed."""
     if "notices" not in current_app.blueprints:
         return None
-    from workflows.notices import NoticeService
+    from workflows.notices.service import NoticeService
     return NoticeService.for_services(services()).list_for_case(instance_id)
 
 

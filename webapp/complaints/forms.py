@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from forms.base import options
 from forms.validators import Phone, id_number_problem
-from workflows.complaint_models import CHANNELS
+from workflows.complaints.models import CHANNELS
 
 # Officers record reports from these; "api" is for other systems only.
 OFFICER_CHANNELS = [(k, v) for k, v in CHANNELS.items() if k != "api"]

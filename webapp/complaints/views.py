@@ -9,10 +9,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 import forms
-from workflows import complaints, ledger_io
-from workflows.complaint_models import RESPONSIBLE_UNITS, Complaint
+from workflows.complaints import service as complaints
+from workflows.ledgers import spreadsheets as ledger_io
+from workflows.complaints.models import RESPONSIBLE_UNITS, Complaint
 from workflows.exceptions import ValidationFailed
-from workflows.models import HumanTask, ProcessInstance, User
+from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.org.models import User
 
 from ..access import areas_below, can_act
 from ..db import now, read_session, services

@@ -8,10 +8,10 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    url_for)
 from flask_login import current_user, login_required
 
-from workflows.models import CasePerson, HumanTask, ProcessInstance
-from workflows.notice_models import Notice
-from workflows.notices import (NoticeRejected, NoticeService, choice_options, form_fields, legal_data, may_see,
-                               type_spec, types_for_task)
+from workflows.cases.models import CasePerson
+from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.notices.models import Notice
+from workflows.notices.service import NoticeRejected, NoticeService, choice_options, form_fields, legal_data, may_see, type_spec, types_for_task
 
 from . import render
 

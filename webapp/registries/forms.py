@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from forms.base import options
 from forms.validators import Phone, id_number_problem
-from workflows.registry_models import THREE_STOPS_STATES
+from workflows.ledgers.models import THREE_STOPS_STATES
 
 ADDRESS_KW = {"list": "area-options", "autocomplete": "off"}
 

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from workflows import ledger_io, ledger_jobs, registries
+from workflows.ledgers import spreadsheets as ledger_io, import_jobs as ledger_jobs, registries
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
-from workflows.models import ProcessInstance, User
-from workflows.registry_models import THREE_STOPS_STATES, Intermediary, IntermediaryViolation
+from workflows.engine.models import ProcessInstance
+from workflows.org.models import User
+from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, IntermediaryViolation
 
 from ..access import areas_below
 from ..db import now, read_session, services

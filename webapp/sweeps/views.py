@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from workflows import sweeps
+from workflows.sweeps import service as sweeps
 from workflows.exceptions import PermissionDenied, ValidationFailed
 
 from ..access import areas_below

@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from workflows.models import Area, HumanTask, ProcessInstance
+from workflows.org.models import Area
+from workflows.engine.models import HumanTask, ProcessInstance
 
 from ..access import under
 from ..search import instance_condition, normalise

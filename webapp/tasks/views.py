@@ -7,8 +7,10 @@ from flask_login import current_user, login_required
 
 import forms
 from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, ValidationFailed, WorkflowError
-from workflows.models import Area, CasePerson, HumanTask, ProcessInstance
-from workflows.service import task_holder_message
+from workflows.org.models import Area
+from workflows.cases.models import CasePerson
+from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.engine.service import task_holder_message
 
 from .. import uploads
 from ..access import areas_below, can_act, safe_next, sees_path, task_or_404
@@ -130,7 +132,7 @@ def _render(task, form, status=200):
 def _complete(task: HumanTask, data: dict):
     if task.process_id == "complaint_intake" and task.task_name == "accept":
         # 首接负责: whoever accepts a complaint submitted by another system becomes its first receiver.
-        from workflows import complaints
+        from workflows.complaints import service as complaints
         return complaints.accept(services(), task.id, data, current_user.id)
     return workflow().complete(task.id, data, current_user.id)
 

@@ -1,0 +1,18 @@
+"""The complete table metadata: importing each domain's models registers its tables on the one Base.
+
+Alembic's environment and the tests that compare or truncate the schema need every table; the engine and
+the domains import only the models they use.
+"""
+from __future__ import annotations
+
+from workflows.audit import models as _audit  # noqa: F401
+from workflows.cases import models as _cases  # noqa: F401
+from workflows.complaints import models as _complaints  # noqa: F401
+from workflows.database.base import Base
+from workflows.engine import models as _engine  # noqa: F401
+from workflows.ledgers import models as _ledgers  # noqa: F401
+from workflows.notices import models as _notices  # noqa: F401
+from workflows.org import models as _org  # noqa: F401
+from workflows.sweeps import models as _sweeps  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,4 @@
+"""The engine core: parse, start, restore, run and save BPMN processes on SpiffWorkflow, timers, the
+human-task mirror, the action context and the per-process hooks. It is the only code that imports
+SpiffWorkflow, and it knows no process by name: each domain registers its hooks here.
+"""

@@ -1,0 +1,96 @@
+"""The engine's tables: deployed process versions, instances and the human-task mirror."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflows.database.base import Base
+from workflows.org.models import Area, User
+
+
+class ProcessVersion(Base):
+    """One deployed version of one process: stored once, keyed by the hash of its BPMN file."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (sa.UniqueConstraint("process_id", "content_hash", name="uq_process_version_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    # Deferred: loading an instance needs only the hash; the parsed spec is cached per hash.
+    bpmn_xml: Mapped[str] = mapped_column(sa.Text, deferred=True)
+    file_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    deployed_at: Mapped[datetime] = mapped_column()
+    deployed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)  # case number shown to people
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    area_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("area.id"), index=True)
+    area_path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="running", index=True)  # running|completed
+    end_event: Mapped[str] = mapped_column(sa.String(64), default="")
+    # Serialized workflow state (zlib-compressed JSON, without the spec).
+    state: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # Optimistic lock: every save bumps it; a save against a stale value fails cleanly (service._save).
+    version: Mapped[int] = mapped_column(default=1)
+    next_timer_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    parent_instance_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    level: Mapped[Optional[int]] = mapped_column()  # five-contracts matters: current level of the chain
+    created_at: Mapped[datetime] = mapped_column(index=True)  # case lists, newest first
+    updated_at: Mapped[datetime] = mapped_column()
+    completed_at: Mapped[Optional[datetime]] = mapped_column()
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    process_version: Mapped[ProcessVersion] = relationship()
+    area: Mapped[Optional[Area]] = relationship()
+
+
+class HumanTask(Base):
+    """A mirror of each user task, so inboxes and boards never deserialize a workflow."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        sa.Index("ix_human_task_inbox", "state", "role", "area_path"),
+        sa.Index("ix_human_task_assignee", "assignee_id", "state"),
+        # Overdue steps in due order, with the process and area tested inside the index (board, worker).
+        sa.Index("ix_human_task_due", "state", "due_at", "process_id", "area_path"),
+        # The supervisor board: open matters per level, oldest at the level first, area inside the index.
+        sa.Index("ix_human_task_board", "process_id", "state", "level", "created_at", "area_path"),
+        # PostgreSQL only: "area_path LIKE '/1/4/%'" can use an index only with pattern ops whatever
+        # the database collation (SQLite compares bytes and uses ix_human_task_inbox as it is).
+        sa.Index("ix_human_task_inbox_pattern", "state", "role", "area_path",
+                 postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    process_id: Mapped[str] = mapped_column(sa.String(64))
+    task_name: Mapped[str] = mapped_column(sa.String(64))  # the BPMN element id, e.g. "entry"
+    title: Mapped[str] = mapped_column(sa.String(120))
+    lane: Mapped[str] = mapped_column(sa.String(64), default="")
+    role: Mapped[str] = mapped_column(sa.String(32), default="")
+    area_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("area.id"))
+    area_path: Mapped[str] = mapped_column(sa.String(255), default="")
+    assignee_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    level: Mapped[Optional[int]] = mapped_column()
+    state: Mapped[str] = mapped_column(sa.String(16), default="ready")  # ready|completed|cancelled
+    created_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[Optional[datetime]] = mapped_column()
+    overdue_matter_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("process_instance.id"))
+    completed_at: Mapped[Optional[datetime]] = mapped_column()
+    completed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    instance: Mapped[ProcessInstance] = relationship(foreign_keys=[instance_id])
+    assignee: Mapped[Optional[User]] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[Optional[User]] = relationship(foreign_keys=[completed_by_id])

@@ -1,0 +1,675 @@
+"""Official notices: required fields per type, numbering inside the issuing transaction, frozen content,
+void and correction, print records and batch print jobs. Knows nothing of Flask or WeasyPrint."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from stdnum.cn import ric
+
+from workflows import audit
+from workflows.clock import SystemClock, utcnow_naive
+from workflows.idnumbers import registration_place
+from workflows.idnumbers import is_valid_id_number
+from workflows.database.session import Database
+from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from workflows.org.models import Area, Department, User
+from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
+
+LEGAL_FILE = Path(__file__).with_name("legal_texts.json")
+TEXT_MAX, LONGTEXT_MAX = 300, 3000
+CN_DIGITS = "〇一二三四五六七八九"
+
+
+@functools.cache
+def legal_data(path: str | None = None) -> dict:
+    """The legal data file, read once per process."""
+    return json.loads(Path(path or LEGAL_FILE).read_text(encoding="utf-8"))
+
+
+class NoticeRejected(ValidationFailed):
+    """A notice was refused before any number was taken; `missing` lists the absent required fields."""
+
+    def __init__(self, errors: dict[str, list[str]], missing: list[str]):
+        super().__init__(errors)
+        self.missing = missing
+        if missing:
+            self.message = "通知书缺少必填内容：" + "、".join(missing) + "。未签发，未占用文号。"
+        else:
+            problems = "；".join(f"{m}" for msgs in errors.values() for m in msgs)
+            self.message = f"通知书内容有误：{problems}。未签发，未占用文号。"
+        self.args = (self.message,)
+
+
+class NoticeNotFound(NotFound):
+    def __init__(self, notice_id):
+        super().__init__(f"找不到通知书 {notice_id}。")
+
+
+# ---------------------------------------------------------------------- Chinese formatting
+def chinese_number(n: int) -> str:
+    """1..99 in Chinese: 十一, 二十三."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
+    return head + (CN_DIGITS[ones] if ones or not tens else "")
+
+
+def chinese_date(d: date) -> str:
+    """二〇二六年十一月二十三日, the form used under an issuing authority's name."""
+    year = "".join(CN_DIGITS[int(c)] for c in str(d.year))
+    return f"{year}年{chinese_number(d.month)}月{chinese_number(d.day)}日"
+
+
+def plain_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def rmb_upper(amount: Decimal) -> str:
+    """Amount in capital numerals as on payment documents: 伍拾万元整, 壹仟贰佰元伍角."""
+    digits, units = "零壹贰叁肆伍陆柒捌玖", ["", "拾", "佰", "仟"]
+    cents = int((amount * 100).to_integral_value())
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+
+    def four(n: int) -> str:
+        out, zero = "", False
+        for i in range(3, -1, -1):
+            d = n // 10 ** i % 10
+            if d == 0:
+                zero = bool(out)
+            else:
+                out += ("零" if zero else "") + digits[d] + units[i]
+                zero = False
+        return out
+
+    parts, groups, n = [], ["", "万", "亿"], yuan
+    for g in groups:
+        parts.append((n % 10000, g))
+        n //= 10000
+    text, pending_zero = "", False
+    for value, g in reversed(parts):
+        if value == 0:
+            pending_zero = bool(text)
+            continue
+        if text and (pending_zero or value < 1000):
+            text += "零"
+        text += four(value) + g
+        pending_zero = False
+    text = (text or "零") + "元"
+    if jiao == 0 and fen == 0:
+        return text + "整"
+    if jiao:
+        text += digits[jiao] + "角"
+    elif yuan:
+        text += "零"
+    return text + (digits[fen] + "分" if fen else "")
+
+
+def yuan_short(amount: int | Decimal) -> str:
+    """500000 -> 50万元, 2000 -> 2000元 (how the regulation writes its ranges)."""
+    amount = Decimal(amount)
+    if amount >= 10000 and amount % 10000 == 0:
+        return f"{int(amount // 10000)}万元"
+    return f"{amount.normalize():f}元"
+
+
+def yuan_figure(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+# ---------------------------------------------------------------------- the legal catalogue
+def type_spec(notice_type: str, legal: dict | None = None) -> dict:
+    legal = legal or legal_data()
+    spec = legal["types"].get(notice_type)
+    if spec is None:
+        raise WorkflowError(f"没有“{notice_type}”这种通知书。")
+    return spec
+
+
+def form_fields(notice_type: str, legal: dict | None = None) -> list[dict]:
+    """The fields an officer fills in for a type, contact fields included where the type prints them."""
+    legal = legal or legal_data()
+    spec = type_spec(notice_type, legal)
+    return list(spec["fields"]) + (list(legal["contact_fields"]) if spec.get("contact") else [])
+
+
+def choice_options(field: dict, legal: dict | None = None) -> dict[str, str]:
+    legal = legal or legal_data()
+    return {k: v["label"] for k, v in legal[field["options"]].items()}
+
+
+def types_for_task(process_id: str, task_name: str, legal: dict | None = None) -> list[tuple[str, str]]:
+    """(type, title) of the notices a task offers, e.g. rectify_house -> 责令改正, 解除租赁, 三停一换."""
+    legal = legal or legal_data()
+    per_process = legal["tasks"].get(process_id, {})
+    entry = per_process.get(task_name) or per_process.get("*") or {}
+    return [(t, legal["types"][t]["title"]) for t in entry.get("types", [])]
+
+
+def basis_refs(keys: list[str], legal: dict | None = None) -> str:
+    """《禁止传销条例》第二十四条第二款、第二十六条第一款: each law named once, its articles in order."""
+    legal = legal or legal_data()
+    out, last_law = [], None
+    for key in keys:
+        art = legal["articles"][key]
+        if art["law"] == last_law:
+            out[-1] += "、" + art["article"]
+        else:
+            out.append(legal["laws"][art["law"]] + art["article"])
+        last_law = art["law"]
+    return "、".join(out)
+
+
+def may_see(user: User | None, area_path: str) -> bool:
+    """A user sees what lies in their area: their area path is a prefix of the notice's or case's.
+    Something with no address belongs to the whole district (as in webapp.access.sees_path)."""
+    if not (user and user.active and user.area is not None):
+        return False
+    return area_path.startswith(user.area.path) if area_path else user.area.parent_id is None
+
+
+# ---------------------------------------------------------------------- validation
+def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> object:
+    """One field's value normalised for storage, or None when empty; problems go into `errors`."""
+    key, kind, label = field["key"], field.get("kind", "text"), field["label"]
+
+    def fail(msg):
+        errors.setdefault(key, []).append(msg)
+
+    if kind == "list":
+        items = raw if isinstance(raw, (list, tuple)) else str(raw or "").splitlines()
+        items = [str(i).strip() for i in items if str(i).strip()]
+        if any(len(i) > TEXT_MAX for i in items):
+            fail(f"{label}每项不超过{TEXT_MAX}字")
+        return items or None
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    if kind == "date":
+        try:
+            value = raw if isinstance(raw, date) else date.fromisoformat(text)
+        except ValueError:
+            return fail(f"{label}应为日期，例如 2026-12-23")
+        if field.get("after_issue") and value <= issue_date:
+            fail(f"{label}应晚于签发日期（{plain_date(issue_date)}）")
+        return value.isoformat()
+    if kind == "money":
+        try:
+            value = Decimal(text.replace(",", "").replace("，", ""))
+        except InvalidOperation:
+            return fail(f"{label}应为数字")
+        if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+            return fail(f"{label}最多保留两位小数")
+        return f"{value.quantize(Decimal('0.01'))}"
+    if kind == "choice":
+        options = legal[field["options"]]
+        if text not in options:
+            fail(f"{label}应为：" + "、".join(v["label"] for v in options.values()))
+        return text
+    if kind == "id_number":
+        text = text.upper()
+        if not is_valid_id_number(text):
+            return fail(f"{label}无效（格式或校验位不符）")
+        if not registration_place(text):
+            fail(f"无法从{label}识别户籍地")
+        return text
+    limit = LONGTEXT_MAX if kind == "longtext" else TEXT_MAX
+    if len(text) > limit:
+        fail(f"{label}不超过{limit}字")
+    return text
+
+
+def fine_problem(role: str, amount: Decimal, legal: dict | None = None) -> str | None:
+    """Why a fine is outside the range of the regulation for the person's role, or None if it is within."""
+    legal = legal or legal_data()
+    rng = legal["fine_ranges"][role]
+    low, high = Decimal(rng["min_yuan"]), Decimal(rng["max_yuan"])
+    ref = basis_refs([rng["article"]], legal)
+    if amount <= 0:
+        return "罚款金额应大于0"
+    if amount < low or amount > high:
+        span = f"{yuan_short(high)}以下" if low == 0 else f"{yuan_short(low)}以上{yuan_short(high)}以下"
+        return f"对“{rng['label']}”的罚款应在{span}（{ref}），{yuan_short(amount)}超出该范围"
+    return None
+
+
+def validate(notice_type: str, fields: dict, issue_date: date, legal: dict | None = None,
+             penalty_roles: list[str] | None = None) -> dict:
+    """Normalised fields, or NoticeRejected listing every missing field and every wrong value."""
+    legal = legal or legal_data()
+    spec = type_spec(notice_type, legal)
+    errors: dict[str, list[str]] = {}
+    missing: list[str] = []
+    clean: dict = {}
+    for field in form_fields(notice_type, legal):
+        raw = fields.get(field["key"])
+        if raw in (None, "", []) and "default" in field:
+            raw = field["default"]
+        value = _clean(field, raw, issue_date, legal, errors)
+        if value is None and field.get("required") and field["key"] not in errors:
+            missing.append(field["label"])
+            errors.setdefault(field["key"], []).append("必填")
+        if value is not None:
+            clean[field["key"]] = value
+    if spec.get("one_of"):
+        keys, label = spec["one_of"]
+        if not any(clean.get(k) for k in keys):
+            missing.append(label)
+            errors.setdefault(keys[0], []).append("至少填写一项")
+    if notice_type == "penalty_decision" and "role" in clean and "fine_yuan" in clean:
+        if penalty_roles and clean["role"] not in penalty_roles:
+            allowed = "、".join(legal["fine_ranges"][r]["label"] for r in penalty_roles)
+            errors.setdefault("role", []).append(f"本环节只能对“{allowed}”作出处罚决定")
+        problem = fine_problem(clean["role"], Decimal(clean["fine_yuan"]), legal)
+        if problem:
+            errors.setdefault("fine_yuan", []).append(problem)
+    if errors:
+        raise NoticeRejected(errors, missing)
+    return clean
+
+
+# ---------------------------------------------------------------------- composition
+def _addressee(notice_type: str, spec: dict, clean: dict) -> tuple[str, dict]:
+    """Who the notice is addressed to, plus what was derived on the way (registration place, suppliers)."""
+    extra: dict = {}
+    if notice_type == "registration_letter":
+        place = registration_place(clean["id_number"])
+        number = clean["id_number"]
+        extra = {"registration_place": place, "gender": "男" if int(number[16]) % 2 else "女",
+                 "birth_date": plain_date(ric.get_birth_date(number))}
+        return f"{place}有关乡镇人民政府（街道办事处）、村（居）民委员会", extra
+    if notice_type == "utility_cutoff":
+        suppliers = [clean[k] for k in ("water_supplier", "power_supplier", "gas_supplier") if clean.get(k)]
+        extra = {"suppliers": suppliers,
+                 "services": "、".join(s for k, s in (("water_supplier", "停止供水"), ("power_supplier", "停止供电"),
+                                                     ("gas_supplier", "停止供气")) if clean.get(k))}
+        return "、".join(suppliers), extra
+    return clean[spec["addressee"]], extra
+
+
+def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department, case_reference: str = "",
+            legal: dict | None = None) -> dict:
+    """Everything the template prints, legal wording included, so the notice never depends on later edits."""
+    legal = legal or legal_data()
+    spec = type_spec(notice_type, legal)
+    issuer_conf = legal["issuers"].get(issuer.abbreviation) or legal["issuers"]["*"]
+    addressee, extra = _addressee(notice_type, spec, clean)
+    basis = list(spec.get("basis", []))
+    consequence = spec.get("consequence", "")
+    if notice_type == "rectification_order":
+        violation = legal["violations"][clean["violation"]]
+        basis.append(violation["article"])
+        extra["violation"] = violation["label"]
+        consequence = violation["consequence"]
+    if notice_type == "penalty_decision":
+        rng = legal["fine_ranges"][clean["role"]]
+        basis.append(rng["article"])
+        amount = Decimal(clean["fine_yuan"])
+        extra.update(role=rng["label"],
+                     penalty_text=legal["articles"][rng["article"]]["text"],
+                     fine_upper=rmb_upper(amount), fine_figure=yuan_figure(amount))
+    display = {}
+    for field in form_fields(notice_type, legal):
+        value = clean.get(field["key"])
+        if field.get("kind") == "date" and value:
+            display[field["key"]] = plain_date(date.fromisoformat(value))
+        elif field.get("kind") == "choice" and value:
+            display[field["key"]] = legal[field["options"]][value]["label"]
+    appeal = ""
+    if spec.get("appeal_doc"):
+        appeal = legal["appeal"].format(doc=spec["appeal_doc"], review_body=issuer_conf["review_body"])
+    return {
+        "schema": 1,
+        "legal_version": legal["version"],
+        "type": notice_type,
+        "template": f"notices/{notice_type}.html",
+        "title": spec["title"],
+        "number": None,
+        "issuer": {"name": issuer.name, "abbreviation": issuer.abbreviation},
+        "addressee": addressee,
+        "issue_date": issue_date.isoformat(),
+        "date_cn": chinese_date(issue_date),
+        "case_reference": case_reference,
+        "fields": clean,
+        "display": display,
+        "extra": extra,
+        # Every article the template may cite, copied with its wording; basis_refs is the "依据…" line.
+        "articles": {k: {"ref": basis_refs([k], legal), "text": legal["articles"][k]["text"],
+                         "verbatim": legal["articles"][k].get("verbatim", True)}
+                     for k in sorted(set(basis) | set(spec.get("cites", [])))},
+        "basis_refs": basis_refs(basis, legal) if basis else "",
+        "consequence": consequence,
+        "appeal": appeal,
+    }
+
+
+def canonical(content: dict) -> str:
+    """Stable JSON text: the same content always gives the same bytes (and the same digest)."""
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------------- the service
+class NoticeService:
+    """Issue, void, correct and print notices; each call is one unit of work."""
+
+    def __init__(self, db: Database, clock=None, legal: dict | None = None):
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.legal = legal or legal_data()
+
+    @classmethod
+    def for_services(cls, services) -> "NoticeService":
+        """The notice service over a workflows.runtime.Services (same database and clock)."""
+        return cls(services.db, services.workflow.clock)
+
+    def now(self) -> datetime:
+        return utcnow_naive(self.clock)
+
+    def local_date(self, at: datetime) -> date:
+        """The calendar day at the issuing office (UTC+8, no daylight saving), which also gives the year."""
+        return (at + timedelta(hours=self.legal.get("utc_offset_hours", 8))).date()
+
+    # ------------------------------------------------------------------ reading
+    def get(self, notice_id: int, actor_id: int | None = None) -> Notice:
+        with self.db.read() as s:
+            notice = s.get(Notice, notice_id)
+            if notice is None:
+                raise NoticeNotFound(notice_id)
+            if actor_id is not None:
+                self._check_sees(self._actor(s, actor_id), notice.area_path)
+            return notice
+
+    def list_for_case(self, instance_id: int) -> list[Notice]:
+        """A case's notices, oldest first, voided ones included (they are part of the record)."""
+        with self.db.read() as s:
+            return list(s.scalars(sa.select(Notice).where(Notice.instance_id == instance_id).order_by(Notice.id)))
+
+    def contents(self, notice_ids: list[int], actor_id: int) -> list[tuple[Notice, dict]]:
+        """(notice, stored content) in the order asked for; refuses if any is outside the actor's area."""
+        with self.db.read() as s:
+            actor = self._actor(s, actor_id)
+            rows = {n.id: n for n in s.scalars(sa.select(Notice).where(Notice.id.in_(notice_ids)))}
+            out = []
+            for nid in notice_ids:
+                notice = rows.get(nid)
+                if notice is None:
+                    raise NoticeNotFound(nid)
+                self._check_sees(actor, notice.area_path)
+                out.append((notice, self.verified(notice)))
+            return out
+
+    @staticmethod
+    def verified(notice: Notice) -> dict:
+        """The stored content, after checking it still matches the digest taken at issue."""
+        if hashlib.sha256(notice.content.encode("utf-8")).hexdigest() != notice.digest:
+            raise WorkflowError(f"通知书 {notice.number} 的存档内容校验不符，已停止打印，请联系系统管理员。")
+        return notice.data
+
+    # ------------------------------------------------------------------ preview
+    def preview(self, notice_type: str, fields: dict, actor_id: int, instance_id: int | None = None,
+                task_id: str | None = None) -> dict:
+        """The content a notice would have if issued now, without a number; nothing is written."""
+        with self.db.read() as s:
+            actor, inst, roles = self._context(s, notice_type, actor_id, instance_id, task_id)
+            issue_date = self.local_date(self.now())
+            clean = validate(notice_type, fields, issue_date, self.legal, roles)
+            issuer = self._issuer(actor)
+            content = compose(notice_type, clean, issue_date, issuer, inst.reference if inst else "", self.legal)
+            # The number is only taken at issue; the preview shows where it will go.
+            content["number_preview"] = f"{self.prefix(issuer.abbreviation, notice_type)}〔{issue_date.year}〕　号"
+            return content
+
+    # ------------------------------------------------------------------ issuing
+    def issue(self, notice_type: str, fields: dict, actor_id: int, instance_id: int | None = None,
+              task_id: str | None = None, area_id: int | None = None) -> Notice:
+        """Validate, number and store one notice in one transaction; refused notices take no number."""
+        with self.db.unit_of_work() as s:
+            actor, inst, roles = self._context(s, notice_type, actor_id, instance_id, task_id)
+            area_path = self._target_area(s, actor, inst, area_id)
+            now = self.now()
+            clean = validate(notice_type, fields, self.local_date(now), self.legal, roles)
+            return self._store(s, notice_type, clean, actor, inst, task_id, area_path, now)
+
+    def issue_letters(self, instance_id: int, person_ids: list[int], fields: dict, actor_id: int,
+                      task_id: str | None = None) -> list[Notice]:
+        """One letter to the registration place per person of the case, all or none, consecutive numbers."""
+        from workflows.cases.models import CasePerson
+        person_ids = list(dict.fromkeys(person_ids))  # a person ticked twice still gets one letter
+        with self.db.unit_of_work() as s:
+            actor, inst, roles = self._context(s, "registration_letter", actor_id, instance_id, task_id)
+            persons = {p.id: p for p in s.scalars(sa.select(CasePerson).where(
+                CasePerson.instance_id == instance_id, CasePerson.id.in_(person_ids)))}
+            if not person_ids or len(persons) != len(set(person_ids)):
+                raise WorkflowError("请选择本案件中的人员（每人一封信）。")
+            now = self.now()
+            cleaned, errors, missing = [], {}, []
+            for pid in person_ids:
+                person = persons[pid]
+                data = dict(fields, person_name=person.name, id_number=person.id_number)
+                try:
+                    cleaned.append(validate("registration_letter", data, self.local_date(now), self.legal, roles))
+                except NoticeRejected as exc:
+                    for key, msgs in exc.errors.items():
+                        errors[f"{person.name}·{key}"] = msgs
+                    missing += [m for m in exc.missing if m not in missing]
+            if errors:
+                raise NoticeRejected(errors, missing)
+            return [self._store(s, "registration_letter", clean, actor, inst, task_id, inst.area_path, now)
+                    for clean in cleaned]
+
+    def _store(self, s: Session, notice_type: str, clean: dict, actor: User, inst, task_id, area_path: str,
+               now: datetime, replaces: Notice | None = None) -> Notice:
+        issuer = self._issuer(actor)
+        issue_date = self.local_date(now)
+        content = compose(notice_type, clean, issue_date, issuer, inst.reference if inst else "", self.legal)
+        prefix = self.prefix(issuer.abbreviation, notice_type)
+        # The number is taken last, so the counter row stays locked for as short a time as possible.
+        sequence = self._next_sequence(s, prefix, issue_date.year)
+        content["number"] = f"{prefix}〔{issue_date.year}〕{sequence}号"
+        text = canonical(content)
+        notice = Notice(number=content["number"], prefix=prefix, year=issue_date.year, sequence=sequence,
+                        notice_type=notice_type, title=content["title"], addressee=content["addressee"][:300],
+                        instance_id=inst.id if inst else None, task_id=task_id, area_path=area_path,
+                        issuer_department_id=issuer.id, issued_at=now, issued_by_id=actor.id, content=text,
+                        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), status="issued",
+                        void_reason="", replaces_id=replaces.id if replaces else None)
+        s.add(notice)
+        s.flush()
+        details = {"notice_id": notice.id, "number": notice.number, "type": notice_type,
+                   "title": notice.title, "addressee": notice.addressee}
+        if replaces is not None:
+            details.update(corrects_id=replaces.id, corrects=replaces.number)
+        audit.record(s, now, "notice_issued", actor.id, notice.instance_id, task_id, **details)
+        return notice
+
+    def prefix(self, abbreviation: str, notice_type: str) -> str:
+        """Issuer abbreviation + type code, e.g. 东市监责改; an issuer may override a type's code."""
+        issuer_conf = self.legal["issuers"].get(abbreviation) or {}
+        code = issuer_conf.get("codes", {}).get(notice_type) or type_spec(notice_type, self.legal)["code"]
+        return f"{abbreviation}{code}"
+
+    def _next_sequence(self, s: Session, prefix: str, year: int) -> int:
+        """Take the next number of a series in the caller's transaction.
+
+        One upsert creates the counter row or bumps it, and holds its row lock until commit: a concurrent
+        issuer of the same series waits, then sees the committed value (PostgreSQL re-checks the row under
+        READ COMMITTED); SQLite writers are already serialised by BEGIN IMMEDIATE. A rollback undoes the bump,
+        so a failed issue leaves no gap.
+        """
+        dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(NoticeCounter).values(prefix=prefix, year=year, last_number=1)
+        stmt = stmt.on_conflict_do_update(index_elements=["prefix", "year"],
+                                          set_={"last_number": NoticeCounter.last_number + 1})
+        return s.execute(stmt.returning(NoticeCounter.last_number)).scalar_one()
+
+    # ------------------------------------------------------------------ void and correction
+    def void(self, notice_id: int, actor_id: int, reason: str) -> Notice:
+        """Void an issued notice (kept, marked 作废, audited); it cannot be un-voided."""
+        with self.db.unit_of_work() as s:
+            actor, notice = self._lock_for_change(s, notice_id, actor_id, reason)
+            self._mark_void(s, notice, actor, reason.strip(), None)
+            return notice
+
+    def correct(self, notice_id: int, fields: dict, actor_id: int, reason: str) -> Notice:
+        """Issue a corrected notice under a new number and void the old one, in one transaction."""
+        with self.db.unit_of_work() as s:
+            actor, old = self._lock_for_change(s, notice_id, actor_id, reason)
+            inst = s.get(ProcessInstance, old.instance_id) if old.instance_id else None
+            roles = self._task_roles(s, inst, old.task_id, old.notice_type)
+            now = self.now()
+            clean = validate(old.notice_type, fields, self.local_date(now), self.legal, roles)
+            new = self._store(s, old.notice_type, clean, actor, inst, old.task_id, old.area_path, now, replaces=old)
+            self._mark_void(s, old, actor, reason.strip(), new)
+            return new
+
+    def _lock_for_change(self, s: Session, notice_id: int, actor_id: int, reason: str) -> tuple[User, Notice]:
+        if not (reason or "").strip():
+            raise ValidationFailed({"reason": ["作废或更正须填写理由"]})
+        notice = s.scalar(sa.select(Notice).where(Notice.id == notice_id).with_for_update())
+        if notice is None:
+            raise NoticeNotFound(notice_id)
+        actor = self._actor(s, actor_id)
+        self._check_sees(actor, notice.area_path)
+        self._check_role(actor, notice.notice_type, extra=("supervisor",))
+        if notice.status != "issued":
+            raise WorkflowError(f"通知书 {notice.number} 已作废，不能再次作废或更正。")
+        return actor, notice
+
+    def _mark_void(self, s: Session, notice: Notice, actor: User, reason: str, new: Notice | None) -> None:
+        now = self.now()
+        notice.status, notice.voided_at, notice.voided_by_id = "voided", now, actor.id
+        notice.void_reason = reason[:500]
+        notice.replaced_by_id = new.id if new else None
+        details = {"notice_id": notice.id, "number": notice.number, "reason": notice.void_reason}
+        if new is not None:
+            details.update(replaced_by_id=new.id, replaced_by=new.number)
+        audit.record(s, now, "notice_voided", actor.id, notice.instance_id, notice.task_id, **details)
+
+    def void_details(self, notice: Notice) -> dict:
+        """When and why a notice was voided and which number replaced it, for the line printed on it."""
+        if notice.status != "voided":
+            return {}
+        replaced_by = ""
+        if notice.replaced_by_id:
+            with self.db.read() as s:
+                replaced_by = s.scalar(sa.select(Notice.number).where(Notice.id == notice.replaced_by_id)) or ""
+        voided_on = plain_date(self.local_date(notice.voided_at)) if notice.voided_at else ""
+        return {"voided_on": voided_on, "reason": notice.void_reason, "replaced_by": replaced_by}
+
+    # ------------------------------------------------------------------ printing
+    def record_prints(self, notice_ids: list[int], actor_id: int, reprint: bool = False,
+                      batch_id: int | None = None) -> None:
+        """Every print and reprint is in the audit log: a lost copy can be traced to who printed it."""
+        with self.db.unit_of_work() as s:
+            actor = self._actor(s, actor_id)
+            now = self.now()
+            for notice in s.scalars(sa.select(Notice).where(Notice.id.in_(notice_ids))):
+                self._check_sees(actor, notice.area_path)
+                audit.record(s, now, "notice_reprinted" if reprint else "notice_printed", actor.id,
+                             notice.instance_id, None, notice_id=notice.id, number=notice.number,
+                             status=notice.status, batch_id=batch_id)
+
+    def start_batch(self, notice_ids: list[int], actor_id: int) -> int:
+        """A batch print job; old finished jobs (a day or more) are cleared on the way."""
+        with self.db.unit_of_work() as s:
+            actor = self._actor(s, actor_id)
+            found = s.scalars(sa.select(Notice).where(Notice.id.in_(notice_ids))).all()
+            if not notice_ids or len(found) != len(set(notice_ids)):
+                raise WorkflowError("请选择要打印的通知书。")
+            for notice in found:
+                self._check_sees(actor, notice.area_path)
+            now = self.now()
+            s.execute(sa.delete(NoticeBatch).where(NoticeBatch.created_at < now - timedelta(days=1)))
+            batch = NoticeBatch(created_at=now, created_by_id=actor.id, notice_ids=list(notice_ids),
+                                total=len(notice_ids), done=0, status="running", error="")
+            s.add(batch)
+            s.flush()
+            return batch.id
+
+    def batch_progress(self, batch_id: int, done: int) -> None:
+        with self.db.unit_of_work() as s:
+            s.execute(sa.update(NoticeBatch).where(NoticeBatch.id == batch_id).values(done=done))
+
+    def finish_batch(self, batch_id: int, pdf: bytes | None, error: str = "") -> None:
+        with self.db.unit_of_work() as s:
+            batch = s.get(NoticeBatch, batch_id)
+            batch.status = "failed" if error else "done"
+            batch.error, batch.pdf, batch.finished_at = error[:500], pdf, self.now()
+            if not error:
+                batch.done = batch.total
+
+    def get_batch(self, batch_id: int, actor_id: int) -> NoticeBatch:
+        with self.db.read() as s:
+            batch = s.get(NoticeBatch, batch_id)
+            if batch is None or batch.created_by_id != actor_id:
+                raise NotFound("找不到该批量打印任务（只能查看自己发起的任务）。")
+            return batch
+
+    # ------------------------------------------------------------------ checks
+    def _context(self, s: Session, notice_type: str, actor_id: int, instance_id, task_id):
+        """(actor, case, penalty roles the task allows) after the role, area and task checks."""
+        type_spec(notice_type, self.legal)
+        actor = self._actor(s, actor_id)
+        self._check_role(actor, notice_type)
+        if actor.area is None:
+            raise PermissionDenied("您的账号未设置辖区，不能签发通知书，请联系系统管理员。")
+        inst = None
+        if instance_id is not None:
+            inst = s.get(ProcessInstance, instance_id)
+            if inst is None:
+                raise NotFound(f"找不到案件 {instance_id}。")
+            self._check_sees(actor, inst.area_path)
+        return actor, inst, self._task_roles(s, inst, task_id, notice_type)
+
+    def _task_roles(self, s: Session, inst, task_id, notice_type: str) -> list[str] | None:
+        if not task_id:
+            return None
+        task = s.get(HumanTask, task_id)
+        if task is None or inst is None or task.instance_id != inst.id:
+            raise WorkflowError("该环节不属于本案件。")
+        per_process = self.legal["tasks"].get(task.process_id, {})
+        entry = per_process.get(task.task_name) or per_process.get("*") or {}
+        if notice_type not in entry.get("types", []):
+            raise WorkflowError(f"“{task.title}”环节不签发{type_spec(notice_type, self.legal)['title']}。")
+        return entry.get("penalty_roles")
+
+    def _target_area(self, s: Session, actor: User, inst, area_id) -> str:
+        if inst is not None:
+            return inst.area_path
+        if area_id is not None:
+            area = s.get(Area, area_id)
+            if area is None:
+                raise NotFound(f"找不到地址 {area_id}。")
+            self._check_sees(actor, area.path)
+            return area.path
+        return actor.area.path
+
+    @staticmethod
+    def _actor(s: Session, actor_id) -> User:
+        actor = s.get(User, actor_id) if actor_id is not None else None
+        if actor is None or not actor.active:
+            raise PermissionDenied("请先登录。")
+        return actor
+
+    def _check_role(self, actor: User, notice_type: str, extra: tuple = ()) -> None:
+        spec = type_spec(notice_type, self.legal)
+        if not actor.role_set & (set(spec["roles"]) | set(extra)):
+            raise PermissionDenied(f"您的岗位不能签发{spec['title']}。")
+
+    @staticmethod
+    def _check_sees(actor: User, area_path: str) -> None:
+        if not may_see(actor, area_path):
+            raise PermissionDenied("该案件或通知书不在您的辖区内。")
+
+    @staticmethod
+    def _issuer(actor: User) -> Department:
+        if actor.department is None or not actor.department.abbreviation:
+            raise WorkflowError("您所在单位未设置发文简称，不能签发通知书，请联系系统管理员。")
+        return actor.department

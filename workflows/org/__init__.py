@@ -1,0 +1,4 @@
+"""The organisation: the address tree (一标三实), departments, users and their roles, accounts and passwords,
+the five-contract chain (who answers for which area at which level), and the one access rule that every
+page, export, API call and notice uses (who may see and act on what, by area and role).
+"""
