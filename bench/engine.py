@@ -11,13 +11,17 @@ import statistics
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from workflows.engine import deployment  # noqa: E402
 from workflows.engine import spiff as engine  # noqa: E402
+from workflows.engine.context import ActionContext, running  # noqa: E402
+from workflows.engine.hooks import HookRegistry  # noqa: E402
 from workflows import runtime  # noqa: E402
 from workflows.idnumbers import registration_place  # noqa: E402
 from workflows.org.models import Area, User  # noqa: E402
@@ -74,17 +78,21 @@ def run_memory(url: str, cases: int) -> float:
     """The same cases with SpiffWorkflow alone, in memory: no database, no serialization."""
     services = runtime.build(url)
     with services.db.read() as s:
-        version = services.workflow.current_version(s, "six_step_case")
-        parsed = services.workflow.parsed(version)
+        version = deployment.current_version(s, "six_step_case")
+        parsed = deployment.parsed(version)
     services.db.dispose()
     # The same comparison work minus the database look-ups (registration place, non-local flag).
-    token = engine.bind_script_functions({"compare_persons": lambda persons: {"persons": [
+    hooks = HookRegistry()
+    hooks.script_function("compare_persons", lambda _ctx, persons: {"persons": [
         dict(p, registration_place=registration_place(p["id_number"]), non_local=not p["id_number"].startswith("42"))
-        for p in persons]},
-        "record_house_catch": lambda: {"registered": False, "house_id": None, "prior_catches": 0,
-                                       "landlord_official": False, "two_letters_one_filing": False}})
+        for p in persons]})
+    hooks.script_function("record_house_catch", lambda _ctx: {
+        "registered": False, "house_id": None, "prior_catches": 0, "landlord_official": False,
+        "two_letters_one_filing": False})
+    in_memory = ActionContext(engine=types.SimpleNamespace(hooks=hooks), session=None, actor_id=None,
+                              now=services.workflow.now())
     total = 0.0
-    try:
+    with running(in_memory):
         for _ in range(cases):
             rt = engine.Runtime.start(parsed, {"persons": []})
             for name, _user, data in STEPS:
@@ -93,8 +101,6 @@ def run_memory(url: str, cases: int) -> float:
                 rt.complete(task.id, dict(data))
                 total += time.perf_counter() - t
             assert rt.end_event() == "end_closed"
-    finally:
-        engine.unbind_script_functions(token)
     return total
 
 

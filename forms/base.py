@@ -55,7 +55,7 @@ class TaskForm(FlaskForm):
         """Fill fields from the case data on first display (GET); the default fills nothing."""
 
     def to_data(self) -> dict:
-        """The dict the engine receives; see workflows/task_data.py for the keys it insists on."""
+        """The dict the engine receives; see the task schemas each domain registers (workflows/*/hooks.py) for the keys it insists on."""
         raise NotImplementedError
 
     def validate(self, extra_validators=None):

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import ROOM
+from workflows.matters.hooks import raise_overdue_matters
 from workflows.complaints import service as complaints
 from workflows.org.accounts import add_user
 from workflows.complaints.models import Complaint
@@ -106,8 +107,8 @@ def test_unclear_jurisdiction_first_handles_then_transfers_to_the_police(driver,
     case = driver.instance(complaint.linked_instance_id)
     assert case.process_id == "six_step_case" and case.parent_instance_id == inst
     assert case.area_id == lookup.area(ROOM)
-    assert services.workflow.instance_runtime(case.id).data["complaint_reference"] == c["reference"]
-    assert services.workflow.instance_runtime(inst).last_data()["linked_case"]["reference"] == case.reference
+    assert services.workflow.instance_view(case.id).data["complaint_reference"] == c["reference"]
+    assert services.workflow.instance_view(inst).last_data["linked_case"]["reference"] == case.reference
 
     driver.do(inst, "result_police", result(effective=True), "wjs_police2")
     # Anonymous: no reply step, and nothing to reward.
@@ -119,18 +120,18 @@ def test_unclear_jurisdiction_first_handles_then_transfers_to_the_police(driver,
 def test_an_overdue_stage_raises_a_five_contracts_matter_for_the_address(driver, services, clock, lookup):
     c = driver.record()
     clock.advance(hours=23)
-    assert services.workflow.raise_overdue_matters() == 0
+    assert raise_overdue_matters(services.workflow) == 0
     clock.advance(hours=1, minutes=1)  # acceptance has 24 hours
-    assert services.workflow.raise_overdue_matters() == 1
+    assert raise_overdue_matters(services.workflow) == 1
     with services.db.read() as s:
         matter = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.parent_instance_id == c["instance_id"]))
     assert matter.process_id == "five_contracts" and matter.area_id == lookup.area(ROOM) and matter.level == 1
     # The investigation stage has its own, longer deadline.
     driver.do(c["instance_id"], "accept", {"jurisdiction_clear": True, "responsible_unit": "market"}, "wjs_market1")
     clock.advance(days=14)
-    assert services.workflow.raise_overdue_matters() == 0
+    assert raise_overdue_matters(services.workflow) == 0
     clock.advance(days=1, minutes=1)
-    assert services.workflow.raise_overdue_matters() == 1
+    assert raise_overdue_matters(services.workflow) == 1
 
 
 @pytest.mark.parametrize("approved, end, status, amount", [
@@ -171,7 +172,7 @@ def test_anonymous_identity_is_stored_but_never_shown(driver, services, lookup):
     assert shown["complainant"] == "匿名" and "complainant_name" not in shown
     assert NAME not in json.dumps(complaints.status(services, c["id"]), ensure_ascii=False)
     # Neither the workflow data nor the audit log ever held it.
-    data = services.workflow.instance_runtime(c["instance_id"]).data
+    data = services.workflow.instance_view(c["instance_id"]).data
     assert NAME not in json.dumps(data, ensure_ascii=False) and PHONE not in json.dumps(data)
     with services.db.read() as s:
         logged = json.dumps(list(s.scalars(sa.select(AuditEvent.details))), ensure_ascii=False, default=str)

@@ -3,6 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import ROOM, CaseDriver
+from workflows.matters.hooks import raise_overdue_matters
 from workflows.exceptions import PermissionDenied, WorkflowError
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask, ProcessInstance
@@ -113,8 +114,8 @@ def test_overdue_six_step_step_raises_a_matter_for_its_address(services, lookup,
     cases = CaseDriver(services, lookup)
     case = cases.start()
     clock.advance(days=3, minutes=1)  # the sweep has three days
-    assert services.workflow.raise_overdue_matters() == 1
-    assert services.workflow.raise_overdue_matters() == 0  # once per overdue step
+    assert raise_overdue_matters(services.workflow) == 1
+    assert raise_overdue_matters(services.workflow) == 0  # once per overdue step
     with services.db.read() as s:
         matter = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.parent_instance_id == case))
         task = s.scalar(sa.select(HumanTask).where(HumanTask.instance_id == matter.id, HumanTask.state == "ready"))

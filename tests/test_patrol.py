@@ -82,7 +82,7 @@ def test_reflux_opens_a_new_six_step_case_for_the_house(patrols, services, clock
     patrols.patrol(patrol, **found)
     [case] = patrols.children(patrol)
     assert case.process_id == "six_step_case" and case.area_id == patrols.house(house_id).area_id
-    assert services.workflow.instance_runtime(case.id).data["house_id"] == house_id
+    assert services.workflow.instance_view(case.id).data["house_id"] == house_id
     assert patrols.house(house_id).reflux_count == 1
     assert patrols.instance(patrol).status == "running"  # the patrol itself goes on
     clock.advance(days=7, seconds=1)

@@ -147,7 +147,7 @@ def run_to_comparison(services, lookup):
 def test_a_second_catch_of_the_same_house_sends_the_case_to_the_landlord_penalty(services, lookup):
     house_id = registries.save_house(services, lookup.user("wjs_housing"), ROOM, owner_name="房东甲")
     cases, first = run_to_comparison(services, lookup)
-    facts = services.workflow.instance_runtime(first).last_data()["house"]
+    facts = services.workflow.instance_view(first).last_data["house"]
     assert facts["registered"] and facts["prior_catches"] == 0
     with services.db.read() as s:
         house = s.get(RentalHouse, house_id)
@@ -157,7 +157,7 @@ def test_a_second_catch_of_the_same_house_sends_the_case_to_the_landlord_penalty
     assert "rectify_house" in cases.ready(first)
 
     _cases, second = run_to_comparison(services, lookup)
-    facts = services.workflow.instance_runtime(second).last_data()["house"]
+    facts = services.workflow.instance_view(second).last_data["house"]
     assert facts["prior_catches"] >= 1
     with services.db.read() as s:
         area_id = s.get(RentalHouse, house_id).area_id

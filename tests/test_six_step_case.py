@@ -3,6 +3,7 @@
 import pytest
 
 from engine_helpers import BRANCH_TASKS, CaseDriver, comparison
+from workflows.engine import deployment
 from workflows.engine import spiff as engine
 from workflows.engine.models import ProcessInstance
 
@@ -44,7 +45,7 @@ def test_automatic_comparison_reads_registration_place_before_the_officer_confir
     case = cases.start()
     cases.to_comparison(case)
     assert set(cases.ready(case)) == {"comparison"}
-    result = services.workflow.instance_runtime(case).last_data()["comparison"]
+    result = services.workflow.instance_view(case).last_data["comparison"]
     by_name = {p["name"]: p for p in result["persons"]}
     assert by_name["张三"]["registration_place"].startswith("北京")
     assert by_name["张三"]["non_local"] is True
@@ -107,7 +108,7 @@ def test_serialize_and_restore_mid_case_continues_identically(services, lookup, 
     cases.to_comparison(case)
     with services.db.read() as s:
         inst = s.get(ProcessInstance, case)
-        parsed = services.workflow.parsed(inst.process_version)
+        parsed = deployment.parsed(inst.process_version)
         saved = inst.state
     steps = [("comparison", comparison(has_core=True, house_is_rental=True)),
              ("penalty_core", {"result": "罚款"}), ("rectify_house", {"result": "三停一换"}),
@@ -138,7 +139,7 @@ def test_closing_a_case_enters_everyone_caught_in_the_blacklist_and_counts_retur
         case = cases.start(f"第{round_}次")
         cases.to_comparison(case)
         if round_ == 2:
-            seen = services.workflow.instance_runtime(case).last_data()["comparison"]["persons"]
+            seen = services.workflow.instance_view(case).last_data["comparison"]["persons"]
             assert all(p["blacklisted"] and p["catch_count"] == 1 for p in seen)  # 回流 shows at comparison
         cases.do(case, "comparison", comparison(has_participants=True))
         cases.do(case, "handle_participants", {"result": "教育遣返"})

@@ -49,7 +49,7 @@ def test_a_suspicious_house_opens_a_case_already_past_its_sweep_step(services, l
     # Straight on to the police's entry, which they can complete as usual.
     entry = ready(services, case_id)["entry"]
     assert entry.role == "police" and entry.assignee_id is None
-    data = services.workflow.instance_runtime(case_id).last_data()
+    data = services.workflow.instance_view(case_id).last_data
     assert data["source"] == "集中清查行动" and data["sweep_id"] == sweep_id and data["occupants"] == 8
     services.workflow.complete(entry.id, {"door_opened": False}, lookup.user("wjs_police1"))
     assert set(ready(services, case_id)) == {"watch_house"}

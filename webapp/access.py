@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from workflows.org.models import Area
 from workflows.engine.models import HumanTask, ProcessInstance
-from workflows.engine.service import WorkflowService
+from workflows.org import access as rules
 
 from .db import read_session, services
 
@@ -62,7 +62,7 @@ def may_see_instance(instance_id: int) -> bool:
 
 def can_act(user, task: HumanTask) -> bool:
     """The engine's own rule (assignee, or role over the area), so the page never offers what the engine refuses."""
-    return user.is_authenticated and WorkflowService.can_act(user.user, task)
+    return user.is_authenticated and rules.can_act(user.user, task)
 
 
 def task_or_404(task_id: str) -> HumanTask:

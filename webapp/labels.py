@@ -48,8 +48,7 @@ def step_titles(version_id: int) -> dict[str, str]:
     """task name -> its name in the diagram, for one deployed version (parsed once per process)."""
     if version_id not in _titles_by_version:
         version = read_session().get(ProcessVersion, version_id)
-        parsed = workflow().parsed(version)
-        _titles_by_version[version_id] = {name: title for name, (title, _lane) in parsed.user_tasks.items()}
+        _titles_by_version[version_id] = workflow().step_titles(version)
     return _titles_by_version[version_id]
 
 

@@ -59,7 +59,7 @@ class Settings:
         """Refuse deadlines that are not positive ISO 8601 durations: a zero deadline would escalate forever."""
         from datetime import datetime, timezone
 
-        from workflows.engine.service import duration_after
+        from workflows.engine.spiff import duration_after
         start = datetime(2026, 1, 1, tzinfo=timezone.utc)
         named = [(f"five_contract_deadlines[{k}]", v) for k, v in self.five_contract_deadlines.items()]
         named += [(f"task_deadlines[{p}][{t}]", v) for p, tasks in self.task_deadlines.items() for t, v in tasks.items()]

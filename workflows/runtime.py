@@ -1,14 +1,22 @@
-"""Wiring: one place that builds the database, settings, clock and service from configuration."""
+"""Wiring: one place that builds the database, settings, clock, the engine and its domains' hooks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from workflows import demo
-from workflows.database import migrate
+from workflows.cases import hooks as case_hooks
 from workflows.clock import SystemClock
+from workflows.complaints import hooks as complaint_hooks
 from workflows.config import Settings
+from workflows.database import migrate
 from workflows.database.session import Database
+from workflows.engine.hooks import HookRegistry
 from workflows.engine.service import WorkflowService
+from workflows.ledgers import hooks as ledger_hooks
+from workflows.matters import hooks as matter_hooks
+
+# Every domain that runs processes registers its hooks here; the engine itself knows none of them.
+DOMAINS = (case_hooks, matter_hooks, complaint_hooks, ledger_hooks)
 
 
 @dataclass
@@ -18,12 +26,19 @@ class Services:
     workflow: WorkflowService
 
 
+def hook_registry() -> HookRegistry:
+    registry = HookRegistry()
+    for domain in DOMAINS:
+        domain.register(registry)
+    return registry
+
+
 def build(database_url: str | None = None, settings_overrides: dict | None = None, clock=None) -> Services:
     settings = Settings.load(settings_overrides)
     if database_url:
         settings.database_url = database_url
     db = Database(settings.database_url)
-    return Services(db, settings, WorkflowService(db, settings, clock or SystemClock()))
+    return Services(db, settings, WorkflowService(db, settings, clock or SystemClock(), hook_registry()))
 
 
 def prepare(services: Services, with_demo: bool = False) -> dict:

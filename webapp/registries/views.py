@@ -39,7 +39,7 @@ def _house_areas():
 
 def _scope() -> str:
     try:
-        return registries._scope(current_user.user)
+        return registries.scope(current_user.user)
     except PermissionDenied as exc:
         abort(403, exc.message)
 

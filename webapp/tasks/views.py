@@ -10,7 +10,7 @@ from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, Validat
 from workflows.org.models import Area
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
-from workflows.engine.service import task_holder_message
+from workflows.engine.mirror import task_holder_message
 
 from .. import uploads
 from ..access import areas_below, can_act, safe_next, sees_path, task_or_404
@@ -76,10 +76,10 @@ def _checked_task(task_id: str) -> HumanTask:
 
 def _context(task: HumanTask) -> dict:
     """The data the task sees in the engine (what earlier steps recorded), plus a few look-ups."""
-    rt = workflow().instance_runtime(task.instance_id)
-    data = next((dict(t.data) for t in rt.ready_tasks() if t.id == task.id), None)
+    view = workflow().instance_view(task.instance_id)
+    data = view.ready.get(task.id)
     if data is None:
-        data = dict(rt.last_data())
+        data = view.last_data
     if task.task_name == "comparison":
         data["house_prior_cases"] = _house_prior_cases(task.instance)
     return data

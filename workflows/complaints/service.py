@@ -14,13 +14,12 @@ from workflows.org import areas as orgs
 from workflows.complaints.models import CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from workflows.idnumbers import id_number_problem
-from workflows.engine.linking import start_child
+from workflows.complaints.hooks import PROCESS, RECEIVER_LANE
 from workflows.org.models import Area, User
 from workflows.audit.models import AuditEvent
+from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
 
-PROCESS = "complaint_intake"
-RECEIVER_LANE = "受理人"
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_id_number", "complainant_contact")
 STAGES = {"accept": "受理研判", "first_handling": "先行处置", "investigate_market": "调查核实（市场监管）",
           "investigate_police": "调查核实（公安）", "result_market": "反馈结果（市场监管）",
@@ -98,9 +97,9 @@ def _start_data(complaint: Complaint, lane_assignees: dict, **extra) -> dict:
     return data
 
 
-def _record(service, s: Session, report: dict, actor: User | None, fallback_area: Area | None,
+def _record(ctx: ActionContext, report: dict, actor: User | None, fallback_area: Area | None,
             client: tuple[str, str, str] | None = None) -> Complaint:
-    now = service.now()
+    s, now = ctx.session, ctx.now
     area = orgs.area_by_address(s, report["address"])
     # A report without a standard address is routed within the first receiver's (or client's) area.
     route_area = area or fallback_area
@@ -118,18 +117,18 @@ def _record(service, s: Session, report: dict, actor: User | None, fallback_area
     s.flush()
     # The first receiver keeps every 受理人 step of this complaint (首接负责).
     lanes = {RECEIVER_LANE: actor.id} if actor else {}
-    inst = start_child(service, s, PROCESS, _start_data(complaint, lanes), route_area.id,
-                       f"举报 {CHANNELS[complaint.channel]} {report['content'][:30]}", None,
-                       actor.id if actor else None)
+    inst = ctx.engine.start_within(ctx, PROCESS, _start_data(complaint, lanes), route_area.id,
+                                   f"举报 {CHANNELS[complaint.channel]} {report['content'][:30]}", None,
+                                   actor.id if actor else None).instance
     complaint.instance_id, complaint.reference = inst.id, inst.reference
     if report["online_mlm"]:
-        _count_subject(service, s, complaint, report["subject_name"], report["subject_kind"], route_area)
+        _count_subject(ctx, complaint, report["subject_name"], report["subject_kind"], route_area)
     return complaint
 
 
-def _count_subject(service, s: Session, complaint: Complaint, name: str, kind: str, area: Area) -> None:
+def _count_subject(ctx: ActionContext, complaint: Complaint, name: str, kind: str, area: Area) -> None:
     """Count reports of one entity/platform; at the threshold open an investigation once (Annex 3 row 3)."""
-    now = service.now()
+    s, now = ctx.session, ctx.now
     key = subject_key(name)
     subject = s.scalar(sa.select(ComplaintSubject).where(ComplaintSubject.key == key).with_for_update())
     if subject is None:
@@ -140,17 +139,17 @@ def _count_subject(service, s: Session, complaint: Complaint, name: str, kind: s
     subject.last_reported_at = now
     s.flush()
     complaint.subject_id = subject.id
-    if subject.investigation_instance_id is None and subject.report_count >= service.settings.online_mlm_report_threshold:
+    if subject.investigation_instance_id is None and subject.report_count >= ctx.settings.online_mlm_report_threshold:
         auto = Complaint(channel="online", content=f"“{name}”被举报涉嫌网络传销 {subject.report_count} 次，依规自动立案调查。",
                          address_text="", area_id=None, area_path=area.path, online_mlm=True, subject_id=subject.id,
                          anonymous=True, received_at=now, responsible_unit="market", reward_status="",
                          reward_amount=0, payload_digest="")
         s.add(auto)
         s.flush()
-        inst = start_child(service, s, PROCESS, _start_data(
+        inst = ctx.engine.start_within(ctx, PROCESS, _start_data(
             auto, {}, auto_investigation=True, jurisdiction_clear=True, responsible_unit="market",
             subject_name=name, report_count=subject.report_count), area.id,
-            f"网络传销多次被举报：{name}（{subject.report_count}次）", None)
+            f"网络传销多次被举报：{name}（{subject.report_count}次）", None).instance
         auto.instance_id, auto.reference = inst.id, inst.reference
         subject.investigation_instance_id = inst.id
         audit.record(s, now, "auto_investigation", None, inst.id, subject=name, report_count=subject.report_count)
@@ -166,7 +165,7 @@ def record(services, actor_id: int, report: dict) -> dict:
         actor = s.get(User, actor_id)
         if actor is None or not actor.active or not actor.role_set:
             raise PermissionDenied("只有在岗执法人员可以登记举报。")
-        complaint = _record(services.workflow, s, report, actor, actor.area)
+        complaint = _record(services.workflow.context(s, actor_id), report, actor, actor.area)
         return {"id": complaint.id, "reference": complaint.reference, "instance_id": complaint.instance_id}
 
 
@@ -207,7 +206,7 @@ def submit(services, client_name: str, client_reference: str, report: dict) -> t
                 if client is None or not client.active:
                     raise PermissionDenied("无效的接口客户端。")
                 area = s.get(Area, client.area_id) if client.area_id else None
-                complaint = _record(services.workflow, s, report, None, area,
+                complaint = _record(services.workflow.context(s), report, None, area,
                                     (client_name, client_reference, digest))
                 complaint_id = complaint.id
             return status(services, complaint_id), True
@@ -268,25 +267,13 @@ def _completed_data(s: Session, instance_id: int) -> dict:
 
 # ---------------------------------------------------------------- officers' views
 def accept(services, task_id: str, data: dict, actor_id: int):
-    """Complete 受理研判; an API complaint's accepting officer becomes its first receiver."""
-    data = dict(data)
-    with services.db.unit_of_work() as s:
+    """Complete 受理研判 (one unit of work); an API complaint's accepting officer becomes its first receiver
+    (the process's before-complete hook, so the web form and every other caller get the same)."""
+    with services.db.read() as s:
         task = s.get(HumanTask, task_id)
         if task is None or task.process_id != PROCESS or task.task_name != "accept":
             raise NotFound("找不到该举报的受理任务。")
-        complaint = s.scalar(sa.select(Complaint).where(Complaint.instance_id == task.instance_id))
-        if data.get("jurisdiction_clear") is True and data.get("responsible_unit") not in RESPONSIBLE_UNITS:
-            raise ValidationFailed({"responsible_unit": ["管辖明确时须选择责任单位"]})
-        if complaint.first_receiver_id is None:
-            data["lane_assignees"] = {RECEIVER_LANE: actor_id}
-        first_receiver = complaint.first_receiver_id
-    result = services.workflow.complete(task_id, data, actor_id)
-    if first_receiver is None:
-        with services.db.unit_of_work() as s:
-            s.execute(sa.update(Complaint).where(Complaint.instance_id == result.instance_id,
-                                                 Complaint.first_receiver_id.is_(None))
-                      .values(first_receiver_id=actor_id))
-    return result
+    return services.workflow.complete(task_id, dict(data), actor_id)
 
 
 def _can_see(user: User, c: Complaint) -> bool:

@@ -1,4 +1,10 @@
-"""The service layer: every user or worker action is one method here and one transaction."""
+"""The engine service: every user or worker action is one method here and one transaction.
+
+A `WorkflowService` is shared by every thread of a process and holds no per-action state: each action builds
+its own `ActionContext`. The `*_within` methods run inside an action that is already under way (a script task
+starting a linked case, a sweep opening a case): they take that action's context instead of opening a unit of
+work of their own, so everything commits or rolls back together.
+"""
 from __future__ import annotations
 
 import threading
@@ -10,27 +16,20 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
-from SpiffWorkflow.exceptions import WorkflowException
 
 from workflows import audit
-from workflows.ledgers import blacklist
-from workflows.engine import spiff as engine, linking, task_data
-from workflows.org import areas as orgs
 from workflows.clock import SystemClock, using_clock, utcnow_naive
-from workflows.cases.comparison import compare_persons
 from workflows.config import Settings
 from workflows.database.session import Database
-from workflows.exceptions import ConcurrentUpdate, InvalidDiagram, PermissionDenied, TaskAlreadyCompleted, TaskNotReady, UnknownInstance, UnknownProcess, UnknownTask, WorkflowError
-from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area, User
-from workflows.cases.models import CasePerson
+from workflows.engine import deployment, mirror, spiff, task_data
+from workflows.engine.context import ActionContext, running
+from workflows.engine.hooks import HookRegistry
 from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
-from workflows.org.roles import role_for_lane
-
-REFERENCE_PREFIX = {"six_step_case": "AJ", "five_contracts": "WB", "complaint_intake": "JB"}
-MATTER_PROCESS = "five_contracts"
-# (content hash, process id) -> parsed spec. Specs are immutable once deployed, so this cache
-# can never be stale, and it is safe to share between requests and threads.
-_PARSED: dict[tuple[str, str], engine.ParsedProcess] = {}
+from workflows.exceptions import (ConcurrentUpdate, PermissionDenied, TaskAlreadyCompleted, TaskNotReady,
+                                  UnknownInstance, UnknownTask, WorkflowError)
+from workflows.org.access import can_act
+from workflows.org.models import Area, User
+from workflows.vocabulary import InstanceStatus, TaskState
 
 
 class RecentWorkflows:
@@ -65,110 +64,73 @@ class ActionResult:
     ready_task_ids: list[str] = field(default_factory=list)
 
 
-def duration_after(start: datetime, iso: str) -> datetime:
-    """start + an ISO 8601 duration such as P3D or PT24H."""
-    parsed = engine.spiff_timer.TimerEventDefinition.parse_iso_duration(iso)
-    return start + engine.spiff_timer.TimerEventDefinition.get_timedelta_from_start(parsed, start)
+@dataclass
+class Started:
+    """An instance started inside a running action, with its ready tasks (plain data)."""
+
+    instance: ProcessInstance
+    ready: list[spiff.ReadyTask]
 
 
-def task_holder_message(session: Session, task: HumanTask) -> str:
-    if task.state == "completed":
-        who = session.get(User, task.completed_by_id) if task.completed_by_id else None
-        name = who.display_name if who else "他人"
-        when = task.completed_at.strftime("%Y-%m-%d %H:%M") if task.completed_at else ""
-        return f"该任务已由{name}于{when}完成，您的提交未保存。请查看案件的最新进展。"
-    return "该任务已不再需要办理（流程已转入其他环节），您的提交未保存。请查看案件的最新进展。"
+@dataclass
+class InstanceView:
+    """What pages read of a live workflow, as plain data."""
+
+    data: dict
+    last_data: dict
+    completed_steps: list[str]
+    ready: dict[str, dict]  # task id -> the data that task sees
+    end_event: str
 
 
 class WorkflowService:
-    """Start processes, complete and route tasks, fire timers; each call is one unit of work."""
+    """Start processes, complete and route tasks, fire timers; each public call is one unit of work."""
 
-    def __init__(self, db: Database, settings: Settings | None = None, clock=None):
+    def __init__(self, db: Database, settings: Settings | None = None, clock=None, hooks: HookRegistry | None = None):
         self.db = db
         self.settings = settings or Settings.load()
         self.clock = clock or SystemClock()
+        self.hooks = hooks or HookRegistry()
         self.recent = RecentWorkflows()
 
     def now(self) -> datetime:
         return utcnow_naive(self.clock)
 
+    def context(self, session: Session, actor_id: int | None = None) -> ActionContext:
+        """A new action's context in `session` (the action's unit of work)."""
+        return ActionContext(self, session, actor_id, self.now())
+
     # ------------------------------------------------------------------ deployment
     def deploy_directory(self, directory: Path | None = None, actor_id: int | None = None) -> list[ProcessVersion]:
-        """Deploy every diagram in bpmn/ whose content is new; unchanged files deploy nothing."""
-        directory = Path(directory or self.settings.bpmn_dir)
-        deployed = []
-        for path in sorted(directory.glob("*.bpmn")):
-            deployed += self.deploy_xml(path.read_bytes(), path.name, actor_id)
-        return deployed
+        """Deploy every diagram of a directory whose content changed."""
+        return deployment.deploy_directory(self.db, self.now(), Path(directory or self.settings.bpmn_dir), actor_id)
 
     def deploy_xml(self, xml: bytes, file_name: str, actor_id: int | None = None) -> list[ProcessVersion]:
         """Check a diagram and store each of its processes once per content hash."""
-        from workflows.engine.bpmn_check import check_xml
-        problems = check_xml(xml, file_name)
-        if problems:
-            raise InvalidDiagram(problems)
-        digest = engine.content_hash(xml)
-        out = []
-        with self.db.unit_of_work() as s:
-            for process_id, name in engine.executable_processes(xml):
-                exists = s.scalar(sa.select(ProcessVersion).where(
-                    ProcessVersion.process_id == process_id, ProcessVersion.content_hash == digest))
-                if exists:
-                    continue
-                version = ProcessVersion(process_id=process_id, name=name, content_hash=digest,
-                                         bpmn_xml=xml.decode("utf-8"), file_name=file_name,
-                                         deployed_at=self.now(), deployed_by_id=actor_id)
-                s.add(version)
-                s.flush()
-                audit.record(s, self.now(), "process_deployed", actor_id, process_id=process_id,
-                             version_id=version.id, content_hash=digest)
-                out.append(version)
-        return out
+        return deployment.deploy_xml(self.db, self.now(), xml, file_name, actor_id)
 
     @staticmethod
-    def current_version(session: Session, process_id: str) -> ProcessVersion:
-        version = session.scalar(sa.select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                                 .order_by(ProcessVersion.id.desc()).limit(1))
-        if version is None:
-            raise UnknownProcess(process_id)
-        return version
+    def step_titles(version: ProcessVersion) -> dict[str, str]:
+        """task name -> its name in the diagram, for one deployed version."""
+        return {name: title for name, (title, _lane) in deployment.parsed(version).user_tasks.items()}
 
-    @staticmethod
-    def parsed(version: ProcessVersion) -> engine.ParsedProcess:
-        """The parsed spec of a version, from the per-hash cache (the XML is loaded only on a miss)."""
-        key = (version.content_hash, version.process_id)
-        parsed = _PARSED.get(key)
-        if parsed is None:
-            parsed = _PARSED[key] = engine.parse(version.bpmn_xml.encode("utf-8"), version.process_id)
-        return parsed
+    # ------------------------------------------------------------------ running engine code
+    def _run(self, ctx: ActionContext, fn):
+        """Run engine code for `ctx.instance` with our clock; scripts find `ctx` as the running action."""
+        with running(ctx), using_clock(self.clock):
+            return spiff.run_engine_code(fn)
 
-    # ------------------------------------------------------------------ running
-    def _run(self, session: Session, fn):
-        """Run engine code with our clock and script functions bound; turn engine failures into clear errors."""
-        token = engine.bind_script_functions({
-            "compare_persons": lambda persons: compare_persons(
-                session, self._current_instance_id, persons or [], self.settings.local_id_prefix),
-            **linking.script_functions(self, session),
-        })
-        try:
-            with using_clock(self.clock):
-                return fn()
-        except WorkflowException as exc:
-            raise WorkflowError(f"流程无法继续：{exc}") from exc
-        finally:
-            engine.unbind_script_functions(token)
-
-    def _restore(self, session: Session, inst: ProcessInstance, reuse: bool = False) -> engine.Runtime:
+    def _restore(self, ctx: ActionContext, inst: ProcessInstance, reuse: bool = False) -> spiff.Runtime:
         """The instance's workflow: the one this process saved last if still current, else from its state."""
-        self._current_instance_id = inst.id
         if reuse:
             rt = self.recent.take(inst.id, inst.version)
             if rt is not None:
                 return rt
-        parsed = self.parsed(inst.process_version)
-        return self._run(session, lambda: engine.Runtime.restore(parsed, inst.state))
+        parsed = deployment.parsed(inst.process_version)
+        return self._run(ctx.for_instance(inst), lambda: spiff.Runtime.restore(parsed, inst.state))
 
-    def _lock_instance(self, session: Session, instance_id: int) -> ProcessInstance:
+    @staticmethod
+    def _lock_instance(session: Session, instance_id: int) -> ProcessInstance:
         inst = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
                               .options(joinedload(ProcessInstance.process_version, innerjoin=True))
                               .with_for_update(of=ProcessInstance))
@@ -176,46 +138,53 @@ class WorkflowService:
             raise UnknownInstance(instance_id)
         return inst
 
+    # ------------------------------------------------------------------ starting
     def start(self, process_id: str, data: dict | None = None, actor_id: int | None = None,
               area_id: int | None = None, title: str = "", parent_instance_id: int | None = None) -> ActionResult:
         """Start a process at the current version of its diagram."""
         with self.db.unit_of_work() as s, s.no_autoflush:
-            inst, rt, ready = self._start(s, process_id, dict(data or {}), actor_id, area_id, title,
-                                          parent_instance_id)
+            ctx = self.context(s, actor_id)
+            inst, rt, ready = self._start(ctx, process_id, dict(data or {}), area_id, title, parent_instance_id)
             result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in ready])
             saved_version = inst.version
-        if result.status == "running":
+        if result.status == InstanceStatus.RUNNING:
             self.recent.put(inst.id, saved_version, rt)
         return result
 
-    def _start(self, s: Session, process_id, data, actor_id, area_id, title, parent_instance_id):
-        version = self.current_version(s, process_id)
+    def start_within(self, ctx: ActionContext, process_id: str, data: dict, area_id: int | None = None,
+                     title: str = "", parent_instance_id: int | None = None,
+                     actor_id: int | None = None) -> Started:
+        """Start a process inside the running action `ctx` (a linked case, a patrol, a complaint's workflow)."""
+        inner = ActionContext(self, ctx.session, actor_id, ctx.now)
+        inst, _rt, ready = self._start(inner, process_id, dict(data), area_id, title, parent_instance_id)
+        return Started(inst, ready)
+
+    def _start(self, ctx: ActionContext, process_id, data, area_id, title, parent_instance_id):
+        s, now = ctx.session, ctx.now
+        version = deployment.current_version(s, process_id)
         area = s.get(Area, area_id) if area_id else None
         if area_id and area is None:
             raise WorkflowError(f"地址 {area_id} 不存在。")
-        now = self.now()
-        data.setdefault("persons", [])
-        if process_id == MATTER_PROCESS:
-            data.setdefault("level", orgs.first_level(s, area) if area else 5)
-            data.setdefault("deadlines", self.settings.five_contract_deadlines)
-            data.setdefault("escalations", 0)
+        hooks = self.hooks.of(process_id)
+        if hooks.prepare_start is not None:
+            hooks.prepare_start(ctx, data, area)
         inst = ProcessInstance(version_id=version.id, process_id=process_id, reference="", title=title,
                                area_id=area.id if area else None, area_path=area.path if area else "",
-                               status="running", state=b"", created_at=now, updated_at=now,
-                               created_by_id=actor_id, parent_instance_id=parent_instance_id,
-                               level=data.get("level") if process_id == MATTER_PROCESS else None)
+                               status=InstanceStatus.RUNNING, state=b"", created_at=now, updated_at=now,
+                               created_by_id=ctx.actor_id, parent_instance_id=parent_instance_id)
         inst.process_version = version
         s.add(inst)
         s.flush()
-        inst.reference = f"{REFERENCE_PREFIX.get(process_id, 'LC')}{now.year}{inst.id:06d}"
-        self._current_instance_id = inst.id
-        parsed = self.parsed(version)
-        rt = self._run(s, lambda: engine.Runtime.start(parsed, data))
-        audit.record(s, now, "started", actor_id, inst.id, process_id=process_id, version_id=version.id,
+        inst.reference = f"{hooks.reference_prefix}{now.year}{inst.id:06d}"
+        ctx = ctx.for_instance(inst)
+        parsed = deployment.parsed(version)
+        rt = self._run(ctx, lambda: spiff.Runtime.start(parsed, data))
+        audit.record(s, now, "started", ctx.actor_id, inst.id, process_id=process_id, version_id=version.id,
                      data=data, title=title)
-        ready = self._save(s, inst, rt, actor_id)
+        ready = self._save(ctx, rt)
         return inst, rt, ready
 
+    # ------------------------------------------------------------------ completing
     def complete(self, task_id: str, data: dict, actor_id: int) -> ActionResult:
         """Validate and complete one user task, run the engine on, save; all or nothing."""
         data = dict(data)
@@ -233,47 +202,69 @@ class WorkflowService:
             if row is None:
                 raise UnknownTask(task_id)
             task, inst, actor = row
-            if task.state != "ready":
-                raise TaskAlreadyCompleted(task_holder_message(s, task), inst.id)
+            if task.state != TaskState.READY:
+                raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), inst.id)
             if actor is None:
                 raise PermissionDenied("请先登录。")
-            if not self.can_act(actor, task):
-                raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{self._holder(s, task)}。")
-            task_data.check(inst.process_id, task.task_name, data)
-            rt = self._restore(s, inst, reuse=True)
-            # The mirror holds exactly the workflow's ready tasks (both are written together), so the
-            # open rows are known without reading them back.
-            open_before = {t.id for t in rt.ready_tasks()} - {task_id}
-            try:
-                self._run(s, lambda: rt.complete(task_id, data))
-            except LookupError:
-                raise TaskNotReady(f"任务“{task.title}”当前不可办理，请刷新后查看。") from None
-            now = self.now()
-            done = {"state": "completed", "completed_at": now, "completed_by_id": actor_id}
-            s.execute(sa.update(HumanTask).where(HumanTask.id == task.id).values(**done)
-                      .execution_options(synchronize_session=False))
-            for key, value in done.items():
-                set_committed_value(task, key, value)
-            audit.record(s, now, "completed", actor_id, inst.id, task_id, task=task.task_name,
-                         title=task.title, data=data)
-            if "persons" in data:
-                self._mirror_persons(s, inst.id, data["persons"])
-            ready = self._save(s, inst, rt, actor_id, open_before)
-            result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in ready])
+            if not can_act(actor, task):
+                raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
+            ctx = self.context(s, actor_id).for_instance(inst)
+            rt = self._complete(ctx, task, data, reuse=True)
+            result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in rt.ready_tasks()])
             saved_version = inst.version
         # Committed: keep the live workflow for the next action on this case.
-        if result.status == "running":
+        if result.status == InstanceStatus.RUNNING:
             self.recent.put(inst.id, saved_version, rt)
         return result
 
+    def complete_within(self, ctx: ActionContext, task_id: str, data: dict, actor_id: int | None) -> None:
+        """Complete a ready task inside the running action `ctx`, as `actor_id`, without the inbox's rights
+        check: the calling domain decided who does the step (e.g. the sweep team did the 摸排 together)."""
+        s = ctx.session
+        task = s.get(HumanTask, task_id)
+        if task is None:
+            raise UnknownTask(task_id)
+        if task.state != TaskState.READY:
+            raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), task.instance_id)
+        inst = s.get(ProcessInstance, task.instance_id)
+        inner = ActionContext(self, s, actor_id, ctx.now, inst)
+        self._complete(inner, task, dict(data), reuse=False)
+
+    def _complete(self, ctx: ActionContext, task: HumanTask, data: dict, reuse: bool) -> spiff.Runtime:
+        s, inst = ctx.session, ctx.instance
+        hooks = self.hooks.of(inst.process_id)
+        task_data.check(hooks.task_schemas.get(task.task_name, {}), data)
+        if hooks.before_complete is not None:
+            hooks.before_complete(ctx, task, data)
+        rt = self._restore(ctx, inst, reuse=reuse)
+        # The mirror holds exactly the workflow's ready tasks (both are written together), so the
+        # open rows are known without reading them back.
+        open_before = {t.id for t in rt.ready_tasks()} - {task.id}
+        try:
+            self._run(ctx, lambda: rt.complete(task.id, data))
+        except LookupError:
+            raise TaskNotReady(f"任务“{task.title}”当前不可办理，请刷新后查看。") from None
+        done = {"state": TaskState.COMPLETED, "completed_at": ctx.now, "completed_by_id": ctx.actor_id}
+        s.execute(sa.update(HumanTask).where(HumanTask.id == task.id).values(**done)
+                  .execution_options(synchronize_session=False))
+        for key, value in done.items():
+            set_committed_value(task, key, value)
+        audit.record(s, ctx.now, "completed", ctx.actor_id, inst.id, task.id, task=task.task_name,
+                     title=task.title, data=data)
+        if hooks.after_complete is not None:
+            hooks.after_complete(ctx, task, data)
+        self._save(ctx, rt, open_before)
+        return rt
+
+    # ------------------------------------------------------------------ inbox actions
     def claim(self, task_id: str, actor_id: int) -> None:
         """Take an unassigned task of one's role, so colleagues see it is being handled."""
         with self.db.unit_of_work() as s:
             task = self._ready_task(s, task_id)
             actor = self._user(s, actor_id)
             if task.assignee_id is not None and task.assignee_id != actor_id:
-                raise TaskNotReady(f"该任务已由{self._holder(s, task)}认领。")
-            if not self.can_act(actor, task):
+                raise TaskNotReady(f"该任务已由{mirror.holder(s, task)}认领。")
+            if not can_act(actor, task):
                 raise PermissionDenied(f"您无权认领“{task.title}”。")
             task.assignee_id = actor_id
             audit.record(s, self.now(), "claimed", actor_id, task.instance_id, task.id, title=task.title)
@@ -284,21 +275,20 @@ class WorkflowService:
             task = self._ready_task(s, task_id)
             if task.assignee_id != actor_id:
                 raise PermissionDenied("只能退回自己认领的任务。")
-            if task.process_id == MATTER_PROCESS:
+            if self.hooks.of(task.process_id).move_to_level is not None:
                 raise PermissionDenied("五包责任事项须由督办领导改派，不能自行退回。")
             task.assignee_id = None
             audit.record(s, self.now(), "released", actor_id, task.instance_id, task.id, title=task.title)
 
     def reassign(self, task_ids: list[str], actor_id: int, reason: str,
                  to_user_id: int | None = None, to_level: int | None = None) -> int:
-        """A supervisor moves tasks to a person or (five-contracts matters) to a level of the chain."""
+        """A supervisor moves tasks to a person or (processes that have levels) to a level."""
         if not (reason or "").strip():
             raise WorkflowError("改派须填写理由。")
         if (to_user_id is None) == (to_level is None):
             raise WorkflowError("请选择改派给某人或某一层级（二者选一）。")
-        if to_level is not None and to_level not in FIVE_CONTRACT_LEVEL_NAMES:
-            raise WorkflowError("层级应为 1 至 5。")
         with self.db.unit_of_work() as s:
+            ctx = self.context(s, actor_id)
             actor = self._user(s, actor_id)
             if not actor.has_role("supervisor"):
                 raise PermissionDenied("只有督办领导可以改派。")
@@ -313,24 +303,24 @@ class WorkflowService:
                 if target is not None:
                     task.assignee_id = target.id
                 else:
-                    if task.process_id != MATTER_PROCESS:
+                    move = self.hooks.of(task.process_id).move_to_level
+                    if move is None:
                         raise WorkflowError("只有五包责任事项可以按层级改派。")
-                    self._move_matter_to_level(s, task, to_level)
-                audit.record(s, self.now(), "reassigned", actor_id, task.instance_id, task.id, reason=reason,
+                    move(ctx, task, to_level)
+                audit.record(s, ctx.now, "reassigned", actor_id, task.instance_id, task.id, reason=reason,
                              before=before, to_user_id=task.assignee_id, to_level=task.level)
             return len(task_ids)
 
-    def _move_matter_to_level(self, s: Session, task: HumanTask, level: int) -> None:
-        inst = self._lock_instance(s, task.instance_id)
-        rt = self._restore(s, inst)
-        deadline = self.settings.five_contract_deadlines[str(level)]
-        self._run(s, lambda: rt.update_open_data({"level": level, "deadline": deadline}, restart_timers=True))
-        area, user_id = orgs.responsible(s, inst.area, level) if inst.area else (None, None)
-        task.level, task.assignee_id = level, user_id
-        if area is not None:
-            task.area_id, task.area_path = area.id, area.path
-        self._save(s, inst, rt, None)
-        task.due_at = inst.next_timer_at
+    def update_open_data(self, ctx: ActionContext, instance_id: int, updates: dict,
+                         restart_timers: bool = False) -> ProcessInstance:
+        """Change data on every unfinished task of an instance inside `ctx` (e.g. a matter moved to another
+        level), optionally restarting its waiting timers; saved with the version guard."""
+        inst = self._lock_instance(ctx.session, instance_id)
+        ctx = ctx.for_instance(inst)
+        rt = self._restore(ctx, inst)
+        self._run(ctx, lambda: rt.update_open_data(updates, restart_timers=restart_timers))
+        self._save(ctx, rt)
+        return inst
 
     # ------------------------------------------------------------------ the worker
     def fire_due_timers(self, limit: int = 500) -> int:
@@ -338,9 +328,10 @@ class WorkflowService:
         fired, seen = 0, set()
         while fired < limit:
             with self.db.unit_of_work() as s:
+                ctx = self.context(s)
                 query = (sa.select(ProcessInstance)
-                         .where(ProcessInstance.status == "running",
-                                ProcessInstance.next_timer_at <= self.now(),
+                         .where(ProcessInstance.status == InstanceStatus.RUNNING,
+                                ProcessInstance.next_timer_at <= ctx.now,
                                 ProcessInstance.id.not_in(seen) if seen else sa.true())
                          .order_by(ProcessInstance.next_timer_at).limit(1))
                 if self.db.is_postgres:
@@ -349,64 +340,41 @@ class WorkflowService:
                 if inst is None:
                     return fired
                 seen.add(inst.id)
-                rt = self._restore(s, inst)
-                level_before = inst.level
-                self._run(s, rt.fire_timers)
-                audit.record(s, self.now(), "timer_fired", None, inst.id, due=str(inst.next_timer_at))
-                self._save(s, inst, rt, None)
-                if inst.process_id == MATTER_PROCESS and inst.level != level_before:
-                    audit.record(s, self.now(), "escalated", None, inst.id, from_level=level_before,
-                                 to_level=inst.level, reason="超过本级处置时限")
+                ctx = ctx.for_instance(inst)
+                rt = self._restore(ctx, inst)
+                before = {"level": inst.level, "next_timer_at": inst.next_timer_at}
+                self._run(ctx, rt.fire_timers)
+                audit.record(s, ctx.now, "timer_fired", None, inst.id, due=str(inst.next_timer_at))
+                self._save(ctx, rt)
+                after_timers = self.hooks.of(inst.process_id).after_timers
+                if after_timers is not None:
+                    after_timers(ctx, inst, before)
                 fired += 1
         return fired
 
-    def raise_overdue_matters(self, limit: int = 500) -> int:
-        """An overdue step raises a five-contracts matter for its address instead of waiting silently."""
-        raised = 0
-        while raised < limit:
-            with self.db.unit_of_work() as s:
-                query = (sa.select(HumanTask)
-                         .where(HumanTask.state == "ready", HumanTask.due_at <= self.now(),
-                                HumanTask.overdue_matter_id.is_(None),
-                                HumanTask.process_id.in_(self.settings.escalate_overdue_processes))
-                         .order_by(HumanTask.due_at).limit(1))
-                if self.db.is_postgres:
-                    query = query.with_for_update(skip_locked=True)
-                task = s.scalar(query)
-                if task is None:
-                    return raised
-                inst = s.get(ProcessInstance, task.instance_id)
-                matter, _rt, _ready = self._start(s, MATTER_PROCESS, {
-                    "subject": f"{inst.reference}“{task.title}”逾期未办",
-                    "source_reference": inst.reference, "source_task": task.task_name,
-                }, None, inst.area_id, f"{inst.reference} {task.title} 逾期", inst.id)
-                task.overdue_matter_id = matter.id
-                audit.record(s, self.now(), "overdue_raised", None, inst.id, task.id, title=task.title,
-                             matter_id=matter.id, matter_reference=matter.reference, level=matter.level)
-                raised += 1
-        return raised
-
     def run_worker_once(self) -> dict:
-        return {"timers": self.fire_due_timers(), "overdue": self.raise_overdue_matters()}
+        """One round of the worker: due timers, then every domain's periodic duty (e.g. overdue steps)."""
+        counts = {"timers": self.fire_due_timers()}
+        for name, duty in self.hooks.periodic.items():
+            counts[name] = duty(self)
+        return counts
 
     # ------------------------------------------------------------------ saving
-    def _save(self, s: Session, inst: ProcessInstance, rt: engine.Runtime, actor_id,
-              open_before: set[str] | None = None) -> list:
-        """Write the state and bring the task mirror in line, in the caller's transaction; returns ready tasks.
+    def _save(self, ctx: ActionContext, rt: spiff.Runtime, open_before: set[str] | None = None) -> list:
+        """Write the state and bring the task mirror in line, in the action's transaction; returns ready tasks.
 
         The state is written by one UPDATE guarded by the version this action read: if anyone saved
         the instance in between, nothing is written and the whole action rolls back.
         """
-        now = self.now()
+        s, inst, now = ctx.session, ctx.instance, ctx.now
         values = {"state": rt.dump(), "updated_at": now, "next_timer_at": rt.next_timer(),
                   "version": inst.version + 1}
         ready = rt.ready_tasks()
-        if inst.process_id == MATTER_PROCESS:
-            levels = [t.data.get("level") for t in ready if t.data.get("level")]
-            if levels:
-                values["level"] = levels[0]
+        hooks = self.hooks.of(inst.process_id)
+        if hooks.instance_values is not None:
+            values.update(hooks.instance_values(ctx, inst, ready))
         if rt.completed:
-            values.update(status="completed", completed_at=now, end_event=rt.end_event())
+            values.update(status=InstanceStatus.COMPLETED, completed_at=now, end_event=rt.end_event())
         if s.new or s.dirty:
             s.flush()  # e.g. the reference of an instance started in this action
         written = s.execute(sa.update(ProcessInstance)
@@ -417,96 +385,40 @@ class WorkflowService:
         for key, value in values.items():
             set_committed_value(inst, key, value)
         if rt.completed:
-            audit.record(s, now, "finished", actor_id, inst.id, end_event=inst.end_event)
-            if inst.process_id == "six_step_case" and inst.end_event == "end_closed":
-                entered = blacklist.enter_caught_persons(s, inst.id, now)
-                audit.record(s, now, "blacklisted", actor_id, inst.id, persons=entered)
-        self._sync_mirror(s, inst, ready, now, open_before)
+            audit.record(s, now, "finished", ctx.actor_id, inst.id, end_event=inst.end_event)
+            if hooks.on_end is not None:
+                hooks.on_end(ctx, inst)
+        mirror.sync(ctx, inst, ready, open_before)
         return ready
-
-    def _sync_mirror(self, s: Session, inst: ProcessInstance, ready: list, now: datetime,
-                     open_before: set[str] | None = None) -> None:
-        """Cancel mirror rows whose task is no longer ready; insert rows for newly ready tasks."""
-        if open_before is None:
-            open_before = set(s.scalars(sa.select(HumanTask.id).where(
-                HumanTask.instance_id == inst.id, HumanTask.state == "ready")))
-        ready_ids = {t.id for t in ready}
-        gone = open_before - ready_ids
-        if gone:
-            s.execute(sa.update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.state == "ready")
-                      .values(state="cancelled", completed_at=now).execution_options(synchronize_session=False))
-        rows = []
-        for t in ready:
-            if t.id in open_before:
-                continue
-            row = dict(id=t.id, instance_id=inst.id, process_id=inst.process_id, task_name=t.name,
-                       title=t.title, lane=t.lane, role=role_for_lane(t.lane), area_id=inst.area_id,
-                       area_path=inst.area_path, state="ready", created_at=now, assignee_id=None, level=None)
-            if inst.process_id == MATTER_PROCESS:
-                row["level"] = t.data.get("level")
-                area, user_id = orgs.responsible(s, inst.area, row["level"]) if inst.area else (None, None)
-                if area is not None:
-                    row["area_id"], row["area_path"] = area.id, area.path
-                row["assignee_id"] = user_id
-                row["due_at"] = inst.next_timer_at
-            else:
-                row["due_at"] = duration_after(now, self.settings.task_deadline(inst.process_id, t.name))
-                # 首接负责: a process may pin a lane's tasks to one person (the first receiver of a complaint).
-                row["assignee_id"] = (t.data.get("lane_assignees") or {}).get(t.lane)
-            rows.append(row)
-        if rows:
-            # Plain INSERTs: new mirror rows are not used again in this action.
-            s.execute(sa.insert(HumanTask), rows)
-
-    def _mirror_persons(self, s: Session, instance_id: int, persons: list) -> None:
-        s.execute(sa.delete(CasePerson).where(CasePerson.instance_id == instance_id))
-        for p in persons:
-            if isinstance(p, dict) and p.get("name"):
-                s.add(CasePerson(instance_id=instance_id, name=p.get("name", "")[:64],
-                                 id_number=(p.get("id_number") or "")[:18], phone=(p.get("phone") or "")[:32],
-                                 bank_card=(p.get("bank_card") or "")[:32],
-                                 classification=p.get("classification") or ""))
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
-    def can_act(user: User, task: HumanTask) -> bool:
-        """Whether `user` may complete `task`: its assignee, or a holder of its role over its area."""
-        if not user.active:
-            return False
-        if task.assignee_id is not None:
-            return task.assignee_id == user.id
-        return (task.role in user.role_set and user.area is not None
-                and task.area_path.startswith(user.area.path))
-
-    def _user(self, s: Session, user_id) -> User:
+    def _user(s: Session, user_id) -> User:
         user = s.get(User, user_id, options=[joinedload(User.area)]) if user_id is not None else None
         if user is None:
             raise PermissionDenied("请先登录。")
         return user
 
-    def _ready_task(self, s: Session, task_id: str) -> HumanTask:
+    @staticmethod
+    def _ready_task(s: Session, task_id: str) -> HumanTask:
         task = s.get(HumanTask, task_id)
         if task is None:
             raise UnknownTask(task_id)
-        if task.state != "ready":
-            raise TaskAlreadyCompleted(task_holder_message(s, task), task.instance_id)
+        if task.state != TaskState.READY:
+            raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), task.instance_id)
         return task
 
-    def _holder(self, s: Session, task: HumanTask) -> str:
-        if task.assignee_id:
-            user = s.get(User, task.assignee_id)
-            return user.display_name if user else "他人"
-        from workflows.org.models import ROLE_NAMES
-        return f"{ROLE_NAMES.get(task.role, task.role)}岗位"
-
     # ------------------------------------------------------------------ reading
-    def instance_runtime(self, instance_id: int) -> engine.Runtime:
-        """The live workflow of an instance, read-only (for the case page)."""
+    def instance_view(self, instance_id: int) -> InstanceView:
+        """What a page shows of an instance's live workflow (data, progress), as plain data."""
         with self.db.read() as s:
             inst = s.get(ProcessInstance, instance_id)
             if inst is None:
                 raise UnknownInstance(instance_id)
-            return self._restore(s, inst)
+            rt = self._restore(self.context(s).for_instance(inst), inst)
+            return InstanceView(data=dict(rt.data), last_data=dict(rt.last_data()),
+                                completed_steps=rt.completed_steps(),
+                                ready={t.id: dict(t.data) for t in rt.ready_tasks()}, end_event=rt.end_event())
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""
@@ -516,5 +428,6 @@ class WorkflowService:
             if user.area is not None and user.role_set:
                 conditions.append(sa.and_(HumanTask.assignee_id.is_(None), HumanTask.role.in_(user.role_set),
                                           HumanTask.area_path.startswith(user.area.path)))
-            return list(s.scalars(sa.select(HumanTask).where(HumanTask.state == "ready", sa.or_(*conditions))
+            return list(s.scalars(sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
+                                                             sa.or_(*conditions))
                                   .order_by(HumanTask.due_at, HumanTask.created_at)))

@@ -27,6 +27,8 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.clock import active_clock
+from workflows.engine.context import running_action
+from workflows.exceptions import WorkflowError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -73,32 +75,38 @@ def parse(xml: bytes, process_id: str) -> ParsedProcess:
     return ParsedProcess(spec, subprocess_specs, user_tasks)
 
 
-# Functions that scripts in the diagrams may call (e.g. compare_persons in the six-step case).
-# The service layer binds them per action, with access to that action's database session.
-_script_functions: contextvars.ContextVar[dict] = contextvars.ContextVar("dachuan_script_functions", default={})
+# Functions that scripts in the diagrams may call (e.g. compare_persons in the six-step case). Each name is a
+# proxy that finds the running action (set per thread by the service) and calls the implementation its
+# domain registered, with that action's context: no state of one action is ever seen by another.
+SCRIPT_ENGINE = PythonScriptEngine(environment=TaskDataEnvironment())
+SCRIPT_GLOBALS: dict = SCRIPT_ENGINE.environment.globals  # the environment's own dict (it copies an empty one)
 
 
-def bind_script_functions(functions: dict):
-    return _script_functions.set(functions)
+def expose_script_function(name: str) -> None:
+    """Let scripts call `name`; idempotent, done while the services are built."""
+    if name in SCRIPT_GLOBALS:
+        return
 
-
-def unbind_script_functions(token):
-    _script_functions.reset(token)
-
-
-def _call(name):
     def proxy(*args, **kwargs):
-        fn = _script_functions.get().get(name)
+        ctx = running_action()
+        fn = ctx.engine.hooks.script_functions.get(name)
         if fn is None:
             raise WorkflowException(f"script function {name} is not available here")
-        return fn(*args, **kwargs)
+        return fn(ctx, *args, **kwargs)
     proxy.__name__ = name
-    return proxy
+    SCRIPT_GLOBALS[name] = proxy
 
 
-SCRIPT_FUNCTION_NAMES = ("compare_persons", "record_house_catch", "record_transfer", "open_six_step_case",
-                         "record_reward", "house_unflagged", "open_reflux_case")
-SCRIPT_ENGINE = PythonScriptEngine(environment=TaskDataEnvironment({n: _call(n) for n in SCRIPT_FUNCTION_NAMES}))
+def run_engine_code(fn):
+    """Run SpiffWorkflow code; a script that refused with our own error keeps its message, anything else
+    the engine raises becomes a WorkflowError saying the process cannot go on."""
+    try:
+        return fn()
+    except WorkflowException as exc:
+        inner = getattr(exc, "exception", None)
+        if isinstance(inner, WorkflowError):
+            raise inner from exc
+        raise WorkflowError(f"流程无法继续：{exc}") from exc
 
 
 # The spec is stored once per version, so an instance's state leaves it out; restoring takes the
@@ -243,3 +251,9 @@ class Runtime:
         """BPMN ids of the flow nodes already passed (for highlighting the diagram)."""
         return sorted({t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
                        if getattr(t.task_spec, "bpmn_id", None)})
+
+
+def duration_after(start: datetime, iso: str) -> datetime:
+    """start + an ISO 8601 duration such as P3D or PT24H (SpiffWorkflow's own reading of timer durations)."""
+    parsed = spiff_timer.TimerEventDefinition.parse_iso_duration(iso)
+    return start + spiff_timer.TimerEventDefinition.get_timedelta_from_start(parsed, start)

@@ -11,10 +11,13 @@ from workflows.org import areas as orgs, access as scopes
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
 from workflows.org.models import Area, User
 from workflows.ledgers.models import BlacklistEntry
+from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.vocabulary import InstanceStatus, TaskState
 from workflows.ledgers.models import THREE_STOPS_STATES, HouseCatch, Intermediary, IntermediaryViolation, RentalHouse
 
 PATROL_PROCESS = "rental_patrol"
+CASE_PROCESS = "six_step_case"
 # Who may change the ledgers; everyone with an area may read the part of them inside it.
 EDITOR_ROLES = {"housing", "grid", "market", "police", "supervisor", "admin"}
 
@@ -24,11 +27,11 @@ def _viewer(session: Session, user_id: int) -> User:
     return scopes.active_user(session, user_id)
 
 
-def _scope(user: User) -> str:
+def scope(user: User) -> str:
     return scopes.visible_prefix(user, "台账")
 
 
-def _check_edit(user: User, area_path: str) -> None:
+def check_edit(user: User, area_path: str) -> None:
     scopes.check_edit(user, area_path, EDITOR_ROLES, "您无权修改台账。", "台账")
 
 
@@ -64,8 +67,9 @@ def house_facts(session: Session, area_id: int, instance_id: int | None = None) 
             "two_letters_one_filing": house.two_letters_one_filing}
 
 
-def record_catch(service, session: Session, case: ProcessInstance) -> dict:
+def record_catch(ctx: ActionContext, case: ProcessInstance) -> dict:
     """A six-step case found MLM at a registered house: count it once, flag the house, start its patrol."""
+    session = ctx.session
     if case is None or case.area_id is None:
         return house_facts(session, 0)
     house = session.scalar(sa.select(RentalHouse).where(RentalHouse.area_id == case.area_id)
@@ -74,58 +78,56 @@ def record_catch(service, session: Session, case: ProcessInstance) -> dict:
         return house_facts(session, case.area_id)
     counted = session.scalar(sa.select(HouseCatch.id).where(HouseCatch.house_id == house.id,
                                                             HouseCatch.instance_id == case.id))
-    now = service.now()
+    now = ctx.now
     if counted is None:
         session.add(HouseCatch(house_id=house.id, instance_id=case.id, caught_at=now))
         house.catch_count += 1
         house.last_caught_at, house.updated_at = now, now
         audit.record(session, now, "house_caught", None, case.id, house_id=house.id, catch_count=house.catch_count)
-    flag_house(service, session, house)
+    flag_house(ctx, house)
     session.flush()
     return house_facts(session, case.area_id, case.id)
 
 
-def flag_house(service, session: Session, house: RentalHouse, actor_id: int | None = None) -> None:
+def flag_house(ctx: ActionContext, house: RentalHouse, actor_id: int | None = None) -> None:
     """Mark a house 涉传 and make sure a patrol runs for it (one patrol per house at a time)."""
-    from workflows.engine.linking import start_child
-    now = service.now()
+    session, now = ctx.session, ctx.now
     if not house.flagged:
         house.flagged, house.flagged_at, house.updated_at = True, now, now
     patrol = session.get(ProcessInstance, house.patrol_instance_id) if house.patrol_instance_id else None
-    if patrol is None or patrol.status != "running":
-        patrol = start_child(service, session, PATROL_PROCESS, {
+    if patrol is None or patrol.status != InstanceStatus.RUNNING:
+        patrol = ctx.engine.start_within(ctx, PATROL_PROCESS, {
             "house_id": house.id, "address": house.address, "unflag_reason": "",
             # The diagram's timer cycle: repeat for ever at the configured interval until the flag is lifted.
-            "patrol_cycle": f"R/{service.settings.patrol_interval}",
-        }, house.area_id, f"涉传出租屋巡查 {house.address}", None, actor_id)
+            "patrol_cycle": f"R/{ctx.settings.patrol_interval}",
+        }, house.area_id, f"涉传出租屋巡查 {house.address}", None, actor_id).instance
         house.patrol_instance_id = patrol.id
 
 
-def mark_unflagged(service, session: Session, house_id: int, reason: str, patrol: ProcessInstance | None) -> dict:
+def mark_unflagged(ctx: ActionContext, house_id: int, reason: str, patrol: ProcessInstance | None) -> dict:
     """The flag is lifted (the patrol's 解除涉传标记 step): record it on the house."""
+    session, now = ctx.session, ctx.now
     house = session.get(RentalHouse, house_id)
     if house is None:
         raise WorkflowError(f"出租屋 {house_id} 不存在。")
-    now = service.now()
     house.flagged, house.unflagged_at, house.updated_at = False, now, now
     audit.record(session, now, "house_unflagged", None, patrol.id if patrol else None, house_id=house.id,
                  reason=reason)
     return {"house_id": house.id, "flagged": False, "at": now.isoformat(timespec="minutes")}
 
 
-def open_reflux_case(service, session: Session, house_id: int, patrol: ProcessInstance) -> dict:
+def open_reflux_case(ctx: ActionContext, house_id: int, patrol: ProcessInstance) -> dict:
     """Reflux (回流) found on patrol: count it and open a new six-step case for the house."""
-    from workflows.engine.linking import start_child
+    session, now = ctx.session, ctx.now
     house = session.get(RentalHouse, house_id)
     if house is None:
         raise WorkflowError(f"出租屋 {house_id} 不存在。")
-    now = service.now()
     house.reflux_count += 1
     house.last_reflux_at, house.updated_at = now, now
-    case = start_child(service, session, "six_step_case", {
+    case = ctx.engine.start_within(ctx, CASE_PROCESS, {
         "source": "patrol", "house_id": house.id, "patrol_instance_id": patrol.id,
         "patrol_reference": patrol.reference,
-    }, house.area_id, f"出租屋回流 {house.address}", patrol.id)
+    }, house.area_id, f"出租屋回流 {house.address}", patrol.id).instance
     audit.record(session, now, "reflux_recorded", None, patrol.id, house_id=house.id, case_id=case.id,
                  case_reference=case.reference, reflux_count=house.reflux_count)
     return {"instance_id": case.id, "reference": case.reference, "reflux_count": house.reflux_count}
@@ -138,14 +140,15 @@ def save_house(services, actor_id: int, address: str, **fields) -> int:
         area = orgs.area_by_address(s, address)
         if area is None:
             raise WorkflowError(f"地址“{address}”不在标准地址库中。")
-        _check_edit(user, area.path)
-        house = _upsert_house(services.workflow, s, area, fields, actor_id)
+        check_edit(user, area.path)
+        house = upsert_house(services.workflow.context(s, actor_id), area, fields)
         return house.id
 
 
-def _upsert_house(service, session: Session, area: Area, fields: dict, actor_id: int | None) -> RentalHouse:
+def upsert_house(ctx: ActionContext, area: Area, fields: dict) -> RentalHouse:
+    """Create or update the house at `area` with `fields` inside the action `ctx`; flagging starts its patrol."""
+    session, now = ctx.session, ctx.now
     house = house_at(session, area.id)
-    now = service.now()
     if house is None:
         house = RentalHouse(area_id=area.id, area_path=area.path, address=area.full_name, tenants=[],
                             updated_at=now, catch_count=0, reflux_count=0, three_stops_state="none")
@@ -161,7 +164,7 @@ def _upsert_house(service, session: Session, area: Area, fields: dict, actor_id:
     house.updated_at = now
     session.flush()
     if flag and not house.flagged:
-        flag_house(service, session, house, actor_id)
+        flag_house(ctx, house, ctx.actor_id)
     elif flag is False and house.flagged:
         raise WorkflowError("解除涉传标记须通过巡查流程中的“解除涉传标记”办理（unflag_house）。")
     return house
@@ -175,7 +178,7 @@ def set_three_stops(services, actor_id: int, house_id: int, state: str, on: date
         house = s.get(RentalHouse, house_id)
         if house is None:
             raise NotFound(f"出租屋 {house_id} 不存在。")
-        _check_edit(_viewer(s, actor_id), house.area_path)
+        check_edit(_viewer(s, actor_id), house.area_path)
         day = on or services.workflow.now().date()
         house.three_stops_state = state
         if state == "in_place":
@@ -197,14 +200,14 @@ def unflag_house(services, actor_id: int, house_id: int, reason: str) -> None:
             raise NotFound(f"出租屋 {house_id} 不存在。")
         task_id = s.scalar(sa.select(HumanTask.id).where(
             HumanTask.instance_id == house.patrol_instance_id, HumanTask.task_name == "lift_flag",
-            HumanTask.state == "ready")) if house.patrol_instance_id else None
+            HumanTask.state == TaskState.READY)) if house.patrol_instance_id else None
     if task_id is not None:
         services.workflow.complete(task_id, {"unflag_reason": reason}, actor_id)
         return
     with services.db.unit_of_work() as s:
         house = s.get(RentalHouse, house_id)
-        _check_edit(_viewer(s, actor_id), house.area_path)
-        mark_unflagged(services.workflow, s, house_id, reason, None)
+        check_edit(_viewer(s, actor_id), house.area_path)
+        mark_unflagged(services.workflow.context(s, actor_id), house_id, reason, None)
 
 
 def list_houses(services, viewer_id: int, q: str = "", flagged: bool | None = None,
@@ -212,7 +215,7 @@ def list_houses(services, viewer_id: int, q: str = "", flagged: bool | None = No
     """Houses inside the viewer's area, searchable by address, owner name, ID number or phone."""
     with services.db.read() as s:
         user = _viewer(s, viewer_id)
-        query = sa.select(RentalHouse).where(RentalHouse.area_path.startswith(_scope(user)))
+        query = sa.select(RentalHouse).where(RentalHouse.area_path.startswith(scope(user)))
         if q:
             like = f"%{q}%"
             query = query.where(sa.or_(RentalHouse.address.like(like), RentalHouse.owner_name.like(like),
@@ -227,7 +230,7 @@ def get_house(services, viewer_id: int, house_id: int) -> dict:
     with services.db.read() as s:
         user = _viewer(s, viewer_id)
         house = s.get(RentalHouse, house_id)
-        if house is None or not house.area_path.startswith(_scope(user)):
+        if house is None or not house.area_path.startswith(scope(user)):
             raise NotFound(f"出租屋 {house_id} 不存在或不在您的辖区内。")
         catches = s.execute(sa.select(HouseCatch.caught_at, ProcessInstance.id, ProcessInstance.reference)
                             .join(ProcessInstance, ProcessInstance.id == HouseCatch.instance_id)
@@ -247,7 +250,7 @@ def save_intermediary(services, actor_id: int, credit_code: str, name: str, addr
         area = orgs.area_by_address(s, address)
         if area is None:
             raise WorkflowError(f"地址“{address}”不在标准地址库中。")
-        _check_edit(user, area.path)
+        check_edit(user, area.path)
         agency = s.scalar(sa.select(Intermediary).where(Intermediary.credit_code == uscc.compact(credit_code)))
         if agency is None:
             agency = Intermediary(credit_code=uscc.compact(credit_code), violation_count=0)
@@ -269,7 +272,7 @@ def record_violation(services, actor_id: int, intermediary_id: int, description:
         agency = s.get(Intermediary, intermediary_id)
         if agency is None:
             raise NotFound(f"中介机构 {intermediary_id} 不存在。")
-        _check_edit(_viewer(s, actor_id), agency.area_path)
+        check_edit(_viewer(s, actor_id), agency.area_path)
         now = services.workflow.now()
         s.add(IntermediaryViolation(intermediary_id=agency.id, at=now, instance_id=instance_id,
                                     description=description, recorded_by_id=actor_id))
@@ -283,7 +286,7 @@ def list_intermediaries(services, viewer_id: int, q: str = "", limit: int = 200,
     """Intermediaries inside the viewer's area, searchable by name, credit code or address."""
     with services.db.read() as s:
         user = _viewer(s, viewer_id)
-        query = sa.select(Intermediary).where(Intermediary.area_path.startswith(_scope(user)))
+        query = sa.select(Intermediary).where(Intermediary.area_path.startswith(scope(user)))
         if q:
             like = f"%{q}%"
             query = query.where(sa.or_(Intermediary.name.like(like), Intermediary.credit_code == q.upper(),

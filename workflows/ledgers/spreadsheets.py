@@ -17,7 +17,7 @@ from workflows.idnumbers import clean_digits, id_number_problem
 from workflows.exceptions import PermissionDenied, WorkflowError
 from workflows.org.models import Area, User
 from workflows.ledgers.models import BlacklistEntry
-from workflows.ledgers.registries import _check_edit, _scope, _upsert_house
+from workflows.ledgers.registries import check_edit, scope as visible_scope, upsert_house
 from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, RentalHouse
 
 YES, NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", "", "×"}
@@ -216,7 +216,7 @@ def import_file(services, actor_id: int, registry: str, filename: str, content: 
             raise PermissionDenied("请先登录。")
         if registry == "blacklist" and not (user.role_set & {"police", "market", "admin"}):
             raise PermissionDenied("只有公安、市场监管或管理员可以导入黑名单。")
-        scope = _scope(user)
+        scope = visible_scope(user)
         areas = {name: (aid, path) for aid, name, path in s.execute(sa.select(Area.id, Area.full_name, Area.path))}
     good, errors = validate_rows(registry, rows, areas, scope, progress)
     report = ImportReport(total=len(rows), valid=len(good), errors=errors)
@@ -224,28 +224,31 @@ def import_file(services, actor_id: int, registry: str, filename: str, content: 
         return report
     with services.db.unit_of_work() as s:
         user = s.get(User, actor_id)
+        ctx = services.workflow.context(s, actor_id)
         for _line, values in good:
-            _IMPORTERS[registry](services.workflow, s, user, values, areas)
+            _IMPORTERS[registry](ctx, user, values, areas)
         s.flush()
     report.imported = len(good)
     return report
 
 
-def _import_house(service, s, user, values, areas):
+def _import_house(ctx, user, values, areas):
+    s = ctx.session
     area = s.get(Area, areas[values.pop("address")][0])
-    _check_edit(user, area.path)
+    check_edit(user, area.path)
     existing = s.scalar(sa.select(RentalHouse.catch_count).where(RentalHouse.area_id == area.id)) or 0
     # Historical catches may be imported, but a file never lowers what the system has counted itself.
     values["catch_count"] = max(values["catch_count"] or 0, existing)
     # An import can flag a house (starting its patrol) but never lifts a flag: that is the patrol's own step.
     flagged = values.pop("flagged") or None
-    _upsert_house(service, s, area, dict(values, flagged=flagged), user.id)
+    upsert_house(ctx, area, dict(values, flagged=flagged))
 
 
-def _import_intermediary(service, s, user, values, areas):
+def _import_intermediary(ctx, user, values, areas):
+    s = ctx.session
     area_id, path = areas[values.pop("address")]
     area = s.get(Area, area_id)
-    _check_edit(user, path)
+    check_edit(user, path)
     agency = s.scalar(sa.select(Intermediary).where(Intermediary.credit_code == values["credit_code"]))
     if agency is None:
         agency = Intermediary(credit_code=values["credit_code"], violation_count=0)
@@ -253,11 +256,12 @@ def _import_intermediary(service, s, user, values, areas):
     agency.area_id, agency.area_path, agency.address = area.id, area.path, area.full_name
     for key in ("name", "contact_name", "contact_phone", "pledge_signed_on", "note"):
         setattr(agency, key, values[key])
-    agency.updated_at = service.now()
+    agency.updated_at = ctx.now
 
 
-def _import_blacklist(service, s, user, values, areas):
-    now = service.now()
+def _import_blacklist(ctx, user, values, areas):
+    s = ctx.session
+    now = ctx.now
     entry = s.scalar(sa.select(BlacklistEntry).where(BlacklistEntry.id_number == values["id_number"]))
     if entry is None:
         entry = BlacklistEntry(id_number=values["id_number"], first_caught_at=now, last_caught_at=now)
@@ -323,7 +327,7 @@ def export_registry(services, viewer_id: int, registry: str) -> bytes:
             items = registries.list_blacklist(services, viewer_id, limit=None)
         else:
             model = RentalHouse if registry == "houses" else Intermediary
-            items = list(s.scalars(sa.select(model).where(model.area_path.startswith(_scope(user)))
+            items = list(s.scalars(sa.select(model).where(model.area_path.startswith(visible_scope(user)))
                                    .order_by(model.address)))
     rows = [[_cell(c, getattr(item, c.field)) for c in spec] for item in items]
     return to_xlsx(REGISTRY_NAMES[registry], [c.header for c in spec], rows)

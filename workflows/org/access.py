@@ -30,3 +30,14 @@ def check_edit(user: User, area_path: str, roles: set[str], refused: str, what: 
         raise PermissionDenied(refused)
     if not area_path.startswith(visible_prefix(user, what)):
         raise PermissionDenied("该地址不在您的辖区内。")
+
+
+def can_act(user: User, task) -> bool:
+    """Whether `user` may complete a task (a human-task mirror row): its assignee, or, while it is in a role's
+    shared inbox, a holder of that role whose area contains the task's."""
+    if not user.active:
+        return False
+    if task.assignee_id is not None:
+        return task.assignee_id == user.id
+    return (task.role in user.role_set and user.area is not None
+            and task.area_path.startswith(user.area.path))

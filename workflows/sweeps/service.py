@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from workflows import audit
 from workflows.org import areas as orgs, access as scopes
-from workflows.engine import task_data
 from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
 from workflows.org.models import Area, User
+from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.sweeps.models import Sweep, SweepCheck
 
@@ -135,7 +135,7 @@ def record_check(services, actor_id: int, sweep_id: int, address: str, *, house_
         s.flush()
         case = None
         if suspicious:
-            case = _open_case_past_sweep(services.workflow, s, area, user.id, sweep, {
+            case = _open_case_past_sweep(services.workflow.context(s, user.id), area, sweep, {
                 "suspicious": True, "house_type": house_type, "swept_on": day.isoformat(),
                 "occupants": occupants, "sweep_flags": flags, "sweep_note": note})
             check.case_instance_id = case.id
@@ -146,32 +146,20 @@ def record_check(services, actor_id: int, sweep_id: int, address: str, *, house_
                 "case_reference": case.reference if case else None}
 
 
-def _open_case_past_sweep(service, s: Session, area: Area, actor_id: int, sweep: Sweep,
-                          sweep_data: dict) -> ProcessInstance:
+def _open_case_past_sweep(ctx: ActionContext, area: Area, sweep: Sweep, sweep_data: dict) -> ProcessInstance:
     """Start a six-step case and complete its 摸排 step with what the sweep found, in the caller's transaction.
 
     The officer who recorded the house completes the step (it is audited as theirs), whatever their role:
     the sweep team did the 摸排 together, so the case goes straight on to the police's 入户.
     """
-    saved = getattr(service, "_current_instance_id", None)
-    try:
-        inst, rt, ready = service._start(s, CASE_PROCESS, {
-            "source": CASE_SOURCE, "sweep_id": sweep.id, "sweep_title": sweep.title,
-        }, actor_id, area.id, f"集中清查发现可疑：{area.full_name}", None)
-        task = next((t for t in ready if t.name == "sweep"), None)
-        if task is None:
-            raise WorkflowError("六步工作法流程当前版本没有“摸排”环节，无法登记清查结果。")
-        task_data.check(CASE_PROCESS, "sweep", sweep_data)
-        service._run(s, lambda: rt.complete(task.id, sweep_data))
-        now = service.now()
-        row = s.get(HumanTask, task.id)
-        row.state, row.completed_at, row.completed_by_id = "completed", now, actor_id
-        audit.record(s, now, "completed", actor_id, inst.id, task.id, task="sweep", title=row.title,
-                     data=sweep_data, sweep_id=sweep.id)
-        service._save(s, inst, rt, actor_id)
-    finally:
-        service._current_instance_id = saved
-    return inst
+    started = ctx.engine.start_within(ctx, CASE_PROCESS, {
+        "source": CASE_SOURCE, "sweep_id": sweep.id, "sweep_title": sweep.title,
+    }, area.id, f"集中清查发现可疑：{area.full_name}", None, ctx.actor_id)
+    task = next((t for t in started.ready if t.name == "sweep"), None)
+    if task is None:
+        raise WorkflowError("六步工作法流程当前版本没有“摸排”环节，无法登记清查结果。")
+    ctx.engine.complete_within(ctx, task.id, sweep_data, ctx.actor_id)
+    return started.instance
 
 
 def finish_sweep(services, actor_id: int, sweep_id: int, summary: str = "") -> None:

@@ -1,0 +1,63 @@
+"""The six-step case's hooks: its reference prefix and task fields, the comparison script, the persons mirror,
+and everyone caught entering the blacklist when the case closes."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from workflows import audit
+from workflows.cases.comparison import compare_persons
+from workflows.cases.models import CasePerson
+from workflows.engine.context import ActionContext
+from workflows.engine.hooks import HookRegistry, ProcessHooks
+from workflows.ledgers import blacklist
+
+PROCESS = "six_step_case"
+CLOSED_END_EVENT = "end_closed"
+HANDLING = {"result": str}
+TASK_SCHEMAS = {
+    "sweep": {"suspicious": bool, "house_type": ("rental", "vacant", "resident")},
+    "entry": {"door_opened": bool},
+    "watch_house": {"note": str},
+    "initial_check": {"mlm_found": bool},
+    "evidence": {"evidence_summary": str},
+    "comparison": {"has_participants": bool, "has_core": bool, "has_crime": bool,
+                   "house_is_rental": bool, "landlord_official": bool, "house_prior_catches": int},
+    "handle_participants": HANDLING, "penalty_core": HANDLING, "transfer_police": HANDLING,
+    "rectify_house": HANDLING, "penalty_landlord": HANDLING, "transfer_discipline": HANDLING,
+    "close_case": {"summary": str},
+}
+
+
+def _prepare_start(ctx: ActionContext, data: dict, area) -> None:
+    data.setdefault("persons", [])
+
+
+def _mirror_persons(ctx: ActionContext, task, data: dict) -> None:
+    """Persons found in the case, mirrored so searches and the comparison never deserialize workflows."""
+    if "persons" not in data:
+        return
+    s, instance_id = ctx.session, ctx.instance.id
+    s.execute(sa.delete(CasePerson).where(CasePerson.instance_id == instance_id))
+    for p in data["persons"]:
+        if isinstance(p, dict) and p.get("name"):
+            s.add(CasePerson(instance_id=instance_id, name=p.get("name", "")[:64],
+                             id_number=(p.get("id_number") or "")[:18], phone=(p.get("phone") or "")[:32],
+                             bank_card=(p.get("bank_card") or "")[:32],
+                             classification=p.get("classification") or ""))
+
+
+def _on_end(ctx: ActionContext, inst) -> None:
+    """Closing a case enters everyone caught in the blacklist (Annex 3 scores the entry rate at 100%)."""
+    if inst.end_event == CLOSED_END_EVENT:
+        entered = blacklist.enter_caught_persons(ctx.session, inst.id, ctx.now)
+        audit.record(ctx.session, ctx.now, "blacklisted", ctx.actor_id, inst.id, persons=entered)
+
+
+def _compare_persons(ctx: ActionContext, persons) -> dict:
+    return compare_persons(ctx.session, ctx.instance.id, persons or [], ctx.settings.local_id_prefix)
+
+
+def register(registry: HookRegistry) -> None:
+    registry.register(ProcessHooks(PROCESS, reference_prefix="AJ", task_schemas=TASK_SCHEMAS,
+                                   prepare_start=_prepare_start, after_complete=_mirror_persons, on_end=_on_end))
+    registry.script_function("compare_persons", _compare_persons)

@@ -1,0 +1,66 @@
+"""The human-task mirror: one indexed row per user task, written with the workflow state it mirrors."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from workflows.engine import spiff
+from workflows.engine.context import ActionContext
+from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.org.models import ROLE_NAMES, User
+from workflows.org.roles import role_for_lane
+from workflows.vocabulary import TaskState
+
+
+def duration_after(start: datetime, iso: str) -> datetime:
+    """start + an ISO 8601 duration such as P3D or PT24H."""
+    return spiff.duration_after(start, iso)
+
+
+def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: set[str] | None = None) -> None:
+    """Cancel mirror rows whose task is no longer ready; insert rows for newly ready tasks."""
+    s, now = ctx.session, ctx.now
+    if open_before is None:
+        open_before = set(s.scalars(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == inst.id, HumanTask.state == TaskState.READY)))
+    ready_ids = {t.id for t in ready}
+    gone = open_before - ready_ids
+    if gone:
+        s.execute(sa.update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.state == TaskState.READY)
+                  .values(state=TaskState.CANCELLED, completed_at=now)
+                  .execution_options(synchronize_session=False))
+    assign = ctx.engine.hooks.of(inst.process_id).assign
+    rows = []
+    for t in ready:
+        if t.id in open_before:
+            continue
+        row = dict(id=t.id, instance_id=inst.id, process_id=inst.process_id, task_name=t.name,
+                   title=t.title, lane=t.lane, role=role_for_lane(t.lane), area_id=inst.area_id,
+                   area_path=inst.area_path, state=TaskState.READY, created_at=now, assignee_id=None, level=None,
+                   due_at=duration_after(now, ctx.settings.task_deadline(inst.process_id, t.name)))
+        if assign is not None:
+            assign(ctx, inst, t, row)
+        rows.append(row)
+    if rows:
+        # Plain INSERTs: new mirror rows are not used again in this action.
+        s.execute(sa.insert(HumanTask), rows)
+
+
+def holder(session: Session, task: HumanTask) -> str:
+    """Who holds a task, for messages: the assignee's name, or the role's pool."""
+    if task.assignee_id:
+        user = session.get(User, task.assignee_id)
+        return user.display_name if user else "他人"
+    return f"{ROLE_NAMES.get(task.role, task.role)}岗位"
+
+
+def task_holder_message(session: Session, task: HumanTask) -> str:
+    """Why a submission for a task that is no longer ready was not saved."""
+    if task.state == TaskState.COMPLETED:
+        who = session.get(User, task.completed_by_id) if task.completed_by_id else None
+        name = who.display_name if who else "他人"
+        when = task.completed_at.strftime("%Y-%m-%d %H:%M") if task.completed_at else ""
+        return f"该任务已由{name}于{when}完成，您的提交未保存。请查看案件的最新进展。"
+    return "该任务已不再需要办理（流程已转入其他环节），您的提交未保存。请查看案件的最新进展。"
