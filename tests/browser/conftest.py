@@ -53,10 +53,19 @@ def live(tmp_path, sqlite_demo_copy, clock):
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM}")
-    with playwright.sync_playwright() as p:
+    """Chromium under Playwright; a missing one is an error of the run, never a reason to skip."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        missing = (f"The browser tests need the Python package playwright ({exc}). `make test` installs it "
+                   "(or: pip install -e '.[test]').")
+    else:
+        missing = None if Path(CHROMIUM).exists() else (
+            f"The browser tests need Chromium at {CHROMIUM} (DACHUAN_CHROMIUM names another path). "
+            "`make test` installs it (or: sudo apt-get install -y chromium).")
+    if missing:
+        pytest.fail(missing, pytrace=False)
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
