@@ -11,7 +11,10 @@ The server runs from a fresh temporary directory, listens on 127.0.0.1 only
 connection and is stopped and deleted when the ``with`` block ends.
 
 If ``DACHUAN_TEST_PG_URL`` is set, that URL is yielded instead and nothing is
-started (e.g. to test against an existing server).
+started (e.g. to test against an existing server). The suite then replaces all
+rows of that database for every test, and the migrations test creates (and
+drops) a second database, ``dachuan_empty``, on the same server, which needs
+the CREATEDB privilege.
 
 PostgreSQL refuses to run as root; when we are root, initdb and pg_ctl run as
 the ``postgres`` system user (created by the Debian ``postgresql`` package)
