@@ -1,9 +1,9 @@
 """A throw-away PostgreSQL server for the test suite.
 
-    from pg_server import running_postgres, reset_database
+    from pg_server import running_postgres, empty_database
 
     with running_postgres() as url:   # postgresql+psycopg://postgres@127.0.0.1:PORT/dachuan_test
-        reset_database(url)
+        other = empty_database(url, "dachuan_other")   # a second, empty database on that server
         ...
 
 The server runs from a fresh temporary directory, listens on 127.0.0.1 only
@@ -11,7 +11,10 @@ The server runs from a fresh temporary directory, listens on 127.0.0.1 only
 connection and is stopped and deleted when the ``with`` block ends.
 
 If ``DACHUAN_TEST_PG_URL`` is set, that URL is yielded instead and nothing is
-started (e.g. to test against an existing server).
+started (e.g. to test against an existing server). The suite then replaces all
+rows of that database for every test, and the migrations test creates (and
+drops) a second database, ``dachuan_empty``, on the same server, which needs
+the CREATEDB privilege.
 
 PostgreSQL refuses to run as root; when we are root, initdb and pg_ctl run as
 the ``postgres`` system user (created by the Debian ``postgresql`` package)
@@ -35,7 +38,8 @@ import tempfile
 import time
 from typing import Iterator
 
-__all__ = ["running_postgres", "reset_database", "find_pg_bin", "ENV_URL", "DB_NAME"]
+__all__ = ["running_postgres", "reset_database", "empty_database", "libpq_url", "find_pg_bin", "ENV_URL",
+           "DB_NAME"]
 
 ENV_URL = "DACHUAN_TEST_PG_URL"
 DB_NAME = "dachuan_test"
@@ -90,7 +94,7 @@ def _run(cmd: list[str], cwd: str, timeout: float = 120) -> subprocess.Completed
     )
 
 
-def _psycopg_conninfo(url: str) -> str:
+def libpq_url(url: str) -> str:
     """SQLAlchemy URL (postgresql+psycopg://...) -> libpq URI (postgresql://...)."""
     return re.sub(r"^postgres(?:ql)?(\+\w+)?://", "postgresql://", url)
 
@@ -199,10 +203,28 @@ def reset_database(url: str) -> None:
     """
     import psycopg
 
-    with psycopg.connect(_psycopg_conninfo(url), autocommit=True, connect_timeout=10) as conn:
+    with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
         conn.execute("GRANT USAGE ON SCHEMA public TO PUBLIC")
+
+
+def empty_database(url: str, name: str) -> str:
+    """Drop (if present) and create the database `name` on the server of `url`; returns its URL.
+
+    Connections still open to an earlier database of that name are ended first.
+    """
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain database name: {name!r}")
+    target = make_url(url).set(database=name)
+    admin = libpq_url(target.set(database="postgres").render_as_string(hide_password=False))
+    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+    return target.render_as_string(hide_password=False)
 
 
 if __name__ == "__main__":

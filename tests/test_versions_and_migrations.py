@@ -3,7 +3,6 @@ import sqlalchemy as sa
 import pytest
 
 from engine_helpers import CaseDriver
-from pg_server import reset_database
 from workflows.database import migrate
 from workflows.config import Settings
 from workflows.database.session import Database
@@ -17,6 +16,7 @@ EXPECTED_TABLES = {"area", "department", "user_account", "five_contract_assignme
 
 def _migrate_from_empty(url):
     db = Database(url)
+    assert sa.inspect(db.engine).get_table_names() == [], "the database must start empty"
     migrate.upgrade(db)
     names = set(sa.inspect(db.engine).get_table_names())
     with db.engine.connect() as conn:
@@ -31,13 +31,9 @@ def test_migrations_build_the_schema_from_an_empty_sqlite_file(tmp_path):
     assert EXPECTED_TABLES <= names and head
 
 
-def test_migrations_build_the_schema_from_an_empty_postgres_database(pg_url):
-    reset_database(pg_url)
-    try:
-        names, head = _migrate_from_empty(pg_url)
-        assert EXPECTED_TABLES <= names and head
-    finally:
-        migrate.upgrade(Database(pg_url))
+def test_migrations_build_the_schema_from_an_empty_postgres_database(empty_pg_url):
+    names, head = _migrate_from_empty(empty_pg_url)
+    assert EXPECTED_TABLES <= names and head
 
 
 def test_audit_log_refuses_updates_and_deletes(services, lookup):

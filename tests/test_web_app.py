@@ -20,10 +20,8 @@ def test_the_factory_reuses_given_services(app, services):
     assert app.config["MAX_CONTENT_LENGTH"] == 32 * 1024 * 1024
 
 
-def test_the_factory_builds_services_from_a_url(tmp_path, clock):
-    from workflows import runtime
-    url = f"sqlite:///{tmp_path / 'own.sqlite'}"
-    runtime.prepare(runtime.build(url), with_demo=True)
+def test_the_factory_builds_services_from_a_url(sqlite_demo_copy, clock):
+    url = sqlite_demo_copy
     own = create_app({"DATABASE_URL": url, "CLOCK": clock, "SECRET_KEY": "k"})
     assert own.extensions["dachuan"].db.url == url
     assert own.extensions["dachuan"].workflow.clock is clock

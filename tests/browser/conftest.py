@@ -12,7 +12,6 @@ import pytest
 
 from webapp import create_app
 from workflows import runtime
-from workflows.clock import MovableClock
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DACHUAN_CHROMIUM", "/usr/bin/chromium")
@@ -35,13 +34,11 @@ def shots_dir():
 
 
 @pytest.fixture
-def live(tmp_path):
-    """(base URL, services, clock) of a freshly migrated demo database served by waitress in a thread."""
+def live(tmp_path, sqlite_demo_copy, clock):
+    """(base URL, services, clock) of a copy of the demo database served by waitress in a thread."""
     from waitress import create_server
 
-    clock = MovableClock()
-    services = runtime.build(f"sqlite:///{tmp_path / 'browser.sqlite'}", clock=clock)
-    runtime.prepare(services, with_demo=True)
+    services = runtime.build(sqlite_demo_copy, clock=clock)
     app = create_app({"SERVICES": services, "SECRET_KEY": "browser-test", "UPLOAD_FOLDER": str(tmp_path / "up")})
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -56,10 +53,19 @@ def live(tmp_path):
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM}")
-    with playwright.sync_playwright() as p:
+    """Chromium under Playwright; a missing one is an error of the run, never a reason to skip."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        missing = (f"The browser tests need the Python package playwright ({exc}). `make test` installs it "
+                   "(or: pip install -e '.[test]').")
+    else:
+        missing = None if Path(CHROMIUM).exists() else (
+            f"The browser tests need Chromium at {CHROMIUM} (DACHUAN_CHROMIUM names another path). "
+            "`make test` installs it (or: sudo apt-get install -y chromium).")
+    if missing:
+        pytest.fail(missing, pytrace=False)
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()

@@ -77,7 +77,7 @@ def _checked_task(task_id: str) -> HumanTask:
 def _context(task: HumanTask) -> dict:
     """The data the task sees in the engine (what earlier steps recorded), plus a few look-ups."""
     view = workflow().instance_view(task.instance_id)
-    data = view.ready.get(task.id)
+    data = next((t.data for t in view.ready if t.id == task.id), None)
     if data is None:
         data = view.last_data
     if task.task_name == "comparison":

@@ -79,7 +79,7 @@ class InstanceView:
     data: dict
     last_data: dict
     completed_steps: list[str]
-    ready: dict[str, dict]  # task id -> the data that task sees
+    ready: list[spiff.ReadyTask]  # each with a copy of the data that task sees
     end_event: str
 
 
@@ -418,7 +418,8 @@ class WorkflowService:
             rt = self._restore(self.context(s).for_instance(inst), inst)
             return InstanceView(data=dict(rt.data), last_data=dict(rt.last_data()),
                                 completed_steps=rt.completed_steps(),
-                                ready={t.id: dict(t.data) for t in rt.ready_tasks()}, end_event=rt.end_event())
+                                ready=[spiff.ReadyTask(t.id, t.name, t.title, t.lane, dict(t.data))
+                                       for t in rt.ready_tasks()], end_event=rt.end_event())
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""
