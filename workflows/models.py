@@ -238,3 +238,4 @@ class BlacklistEntry(Base):
 from . import notice_models  # noqa: E402,F401  (registers the notice tables)
 from . import complaint_models, registry_models  # noqa: E402,F401  (registers complaint and ledger tables)
 from . import sweep_models  # noqa: E402,F401  (registers the sweep and import-job tables)
+from .jobs import models as _jobs  # noqa: E402,F401  (registers the background jobs table)
