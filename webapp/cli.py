@@ -74,7 +74,9 @@ def worker(ctx, interval, once):
     from webapp import jobs
     from workflows.jobs.worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Our own log lines from INFO up; the libraries' (WeasyPrint narrates every page at INFO) from WARNING.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("dachuan").setLevel(logging.INFO)
     # Stopped by a service manager or by `dachuan run` (SIGTERM): unwind, so a running job is handed back
     # at once instead of waiting for its lease to run out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -84,6 +84,7 @@ def run(ctx: JobContext) -> dict:
         if record is None:
             raise NotFound("找不到该导入任务。")
         ledger, filename, content, actor_id = record.ledger, record.filename, record.content, record.created_by_id
+        resumed_from = record.imported  # rows an earlier attempt committed before its worker stopped
 
     def progress(done: int, total: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == total:
@@ -111,7 +112,7 @@ def run(ctx: JobContext) -> dict:
     with ctx.transaction() as s:
         _record_report(s, record_id, report, services.workflow.now())
         result = {"total": report.total, "valid": report.valid, "imported": report.imported,
-                  "errors": len(report.errors)}
+                  "errors": len(report.errors), "resumed_from": resumed_from}
         ctx.complete(s, result)
     return result
 

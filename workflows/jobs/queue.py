@@ -140,22 +140,9 @@ def release(db: Database, claim: Claim) -> None:
 
 
 def get(db: Database, job_id: int) -> Job | None:
-    """A job as it stands (detached), for pages and tests."""
+    """A job as it stands (detached from its session)."""
     with db.read() as s:
         job = s.get(Job, job_id)
         if job is not None:
             s.expunge(job)
         return job
-
-
-def count_open(db: Database, kinds: Iterable[str] | None = None) -> int:
-    """Jobs still queued or running (of `kinds`)."""
-    with db.read() as s:
-        query = sa.select(sa.func.count()).select_from(Job).where(Job.status.in_(OPEN))
-        if kinds is not None:
-            query = query.where(Job.kind.in_(list(kinds)))
-        return s.scalar(query)
-
-
-__all__ = ["Claim", "DONE", "FAILED", "QUEUED", "RUNNING", "claim", "count_open", "enqueue", "fail", "finish",
-           "get", "heartbeat", "release"]
