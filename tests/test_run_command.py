@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from ledger_helpers import HEADERS, house_row
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -39,6 +41,25 @@ def _workers(url: str) -> list[str]:
     return [line for line in out.splitlines() if url in line and " worker" in line]
 
 
+def _import_through_the_worker(url: str) -> str:
+    """Queue a ledger import as the upload page does; the worker that `dachuan run` started does it."""
+    from workflows.ledgers import import_jobs as ledger_jobs
+    from workflows import runtime
+    from workflows.org.accounts import by_username
+    services = runtime.build(url)
+    with services.db.read() as s:
+        housing = by_username(s, "wjs_housing").id
+    content = "\n".join([",".join(HEADERS), ",".join(house_row("吴家山街第一社区花园小区1栋1单元101室"))])
+    record_id = ledger_jobs.create_job(services, housing, "houses", "h.csv", content.encode("utf-8"))
+    deadline = time.monotonic() + 60
+    status = "running"
+    while status == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = ledger_jobs.get_job(services, record_id, housing).status
+    services.db.dispose()
+    return status
+
+
 def _stop(proc: subprocess.Popen) -> str:
     proc.send_signal(signal.SIGTERM)
     output, _ = proc.communicate(timeout=30)
@@ -53,6 +74,7 @@ def test_run_serves_the_login_page_prints_logins_and_stops_its_worker(tmp_path):
         page = _wait_for_login(port, proc)
         assert "登录" in page and "csrf_token" in page
         assert len(_workers(url)) == 1
+        assert _import_through_the_worker(url) == "done"
     finally:
         output = _stop(proc)
     assert f"http://127.0.0.1:{port}/" in output and "wjs_police1" in output and "dachuan2026" in output

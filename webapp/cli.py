@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -65,19 +65,28 @@ def load_demo(ctx):
 
 
 @main.command()
-@click.option("--interval", default=5.0, help="两次检查之间的秒数")
-@click.option("--once", is_flag=True, help="只检查一次")
+@click.option("--interval", default=5.0, help="无事可做时两次检查之间的秒数")
+@click.option("--once", is_flag=True, help="只做一轮：触发到期定时器，并把排队的后台任务做完")
 @click.pass_context
 def worker(ctx, interval, once):
-    """Fire due timers and raise matters for overdue steps, forever (or --once)."""
-    services = _services(ctx)
-    while True:
-        counts = services.workflow.run_worker_once()
-        if counts["timers"] or counts["overdue"]:
-            click.echo(f"触发定时器 {counts['timers']} 个，逾期上报 {counts['overdue']} 件", err=True)
-        if once:
-            return
-        time.sleep(interval)
+    """Fire due timers, raise matters for overdue steps and run background jobs (imports, batch prints),
+    forever (or --once)."""
+    from webapp import jobs
+    from workflows.jobs.worker import run_worker
+
+    # Our own log lines from INFO up; the libraries' (WeasyPrint narrates every page at INFO) from WARNING.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("dachuan").setLevel(logging.INFO)
+    # Stopped by a service manager or by `dachuan run` (SIGTERM): unwind, so a running job is handed back
+    # at once instead of waiting for its lease to run out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+    def report(counts: dict) -> None:
+        if any(counts.values()):
+            click.echo(f"触发定时器 {counts['timers']} 个，逾期上报 {counts['overdue']} 件，"
+                       f"完成后台任务 {counts['jobs']} 个", err=True)
+
+    run_worker(_services(ctx), jobs.handlers(), interval=interval, once=once, report=report)
 
 
 @main.command("check-bpmn")
@@ -149,7 +158,8 @@ def complete(ctx, task_id, data, username):
 @click.option("--port", default=5000)
 @click.pass_context
 def run(ctx, host, port):
-    """Migrate, load the demo once, then serve the web app with one timer worker beside it."""
+    """Migrate, load the demo once, then serve the web app with one worker (timers and background jobs)
+    beside it."""
     from waitress import serve
 
     from webapp import create_app

@@ -41,6 +41,13 @@ class Settings:
     patrol_interval: str = "P7D"
     # An entity or platform reported this many times for online MLM opens an investigation by itself.
     online_mlm_report_threshold: int = 3
+    # Background jobs: a worker holds a job for this long without a sign of life before another may take it over.
+    job_lease_seconds: int = 120
+    # How often a failing job is tried before it ends as failed, and how long it waits between tries.
+    job_max_attempts: int = 3
+    job_retry_seconds: int = 30
+    # Ledger imports commit this many rows (and their progress) per transaction; a restart resumes after the last.
+    import_chunk_rows: int = 200
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -66,6 +73,11 @@ class Settings:
         named.append(("patrol_interval", self.patrol_interval))
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
+        for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
+        if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
+            raise ValueError("配置项 job_retry_seconds 须为不小于 0 的整数")
         if sorted(self.five_contract_deadlines) != ["1", "2", "3", "4", "5"]:
             raise ValueError("five_contract_deadlines 须为 1 至 5 级各设一个时限")
         for name, value in named:

@@ -67,3 +67,13 @@ class InvalidDiagram(WorkflowError):
     def __init__(self, problems: list[str]):
         super().__init__("流程图未通过检查：" + "；".join(problems[:5]))
         self.problems = problems
+
+
+class LeaseLost(WorkflowError):
+    """A worker's lease on a background job ran out and another worker took the job over: drop this work."""
+
+    status = 409
+
+    def __init__(self, job_id: int):
+        super().__init__(f"后台任务 {job_id} 已由其他处理进程接手。")
+        self.job_id = job_id

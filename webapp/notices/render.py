@@ -41,6 +41,11 @@ def void_note(status: str, voided_on: str = "", reason: str = "", replaced_by: s
     return note + "。"
 
 
+def note_for(service, notice) -> str:
+    """The void line of a stored notice: when and why it was voided, which number replaced it."""
+    return void_note(notice.status, **service.void_details(notice))
+
+
 def render_html(content: dict, status: str = "issued", standalone: bool = True, note: str = "") -> str:
     """The notice as HTML: a full page with print CSS, or (standalone=False) the sheet alone for a web page."""
     template = environment().get_template(content["template"])

@@ -1,8 +1,6 @@
 """Notice pages: fill in and preview, issue, show, PDF and reprint, void and correct, case list, batch print."""
 from __future__ import annotations
 
-import threading
-
 import sqlalchemy as sa
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -17,7 +15,8 @@ from . import render
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 
-# Up to this many notices print at once in the request; more run as a job whose progress the page shows.
+# Up to this many notices print at once in the request; more are queued for the worker (webapp/jobs.py)
+# and the page shows their progress.
 BATCH_SYNC_LIMIT = 20
 
 
@@ -43,7 +42,7 @@ def _quote(name: str) -> str:
 
 
 def _note(service: NoticeService, notice) -> str:
-    return render.void_note(notice.status, **service.void_details(notice))
+    return render.note_for(service, notice)
 
 
 def _form_values(notice_type: str) -> dict:
@@ -241,7 +240,7 @@ def for_case(instance_id: int):
 @bp.route("/batch", methods=["POST"])
 @login_required
 def batch():
-    """Print many notices as one PDF: at once when few, as a job with a progress page when many."""
+    """Print many notices as one PDF: at once when few, queued for the worker with a progress page when many."""
     ids = [int(i) for i in request.form.getlist("notice_id") if i.isdigit()]
     if not ids:
         flash("请先勾选要打印的通知书。", "error")
@@ -254,24 +253,7 @@ def batch():
         service.record_prints(ids, current_user.id)
         return _pdf_response(data, f"通知书批量打印（{len(ids)}份）.pdf")
     batch_id = service.start_batch(ids, current_user.id)
-    app = current_app._get_current_object()
-    threading.Thread(target=_run_batch, args=(app, batch_id, ids, current_user.id), daemon=True,
-                     name=f"notice-batch-{batch_id}").start()
     return redirect(url_for("notices.batch_status", batch_id=batch_id))
-
-
-def _run_batch(app, batch_id: int, ids: list[int], actor_id: int) -> None:
-    """Render a batch outside the request; progress and the result go to the database for any process to serve."""
-    with app.app_context():
-        service = _service()
-        try:
-            items = [(content, n.status, _note(service, n)) for n, content in service.contents(ids, actor_id)]
-            data = render.render_batch(items, progress=lambda done: service.batch_progress(batch_id, done))
-            service.record_prints(ids, actor_id, batch_id=batch_id)
-            service.finish_batch(batch_id, data)
-        except Exception as exc:  # the job must end in a state its page can show; the trace goes to the log
-            app.logger.exception("notice batch %s failed", batch_id)
-            service.finish_batch(batch_id, None, error=getattr(exc, "message", None) or "生成PDF时出错")
 
 
 @bp.route("/batch/<int:batch_id>")

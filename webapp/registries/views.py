@@ -2,8 +2,6 @@
 the blacklist; XLSX export of each and XLSX/CSV import with a report of every bad row."""
 from __future__ import annotations
 
-import threading
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,6 +12,7 @@ from workflows.engine.models import ProcessInstance
 from workflows.org.models import User
 from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, IntermediaryViolation
 
+from .. import jobs
 from ..access import areas_below
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
@@ -23,7 +22,8 @@ from .forms import (HouseForm, ImportForm, IntermediaryForm, ThreeStopsForm, Unf
 
 bp = Blueprint("registries", __name__, url_prefix="/registries")
 LEDGERS = ledger_io.REGISTRY_NAMES
-# Files up to this size are checked within the request; larger ones run as a job whose page shows progress.
+# Files up to this size are checked within the request; larger ones wait for the worker, their page showing
+# progress.
 IMPORT_SYNC_BYTES = 256 * 1024
 PAGE = 50
 
@@ -305,28 +305,16 @@ def import_file(ledger: str):
     upload = form.file.data
     content = upload.read()
     job_id = ledger_jobs.create_job(services(), current_user.id, ledger, upload.filename or "", content)
-    _run(job_id, import_good_rows=False, size=len(content))
+    _run(ledger_jobs.get_job(services(), job_id, current_user.id).job_id, size=len(content))
     return redirect(url_for("registries.import_job", job_id=job_id))
 
 
-def _run(job_id: int, import_good_rows: bool, size: int) -> None:
-    """Small files are done before the page answers; large ones in a thread, the page showing progress."""
+def _run(queued_job_id: int, size: int) -> None:
+    """A small file is done before the page answers, through the worker's own code path: the request holds the
+    job's lease, so if this process dies the worker takes the job over. A large one waits for the worker."""
     limit = current_app.config.get("REGISTRY_IMPORT_SYNC_BYTES", IMPORT_SYNC_BYTES)
     if size <= limit:
-        _work(current_app._get_current_object(), job_id, import_good_rows)
-        return
-    threading.Thread(target=_work, args=(current_app._get_current_object(), job_id, import_good_rows),
-                     daemon=True, name=f"ledger-import-{job_id}").start()
-
-
-def _work(app, job_id: int, import_good_rows: bool) -> None:
-    with app.app_context():
-        svc = app.extensions["dachuan"]
-        try:
-            ledger_jobs.run_job(svc, job_id, import_good_rows)
-        except Exception:  # the job must end in a state its page can show; the trace goes to the log
-            app.logger.exception("ledger import %s failed", job_id)
-            ledger_jobs.fail(svc, job_id, "导入时出现系统错误，未导入任何数据。请联系系统管理员。")
+        jobs.worker(services()).run_one(queued_job_id)
 
 
 @bp.route("/imports/<int:job_id>")
@@ -343,6 +331,6 @@ def import_job(job_id: int):
 def import_good(job_id: int):
     """The officer's explicit choice: import the rows that passed, leave the bad ones out."""
     job = ledger_jobs.get_job(services(), job_id, current_user.id)
-    ledger_jobs.start_phase(services(), job_id, current_user.id, import_good_rows=True)
-    _run(job_id, import_good_rows=True, size=len(job.content or b""))
+    queued_job_id = ledger_jobs.start_phase(services(), job_id, current_user.id, import_good_rows=True)
+    _run(queued_job_id, size=len(job.content or b""))
     return redirect(url_for("registries.import_job", job_id=job_id))

@@ -10,6 +10,7 @@ from workflows.cases import models as _cases  # noqa: F401
 from workflows.complaints import models as _complaints  # noqa: F401
 from workflows.database.base import Base
 from workflows.engine import models as _engine  # noqa: F401
+from workflows.jobs import models as _jobs  # noqa: F401
 from workflows.ledgers import models as _ledgers  # noqa: F401
 from workflows.notices import models as _notices  # noqa: F401
 from workflows.org import models as _org  # noqa: F401

@@ -1,18 +1,36 @@
-"""Ledger import jobs: a file is checked (with progress) and imported through ledger_io, its state kept in
-a row so the page that shows it can be served by any web process while a thread does the work."""
+"""Ledger import jobs: a file is checked (with progress) and imported through ledger_io by the background
+worker, its state kept in a row so the page that shows it can be served by any web process.
+
+The import is exactly-once in effect: rows are written in chunks, each chunk together with the row's
+`imported` counter and the job's progress in one transaction, and a worker that takes the job over after a
+crash checks the file again (checking writes nothing) and resumes after the last committed row."""
 from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from workflows.ledgers import spreadsheets as ledger_io
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
+from workflows.jobs import queue
+from workflows.jobs.models import Job
+from workflows.jobs.worker import Handler, JobContext
 from workflows.org.models import User
 from workflows.ledgers.models import LedgerImportJob
 
-# Progress is written at most this often (rows), so a large file does not turn into a write per row.
+KIND = "ledger_import"
+# Check progress is written at most this often (rows), so a large file does not turn into a write per row.
 PROGRESS_EVERY = 200
 
 
+def _enqueue(services, s: Session, record: LedgerImportJob, import_good_rows: bool) -> None:
+    job = queue.enqueue(s, KIND, {"import_id": record.id, "import_good_rows": import_good_rows},
+                        now=services.workflow.now(), created_by_id=record.created_by_id,
+                        max_attempts=services.settings.job_max_attempts)
+    record.job_id = job.id
+
+
 def create_job(services, actor_id: int, ledger: str, filename: str, content: bytes) -> int:
-    """Store an uploaded file as a job waiting to be checked."""
+    """Store an uploaded file as a job waiting to be checked (queued for the worker in the same transaction)."""
     if ledger not in ledger_io.SPECS:
         raise NotFound(f"没有名为 {ledger} 的台账。")
     if not content:
@@ -21,12 +39,13 @@ def create_job(services, actor_id: int, ledger: str, filename: str, content: byt
         user = s.get(User, actor_id)
         if user is None or not user.active:
             raise PermissionDenied("请先登录。")
-        job = LedgerImportJob(ledger=ledger, filename=(filename or "")[:200], content=content,
-                              created_by_id=actor_id, created_at=services.workflow.now(), phase="check",
-                              status="running", total=0, done=0, valid=0, imported=0, errors=[], error="")
-        s.add(job)
+        record = LedgerImportJob(ledger=ledger, filename=(filename or "")[:200], content=content,
+                                 created_by_id=actor_id, created_at=services.workflow.now(), phase="check",
+                                 status="running", total=0, done=0, valid=0, imported=0, errors=[], error="")
+        s.add(record)
         s.flush()
-        return job.id
+        _enqueue(services, s, record, import_good_rows=False)
+        return record.id
 
 
 def get_job(services, job_id: int, viewer_id: int) -> LedgerImportJob:
@@ -39,58 +58,79 @@ def get_job(services, job_id: int, viewer_id: int) -> LedgerImportJob:
         return job
 
 
-def start_phase(services, job_id: int, viewer_id: int, import_good_rows: bool) -> None:
-    """Mark a checked job as running again to import its good rows (the user's explicit choice)."""
+def start_phase(services, job_id: int, viewer_id: int, import_good_rows: bool) -> int:
+    """Queue a checked file again to import its good rows (the user's explicit choice); returns the job id."""
     with services.db.unit_of_work() as s:
-        job = s.get(LedgerImportJob, job_id, with_for_update=True)
-        if job is None or job.created_by_id != viewer_id:
+        record = s.get(LedgerImportJob, job_id, with_for_update=True)
+        if record is None or record.created_by_id != viewer_id:
             raise NotFound("找不到该导入任务。")
-        if job.status == "running":
+        if record.status == "running":
             raise WorkflowError("该文件正在处理中，请稍候。")
-        if job.imported or job.content is None:
+        if record.imported or record.content is None:
             raise WorkflowError("该文件已经导入，不能重复导入。")
-        if import_good_rows and not job.valid:
+        if import_good_rows and not record.valid:
             raise WorkflowError("该文件没有可导入的正确行。")
-        job.phase, job.status, job.done, job.error, job.finished_at = "import_good", "running", 0, "", None
+        record.phase, record.status, record.done, record.error, record.finished_at = \
+            "import_good", "running", 0, "", None
+        _enqueue(services, s, record, import_good_rows)
+        return record.job_id
 
 
-def run_job(services, job_id: int, import_good_rows: bool = False) -> None:
-    """Check (and import, when the file is clean or the user chose the good rows) one job's file."""
+def run(ctx: JobContext) -> dict:
+    """The worker's handler: check the file, then import it chunk by chunk (resuming after a crash)."""
+    services, record_id = ctx.services, ctx.payload["import_id"]
     with services.db.read() as s:
-        job = s.get(LedgerImportJob, job_id)
-        if job is None:
+        record = s.get(LedgerImportJob, record_id)
+        if record is None:
             raise NotFound("找不到该导入任务。")
-        ledger, filename, content, actor_id = job.ledger, job.filename, job.content, job.created_by_id
+        ledger, filename, content, actor_id = record.ledger, record.filename, record.content, record.created_by_id
+        resumed_from = record.imported  # rows an earlier attempt committed before its worker stopped
 
     def progress(done: int, total: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == total:
-            with services.db.unit_of_work() as s:
-                row = s.get(LedgerImportJob, job_id)
-                row.done, row.total = done, total
+            with ctx.transaction() as s:
+                ctx.progress(s, done, total)
+                s.execute(sa.update(LedgerImportJob).where(LedgerImportJob.id == record_id)
+                          .values(done=done, total=total))
 
-    try:
-        report = ledger_io.import_file(services, actor_id, ledger, filename, content or b"",
-                                       import_good_rows=import_good_rows, progress=progress)
-    except WorkflowError as exc:
-        _finish(services, job_id, error=exc.message)
-        return
-    _finish(services, job_id, report=report)
+    checked = ledger_io.check_file(services, actor_id, ledger, filename, content or b"", progress)
+    report = checked.report
+    if not report.errors or ctx.payload.get("import_good_rows"):
+        chunk = services.settings.import_chunk_rows
+        while True:
+            with ctx.transaction() as s:
+                record = s.get(LedgerImportJob, record_id)
+                # The counter committed with the last chunk, by this attempt or by one that died.
+                rows = checked.good[record.imported:record.imported + chunk]
+                if not rows:
+                    break
+                ledger_io.import_rows(services.workflow.context(s, actor_id), ledger, rows, checked.areas)
+                record.imported += len(rows)
+                record.valid = report.valid  # the page shows "imported / valid" while the chunks run
+                ctx.progress(s, record.imported, len(checked.good))
+        report.imported = len(checked.good)
+    with ctx.transaction() as s:
+        _record_report(s, record_id, report, services.workflow.now())
+        result = {"total": report.total, "valid": report.valid, "imported": report.imported,
+                  "errors": len(report.errors), "resumed_from": resumed_from}
+        ctx.complete(s, result)
+    return result
 
 
-def _finish(services, job_id: int, report=None, error: str = "") -> None:
-    with services.db.unit_of_work() as s:
-        job = s.get(LedgerImportJob, job_id)
-        job.finished_at = services.workflow.now()
-        if report is None:
-            job.status, job.error = "failed", error[:500]
-            return
-        job.status = "done"
-        job.total, job.done, job.valid, job.imported = report.total, report.total, report.valid, report.imported
-        job.errors = [[e.line, e.column, e.message] for e in report.errors]
-        if report.imported:
-            job.content = None  # imported: the file is no longer needed
+def _record_report(s: Session, record_id: int, report: ledger_io.ImportReport, now) -> None:
+    record = s.get(LedgerImportJob, record_id)
+    record.status, record.finished_at = "done", now
+    record.total, record.done, record.valid, record.imported = report.total, report.total, report.valid, report.imported
+    record.errors = [[e.line, e.column, e.message] for e in report.errors]
+    if report.imported:
+        record.content = None  # imported: the file is no longer needed
 
 
-def fail(services, job_id: int, message: str) -> None:
-    """End a job that broke unexpectedly in a state its page can show (the trace goes to the caller's log)."""
-    _finish(services, job_id, error=message)
+def on_failure(s: Session, job: Job) -> None:
+    """The job failed for good: its import page says why (rows already committed stay, and the page says so)."""
+    record = s.get(LedgerImportJob, job.payload["import_id"])
+    if record is not None and record.job_id == job.id:
+        record.status, record.error, record.finished_at = "failed", job.error[:500], job.finished_at
+
+
+HANDLER = Handler(run, on_failure)

@@ -134,7 +134,10 @@ class LedgerImportJob(Base):
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     valid: Mapped[int] = mapped_column(default=0)
+    # Rows committed so far: each chunk of rows and this counter commit together, so a restart resumes here.
     imported: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[line, column, message], ...]
     error: Mapped[str] = mapped_column(sa.String(500), default="")
     finished_at: Mapped[Optional[datetime]] = mapped_column()
+    # The background job doing the current phase (the worker's lease and attempts live there).
+    job_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("job.id"), index=True)

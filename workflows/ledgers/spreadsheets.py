@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 
 from workflows.idnumbers import registration_place
 from workflows.idnumbers import clean_digits, id_number_problem
+from workflows.engine.context import ActionContext
 from workflows.exceptions import PermissionDenied, WorkflowError
 from workflows.org.models import Area, User
 from workflows.ledgers.models import BlacklistEntry
@@ -203,10 +204,17 @@ def validate_rows(registry: str, rows: list[tuple[int, dict]], areas: dict, scop
 
 
 # ---------------------------------------------------------------- importing
-def import_file(services, actor_id: int, registry: str, filename: str, content: bytes,
-                import_good_rows: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Validate a whole file; import all of it in one transaction, or nothing when any row is bad
-    unless the user chose to import the good rows."""
+@dataclass
+class CheckedFile:
+    """A file read and checked row by row: its report so far, its good rows in file order, the address index."""
+    report: ImportReport
+    good: list[tuple[int, dict]]
+    areas: dict
+
+
+def check_file(services, actor_id: int, registry: str, filename: str, content: bytes,
+               progress: Callable[[int, int], None] | None = None) -> CheckedFile:
+    """Read and check every row of a file (nothing is written); the same file always gives the same good rows."""
     if registry not in SPECS:
         raise WorkflowError(f"没有名为 {registry} 的台账。")
     rows = read_table(filename, content)
@@ -219,16 +227,28 @@ def import_file(services, actor_id: int, registry: str, filename: str, content: 
         scope = visible_scope(user)
         areas = {name: (aid, path) for aid, name, path in s.execute(sa.select(Area.id, Area.full_name, Area.path))}
     good, errors = validate_rows(registry, rows, areas, scope, progress)
-    report = ImportReport(total=len(rows), valid=len(good), errors=errors)
-    if errors and not import_good_rows:
+    return CheckedFile(ImportReport(total=len(rows), valid=len(good), errors=errors), good, areas)
+
+
+def import_rows(ctx: ActionContext, registry: str, rows: list[tuple[int, dict]], areas: dict) -> None:
+    """Write checked rows in the action's transaction (a whole file, or one chunk of a background import)."""
+    user = ctx.session.get(User, ctx.actor_id)
+    for _line, values in rows:
+        _IMPORTERS[registry](ctx, user, dict(values), areas)
+    ctx.session.flush()
+
+
+def import_file(services, actor_id: int, registry: str, filename: str, content: bytes,
+                import_good_rows: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Validate a whole file; import all of it in one transaction, or nothing when any row is bad
+    unless the user chose to import the good rows."""
+    checked = check_file(services, actor_id, registry, filename, content, progress)
+    report = checked.report
+    if report.errors and not import_good_rows:
         return report
     with services.db.unit_of_work() as s:
-        user = s.get(User, actor_id)
-        ctx = services.workflow.context(s, actor_id)
-        for _line, values in good:
-            _IMPORTERS[registry](ctx, user, values, areas)
-        s.flush()
-    report.imported = len(good)
+        import_rows(services.workflow.context(s, actor_id), registry, checked.good, checked.areas)
+    report.imported = len(checked.good)
     return report
 
 

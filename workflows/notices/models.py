@@ -74,3 +74,5 @@ class NoticeBatch(Base):
     error: Mapped[str] = mapped_column(sa.String(500), default="")
     pdf: Mapped[Optional[bytes]] = mapped_column(sa.LargeBinary)
     finished_at: Mapped[Optional[datetime]] = mapped_column()
+    # The background job rendering it (the worker's lease and attempts live there).
+    job_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("job.id"), index=True)

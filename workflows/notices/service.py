@@ -20,6 +20,8 @@ from workflows.idnumbers import registration_place
 from workflows.idnumbers import is_valid_id_number
 from workflows.database.session import Database
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from workflows.jobs import queue
+from workflows.jobs.models import DONE, FAILED, Job
 from workflows.org.models import Area, Department, User
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
@@ -27,6 +29,8 @@ from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
 LEGAL_FILE = Path(__file__).with_name("legal_texts.json")
 TEXT_MAX, LONGTEXT_MAX = 300, 3000
 CN_DIGITS = "〇一二三四五六七八九"
+# The kind of background job that renders a batch print (its handler lives with the templates, in webapp).
+BATCH_JOB_KIND = "notice_batch"
 
 
 @functools.cache
@@ -359,15 +363,17 @@ def canonical(content: dict) -> str:
 class NoticeService:
     """Issue, void, correct and print notices; each call is one unit of work."""
 
-    def __init__(self, db: Database, clock=None, legal: dict | None = None):
+    def __init__(self, db: Database, clock=None, legal: dict | None = None,
+                 job_max_attempts: int = queue.DEFAULT_MAX_ATTEMPTS):
         self.db = db
         self.clock = clock or SystemClock()
         self.legal = legal or legal_data()
+        self.job_max_attempts = job_max_attempts
 
     @classmethod
     def for_services(cls, services) -> "NoticeService":
-        """The notice service over a workflows.runtime.Services (same database and clock)."""
-        return cls(services.db, services.workflow.clock)
+        """The notice service over a workflows.runtime.Services (same database, clock and job settings)."""
+        return cls(services.db, services.workflow.clock, job_max_attempts=services.settings.job_max_attempts)
 
     def now(self) -> datetime:
         return utcnow_naive(self.clock)
@@ -568,16 +574,21 @@ class NoticeService:
                       batch_id: int | None = None) -> None:
         """Every print and reprint is in the audit log: a lost copy can be traced to who printed it."""
         with self.db.unit_of_work() as s:
-            actor = self._actor(s, actor_id)
-            now = self.now()
-            for notice in s.scalars(sa.select(Notice).where(Notice.id.in_(notice_ids))):
-                self._check_sees(actor, notice.area_path)
-                audit.record(s, now, "notice_reprinted" if reprint else "notice_printed", actor.id,
-                             notice.instance_id, None, notice_id=notice.id, number=notice.number,
-                             status=notice.status, batch_id=batch_id)
+            self._record_prints(s, notice_ids, actor_id, reprint, batch_id)
+
+    def _record_prints(self, s: Session, notice_ids: list[int], actor_id: int, reprint: bool = False,
+                       batch_id: int | None = None) -> None:
+        actor = self._actor(s, actor_id)
+        now = self.now()
+        for notice in s.scalars(sa.select(Notice).where(Notice.id.in_(notice_ids))):
+            self._check_sees(actor, notice.area_path)
+            audit.record(s, now, "notice_reprinted" if reprint else "notice_printed", actor.id,
+                         notice.instance_id, None, notice_id=notice.id, number=notice.number,
+                         status=notice.status, batch_id=batch_id)
 
     def start_batch(self, notice_ids: list[int], actor_id: int) -> int:
-        """A batch print job; old finished jobs (a day or more) are cleared on the way."""
+        """A batch print, queued for the worker in the same transaction; old finished batches (a day or more)
+        are cleared on the way, with their jobs."""
         with self.db.unit_of_work() as s:
             actor = self._actor(s, actor_id)
             found = s.scalars(sa.select(Notice).where(Notice.id.in_(notice_ids))).all()
@@ -586,24 +597,40 @@ class NoticeService:
             for notice in found:
                 self._check_sees(actor, notice.area_path)
             now = self.now()
-            s.execute(sa.delete(NoticeBatch).where(NoticeBatch.created_at < now - timedelta(days=1)))
+            old = sa.select(NoticeBatch.job_id).where(NoticeBatch.created_at < now - timedelta(days=1),
+                                                      NoticeBatch.status != "running")
+            old_jobs = [i for i in s.scalars(old) if i is not None]
+            s.execute(sa.delete(NoticeBatch).where(NoticeBatch.created_at < now - timedelta(days=1),
+                                                   NoticeBatch.status != "running"))
+            if old_jobs:
+                s.execute(sa.delete(Job).where(Job.id.in_(old_jobs), Job.status.in_((DONE, FAILED))))
             batch = NoticeBatch(created_at=now, created_by_id=actor.id, notice_ids=list(notice_ids),
                                 total=len(notice_ids), done=0, status="running", error="")
             s.add(batch)
             s.flush()
+            job = queue.enqueue(s, BATCH_JOB_KIND, {"batch_id": batch.id}, now=now, created_by_id=actor.id,
+                                max_attempts=self.job_max_attempts)
+            batch.job_id = job.id
             return batch.id
 
-    def batch_progress(self, batch_id: int, done: int) -> None:
-        with self.db.unit_of_work() as s:
-            s.execute(sa.update(NoticeBatch).where(NoticeBatch.id == batch_id).values(done=done))
+    def batch_progress(self, s: Session, batch_id: int, done: int) -> None:
+        """Progress of a batch, in the worker's transaction (which also renews its lease)."""
+        s.execute(sa.update(NoticeBatch).where(NoticeBatch.id == batch_id).values(done=done))
 
-    def finish_batch(self, batch_id: int, pdf: bytes | None, error: str = "") -> None:
-        with self.db.unit_of_work() as s:
-            batch = s.get(NoticeBatch, batch_id)
-            batch.status = "failed" if error else "done"
-            batch.error, batch.pdf, batch.finished_at = error[:500], pdf, self.now()
-            if not error:
-                batch.done = batch.total
+    def finish_batch(self, s: Session, batch_id: int, pdf: bytes) -> None:
+        """Store the PDF and record the prints in the worker's last transaction: a batch rendered again after
+        a crash is recorded once."""
+        batch = s.get(NoticeBatch, batch_id)
+        self._record_prints(s, batch.notice_ids, batch.created_by_id, batch_id=batch_id)
+        batch.status, batch.error, batch.pdf, batch.finished_at = "done", "", pdf, self.now()
+        batch.done = batch.total
+
+    @staticmethod
+    def batch_failed(s: Session, job: Job) -> None:
+        """The batch's job failed for good: its page shows the reason instead of "正在生成" forever."""
+        batch = s.get(NoticeBatch, job.payload["batch_id"])
+        if batch is not None and batch.job_id == job.id:
+            batch.status, batch.error, batch.finished_at = "failed", job.error[:500], job.finished_at
 
     def get_batch(self, batch_id: int, actor_id: int) -> NoticeBatch:
         with self.db.read() as s:
