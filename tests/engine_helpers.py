@@ -1,6 +1,8 @@
 """Small helpers for driving cases through the service layer as the demo officers."""
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 
 from workflows.org.models import Area, User
@@ -82,3 +84,18 @@ def comparison(**flags) -> dict:
             "landlord_official": False, "house_prior_catches": 0}
     data.update(flags)
     return data
+
+
+def release_together(action, count: int) -> None:
+    """Run action(i) for i in range(count), each in its own thread, all released at the same moment."""
+    barrier = threading.Barrier(count)
+
+    def start(i):
+        barrier.wait()
+        action(i)
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

@@ -1,9 +1,7 @@
 """Two officers on one task, two workers on many timers: exactly one wins each time."""
-import threading
-
 import sqlalchemy as sa
 
-from engine_helpers import ROOM, CaseDriver
+from engine_helpers import ROOM, CaseDriver, release_together
 from workflows import runtime
 from workflows.exceptions import ConcurrentUpdate, TaskAlreadyCompleted
 from workflows.audit.models import AuditEvent
@@ -12,17 +10,7 @@ from workflows.engine.models import HumanTask, ProcessInstance
 
 def run_together(action, services_list):
     """Run action(i) for each service object in its own thread, released at the same moment; then dispose."""
-    barrier = threading.Barrier(len(services_list))
-
-    def start(i):
-        barrier.wait()
-        action(i)
-
-    threads = [threading.Thread(target=start, args=(i,)) for i in range(len(services_list))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    release_together(action, len(services_list))
     for svc in services_list:
         svc.db.dispose()
 

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from engine_helpers import release_together
 from job_helpers import run_jobs
 from ledger_helpers import HEADERS, house_row
 from web_fixtures import app, login_as  # noqa: F401  (fixtures)
@@ -142,17 +143,7 @@ def test_a_worker_stopped_cleanly_hands_its_job_back_at_once(services):
 
 def _race(workers, action) -> None:
     """action(i) for each worker in its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(workers))
-
-    def start(i):
-        barrier.wait()
-        action(i)
-
-    threads = [threading.Thread(target=start, args=(i,)) for i in range(len(workers))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    release_together(action, len(workers))
 
 
 def test_two_workers_racing_claim_each_job_exactly_once(services, db_url):

@@ -1,4 +1,6 @@
-"""The append-only audit log."""
+"""The audit log: every start, completion, claim, reassignment, escalation, timer firing and administrative
+change as an append-only event with who and when (database triggers refuse UPDATE and DELETE). An event is
+written in the transaction of the action it describes, so it commits or rolls back with it."""
 from __future__ import annotations
 
 import sqlalchemy as sa
