@@ -1,4 +1,5 @@
-"""Access rules in one place: who may see a case, act on a task, or open a role's pages."""
+"""The web side of the one access rule (workflows.org.access): its answers for the logged-in user, and the
+same test written as indexable SQL for the lists."""
 from __future__ import annotations
 
 from functools import wraps
@@ -36,13 +37,23 @@ def within(column, path: str):
     return sa.func.substr(column, 1, len(path)) == path
 
 
-def sees_path(user, area_path: str | None) -> bool:
-    """Whether `user`'s area contains `area_path`. A case with no address belongs to the whole district."""
-    if not user.is_authenticated or user.area is None:
-        return False
-    if not area_path:
-        return user.area.parent_id is None
-    return area_path.startswith(user.area.path)
+def in_scope(column, user, indexed: bool = True):
+    """The one rule (workflows.org.access.sees) as a WHERE clause on an area path column, for `user`.
+
+    `indexed` picks `under` (the path index drives the query) or `within` (another index does). A user who
+    sees nothing gets FALSE; a district-wide user also gets the records without an address.
+    """
+    account = user.user if user.is_authenticated else None
+    prefix = rules.scope_of(account)
+    if prefix is None:
+        return sa.false()
+    clause = under(column, prefix) if indexed else within(column, prefix)
+    return sa.or_(clause, column == "") if rules.district_wide(account) else clause
+
+
+def sees(user, area_path: str | None) -> bool:
+    """The one rule for the logged-in `user` (anonymous visitors see nothing)."""
+    return user.is_authenticated and rules.sees(user.user, area_path)
 
 
 def visible_instance(instance_id: int) -> ProcessInstance:
@@ -50,14 +61,14 @@ def visible_instance(instance_id: int) -> ProcessInstance:
     inst = read_session().get(ProcessInstance, instance_id)
     if inst is None:
         abort(404, "找不到该案件。")
-    if not sees_path(current_user, inst.area_path):
+    if not sees(current_user, inst.area_path):
         abort(403, "该案件不在您的辖区内，您无权查看。")
     return inst
 
 
 def may_see_instance(instance_id: int) -> bool:
     inst = read_session().get(ProcessInstance, instance_id)
-    return inst is not None and sees_path(current_user, inst.area_path)
+    return inst is not None and sees(current_user, inst.area_path)
 
 
 def can_act(user, task: HumanTask) -> bool:
@@ -94,8 +105,9 @@ def role_required(*roles: str):
 
 def areas_below(user, kinds: tuple[str, ...]) -> list[Area]:
     """Areas of the given kinds inside the user's area (for filters and pickers)."""
-    if user.area is None:
+    prefix = rules.scope_of(user.user) if user.is_authenticated else None
+    if prefix is None:
         return []
     return list(read_session().scalars(
-        sa.select(Area).where(under(Area.path, user.area.path), Area.kind.in_(kinds))
+        sa.select(Area).where(under(Area.path, prefix), Area.kind.in_(kinds))
         .order_by(Area.path)))

@@ -48,10 +48,6 @@ class Identity(UserMixin):
     def area(self):
         return self.user.area
 
-    @property
-    def area_path(self) -> str | None:
-        return self.user.area.path if self.user.area else None
-
 
 def session_token(user: User) -> str:
     return f"{user.id}:{user.password_hash[-12:]}"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area, User
 from workflows.engine.models import HumanTask, ProcessInstance
 
-from ..access import under, within
+from ..access import in_scope
 
 MATTER_PROCESS = "five_contracts"
 PAGE_SIZE = 20       # rows per group and page: the oldest come first, the rest a page away
@@ -33,13 +33,14 @@ def _capped_count(session: Session, query) -> tuple[int, bool]:
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
-def board(session: Session, area_path: str, now: datetime, only: str | None = None, page: int = 1) -> list[BoardGroup]:
-    """Level 5 down to level 1, then overdue steps of cases; matters oldest first, steps most overdue first.
+def board(session: Session, user, now: datetime, only: str | None = None, page: int = 1) -> list[BoardGroup]:
+    """Level 5 down to level 1, then overdue steps of cases in what `user` sees; matters oldest first, steps
+    most overdue first.
 
     `only` with `page` pages through one group; the other groups are left out then. Four queries in
     all: the counts per level, the capped count of overdue steps, every group's page of ids, the rows.
     """
-    in_area = under(HumanTask.area_path, area_path)
+    in_area = in_scope(HumanTask.area_path, user)
     groups, pages_of_ids = [], []
     levels = dict(session.execute(
         sa.select(HumanTask.level, sa.func.count())
@@ -60,7 +61,8 @@ def board(session: Session, area_path: str, now: datetime, only: str | None = No
     if only in (None, "overdue"):
         # Driven by the (state, due_at, process_id, area_path) index: the area test rides along in it.
         condition = sa.and_(HumanTask.state == "ready", HumanTask.due_at < now,
-                            HumanTask.process_id != MATTER_PROCESS, within(HumanTask.area_path, area_path))
+                            HumanTask.process_id != MATTER_PROCESS,
+                            in_scope(HumanTask.area_path, user, indexed=False))
         total, capped = _capped_count(session, sa.select(HumanTask.id).where(condition))
         if total:
             group = _group("overdue", "逾期未办的案件环节", total, capped, page if only == "overdue" else 1)

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from forms.base import options
 from workflows.exceptions import WorkflowError
+from workflows.org import access as rules
 from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
 
 from ..access import role_required
@@ -46,7 +47,9 @@ def _render(form, status=200, selected=()):
                                                   for u in users])
     only = request.args.get("group") or None
     page = request.args.get("page", "1")
-    groups = board(read_session(), current_user.area.path, now(), only, int(page) if page.isdigit() else 1)
+    # A supervisor without an area is told why (403), rather than shown an empty board.
+    rules.visible_prefix(current_user.user, "督办看板")
+    groups = board(read_session(), current_user, now(), only, int(page) if page.isdigit() else 1)
     return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected),
                            only=only), status
 

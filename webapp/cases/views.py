@@ -9,7 +9,7 @@ from workflows.engine.models import ProcessVersion
 from workflows.org.areas import area_by_address
 
 from .. import uploads
-from ..access import areas_below, sees_path, visible_instance
+from ..access import areas_below, sees, visible_instance
 from ..db import read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_titles
 from ..search import normalise
@@ -44,7 +44,7 @@ def new():
         area = area_by_address(read_session(), form.address.data)
         if area is None:
             form.address.errors = ["找不到这个标准地址，请从提示中选择。"]
-        elif not sees_path(current_user, area.path):
+        elif not sees(current_user, area.path):
             form.address.errors = ["该地址不在您的辖区内。"]
         else:
             source = dict(SOURCES).get(form.source.data, "")

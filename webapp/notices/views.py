@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.notices.models import Notice
-from workflows.notices.service import NoticeRejected, NoticeService, choice_options, form_fields, legal_data, may_see, type_spec, types_for_task
+from workflows.notices.service import NoticeRejected, NoticeService, choice_options, form_fields, legal_data, type_spec, types_for_task
 
+from ..access import sees
 from . import render
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -71,7 +72,7 @@ def _case_context(instance_id, task_id):
             inst = s.get(ProcessInstance, int(instance_id))
             if inst is None:
                 abort(404, "找不到该案件。")
-            if not may_see(current_user.user, inst.area_path):
+            if not sees(current_user, inst.area_path):
                 abort(403, "该案件不在您的辖区内，您无权签发或查看其通知书。")
             inst.area  # loaded now: the session closes before the page uses it
         if task_id:

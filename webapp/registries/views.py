@@ -13,7 +13,7 @@ from workflows.org.models import User
 from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, IntermediaryViolation
 
 from .. import jobs
-from ..access import areas_below
+from ..access import areas_below, sees
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
 from ..timefmt import local_now
@@ -37,11 +37,13 @@ def _house_areas():
     return areas_below(current_user, ("building", "unit", "room"))
 
 
-def _scope() -> str:
+def _in_my_area(area_path: str) -> bool:
+    """The one access rule for a ledger record or case; a user without an area gets the 403 that says why."""
     try:
-        return registries.scope(current_user.user)
+        registries.scope(current_user.user)
     except PermissionDenied as exc:
         abort(403, exc.message)
+    return sees(current_user, area_path)
 
 
 # ---------------------------------------------------------------- rental houses
@@ -166,7 +168,7 @@ def intermediaries():
 
 def _visible_intermediary(agency_id: int) -> Intermediary:
     agency = read_session().get(Intermediary, agency_id)
-    if agency is None or not agency.area_path.startswith(_scope()):
+    if agency is None or not _in_my_area(agency.area_path):
         abort(404, "该中介机构不存在或不在您的辖区内。")
     return agency
 
@@ -192,7 +194,7 @@ def new_intermediary():
     if form.validate_on_submit():
         existing = read_session().scalar(sa.select(Intermediary).where(
             Intermediary.credit_code == form.credit_code.data.strip().upper()))
-        if existing is not None and not existing.area_path.startswith(_scope()):
+        if existing is not None and not _in_my_area(existing.area_path):
             form.credit_code.errors = ["该信用代码的中介机构已由其他辖区登记。"]
         else:
             agency_id = _save_intermediary(form)
@@ -249,7 +251,7 @@ def add_violation(agency_id: int):
         reference = (form.case_reference.data or "").strip().upper()
         if reference:
             inst = read_session().scalar(sa.select(ProcessInstance).where(ProcessInstance.reference == reference))
-            if inst is None or not inst.area_path.startswith(_scope()):
+            if inst is None or not _in_my_area(inst.area_path):
                 form.case_reference.errors = ["找不到该案件编号，或该案件不在您的辖区内。"]
             else:
                 instance_id = inst.id

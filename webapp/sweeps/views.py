@@ -63,7 +63,7 @@ def _page(sweep_id: int, check_form: CheckForm | None = None, status: int = 200)
     rooms = []
     if sweep.status == "planned":
         rooms = [a for a in areas_below(current_user, ("building", "unit", "room")) if a.path.startswith(sweep.area_path)
-                 and a.id != sweep.area_id] if current_user.area else []
+                 and a.id != sweep.area_id]
     return render_template("sweeps/show.html", info=info, sweep=sweep, form=check_form or CheckForm(formdata=None),
                            finish_form=FinishForm(formdata=None), rooms=rooms, flags=sweeps.SWEEP_FLAGS,
                            house_types=sweeps.HOUSE_TYPES, status_names=sweeps.STATUS_NAMES), status

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from workflows.org.models import Area
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.org import access as rules
 
-from ..access import under
+from ..access import in_scope, under
 from ..search import instance_condition, normalise
 
 
@@ -57,17 +58,18 @@ class InboxPage:
 
 
 def mine(user):
-    """The ready tasks that are mine: assigned to me, or unassigned with my role inside my area.
+    """The ready tasks that are mine: assigned to me, or unassigned with my role where I may act
+    (workflows.org.access.can_act, as SQL).
 
     Two branches joined by UNION ALL rather than one OR, so each branch walks its own index
     (assignee; state+role+area_path) and no other filter can tempt the planner into a scan of every
     ready task. The branches carry whole rows, so nothing is looked up twice.
     """
     branches = [sa.select(HumanTask).where(HumanTask.state == "ready", HumanTask.assignee_id == user.id)]
-    if user.area is not None and user.role_set:
+    if user.role_set and rules.scope_of(user.user) is not None:
         branches.append(sa.select(HumanTask).where(
             HumanTask.state == "ready", HumanTask.role.in_(sorted(user.role_set)),
-            under(HumanTask.area_path, user.area.path), HumanTask.assignee_id.is_(None)))
+            in_scope(HumanTask.area_path, user), HumanTask.assignee_id.is_(None)))
     return aliased(HumanTask, sa.union_all(*branches).subquery("mine"))
 
 

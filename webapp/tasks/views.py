@@ -13,7 +13,7 @@ from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.engine.mirror import task_holder_message
 
 from .. import uploads
-from ..access import areas_below, can_act, safe_next, sees_path, task_or_404
+from ..access import areas_below, can_act, safe_next, sees, task_or_404
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..timefmt import local_now
@@ -43,7 +43,7 @@ def _back_to_inbox():
 def claim(task_id):
     """Take an unclaimed task so colleagues see it is being handled."""
     task = task_or_404(task_id)
-    if not sees_path(current_user, task.area_path):
+    if not sees(current_user, task.area_path):
         abort(403)
     workflow().claim(task_id, current_user.id)
     flash(f"已认领“{task.title}”。", "success")
@@ -64,7 +64,7 @@ def _checked_task(task_id: str) -> HumanTask:
     """The task if the user may work on it; otherwise the page that says why."""
     task = task_or_404(task_id)
     assigned_to_me = task.assignee_id == current_user.id
-    if not assigned_to_me and not sees_path(current_user, task.instance.area_path):
+    if not assigned_to_me and not sees(current_user, task.instance.area_path):
         abort(403, "该任务所属案件不在您的辖区内，您无权查看或办理。")
     if task.state != "ready":
         raise TaskAlreadyCompleted(task_holder_message(read_session(), task), task.instance_id)

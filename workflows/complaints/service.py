@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows import audit
-from workflows.org import areas as orgs
+from workflows.org import access, areas as orgs
 from workflows.complaints.models import CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from workflows.idnumbers import id_number_problem
@@ -277,11 +277,8 @@ def accept(services, task_id: str, data: dict, actor_id: int):
 
 
 def _can_see(user: User, c: Complaint) -> bool:
-    if not user.active:
-        return False
-    if c.first_receiver_id == user.id or (user.has_role("admin") and user.area is None):
-        return True
-    return user.area is not None and c.area_path.startswith(user.area.path) and bool(user.role_set)
+    """The one access rule, plus 首接负责: the first receiver keeps sight of what they received."""
+    return user.active and (c.first_receiver_id == user.id or access.sees(user, c.area_path))
 
 
 def view(services, complaint_id: int, viewer_id: int, include_identity: bool = False) -> dict:
@@ -331,14 +328,10 @@ LEDGER_HEADERS = ["受理编号", "受理时间", "渠道", "举报内容", "地
 def ledger(services, viewer_id: int, since=None, until=None) -> list[dict]:
     """The complaint ledger (受理、办理、答复台账) inside the viewer's area; no complainant identities."""
     with services.db.read() as s:
-        user = s.get(User, viewer_id)
-        if user is None or not user.active:
-            raise PermissionDenied("请先登录。")
-        scope = "/" if user.has_role("admin") and user.area is None else (user.area.path if user.area else None)
-        if scope is None:
-            raise PermissionDenied("您的账号未设置辖区。")
+        user = access.active_user(s, viewer_id)
+        access.visible_prefix(user, "举报台账")
         query = (sa.select(Complaint, ProcessInstance).join(ProcessInstance, ProcessInstance.id == Complaint.instance_id)
-                 .where(Complaint.area_path.startswith(scope)).order_by(Complaint.received_at))
+                 .where(access.visible_clause(Complaint.area_path, user)).order_by(Complaint.received_at))
         if since is not None:
             query = query.where(Complaint.received_at >= since)
         if until is not None:

@@ -27,7 +27,7 @@ from workflows.engine.hooks import HookRegistry
 from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
 from workflows.exceptions import (ConcurrentUpdate, PermissionDenied, TaskAlreadyCompleted, TaskNotReady,
                                   UnknownInstance, UnknownTask, WorkflowError)
-from workflows.org.access import can_act
+from workflows.org.access import SUPERVISOR, can_act, may_reassign, visible_clause
 from workflows.org.models import Area, User
 from workflows.vocabulary import InstanceStatus, TaskState
 
@@ -290,14 +290,14 @@ class WorkflowService:
         with self.db.unit_of_work() as s:
             ctx = self.context(s, actor_id)
             actor = self._user(s, actor_id)
-            if not actor.has_role("supervisor"):
+            if not actor.has_role(SUPERVISOR):
                 raise PermissionDenied("只有督办领导可以改派。")
             target = self._user(s, to_user_id) if to_user_id is not None else None
             if target is not None and not target.active:
                 raise WorkflowError(f"{target.display_name} 的账号已停用，不能接收任务。")
             for task_id in task_ids:
                 task = self._ready_task(s, task_id)
-                if actor.area is None or not task.area_path.startswith(actor.area.path):
+                if not may_reassign(actor, task.area_path):
                     raise PermissionDenied(f"“{task.title}”不在您的辖区内。")
                 before = {"assignee_id": task.assignee_id, "level": task.level}
                 if target is not None:
@@ -426,9 +426,9 @@ class WorkflowService:
         with self.db.read() as s:
             user = self._user(s, user_id)
             conditions = [HumanTask.assignee_id == user.id]
-            if user.area is not None and user.role_set:
+            if user.role_set:
                 conditions.append(sa.and_(HumanTask.assignee_id.is_(None), HumanTask.role.in_(user.role_set),
-                                          HumanTask.area_path.startswith(user.area.path)))
+                                          visible_clause(HumanTask.area_path, user)))
             return list(s.scalars(sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
                                                              sa.or_(*conditions))
                                   .order_by(HumanTask.due_at, HumanTask.created_at)))

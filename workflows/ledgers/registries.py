@@ -229,8 +229,9 @@ def get_house(services, viewer_id: int, house_id: int) -> dict:
     """One house with its catches (cases) for the detail page; 404 outside the viewer's area."""
     with services.db.read() as s:
         user = _viewer(s, viewer_id)
+        scope(user)  # a user without an area is told so, rather than shown "not found"
         house = s.get(RentalHouse, house_id)
-        if house is None or not house.area_path.startswith(scope(user)):
+        if house is None or not scopes.sees(user, house.area_path):
             raise NotFound(f"出租屋 {house_id} 不存在或不在您的辖区内。")
         catches = s.execute(sa.select(HouseCatch.caught_at, ProcessInstance.id, ProcessInstance.reference)
                             .join(ProcessInstance, ProcessInstance.id == HouseCatch.instance_id)

@@ -41,8 +41,9 @@ def _check_edit(user: User, area_path: str) -> None:
 
 
 def _visible_sweep(s: Session, user: User, sweep_id: int) -> Sweep:
+    _scope(user)  # a user without an area is told so, rather than shown "not found"
     sweep = s.get(Sweep, sweep_id)
-    if sweep is None or not sweep.area_path.startswith(_scope(user)):
+    if sweep is None or not scopes.sees(user, sweep.area_path):
         raise NotFound(f"集中清查行动 {sweep_id} 不存在或不在您的辖区内。")
     return sweep
 
