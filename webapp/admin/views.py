@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from forms.base import options
 from workflows.exceptions import InvalidDiagram, WorkflowError
+from workflows.org import admin as org_admin
 from workflows.org.areas import area_by_address
 from workflows.org.models import FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department, FiveContractAssignment, User
 from workflows.engine.models import ProcessInstance, ProcessVersion
@@ -16,7 +17,6 @@ from ..access import role_required
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES
 from ..search import normalise
-from . import actions
 from .forms import AssignmentForm, DiagramForm, NewUserForm, PasswordForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -27,10 +27,6 @@ LEVEL_FOR_KIND = {kind: level for level, kind in FIVE_CONTRACT_LEVEL_KIND.items(
 @role_required("admin")
 def _admins_only():
     """Every page here is for administrators; the check runs before any view."""
-
-
-def _db():
-    return services().db
 
 
 def _area_by_name(name: str) -> Area | None:
@@ -81,8 +77,8 @@ def new_user():
         fields = _user_fields(form)
         if fields is not None:
             try:
-                user_id = actions.create_user(_db(), now(), current_user.id, username=form.username.data,
-                                              password=form.password.data, **fields)
+                user_id = org_admin.create_user(services(), current_user.id, username=form.username.data,
+                                                password=form.password.data, **fields)
             except WorkflowError as exc:
                 form.username.errors = list(form.username.errors) + [exc.message]
             else:
@@ -111,7 +107,7 @@ def edit_user(user_id):
         fields = _user_fields(form)
         if fields is not None:
             try:
-                actions.update_user(_db(), now(), current_user.id, user.id, active=bool(form.active.data), **fields)
+                org_admin.update_user(services(), current_user.id, user.id, active=bool(form.active.data), **fields)
             except WorkflowError as exc:
                 flash(exc.message, "error")
             else:
@@ -136,7 +132,7 @@ def reset_password(user_id):
             for e in errors:
                 flash(f"密码未重置：{e}", "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    actions.reset_password(_db(), now(), current_user.id, user.id, form.password.data)
+    org_admin.reset_password(services(), current_user.id, user.id, form.password.data)
     flash(f"已为 {user.display_name} 重置密码，请当面或电话告知。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
@@ -146,7 +142,7 @@ def unlock_user(user_id):
     """Clear the failed-login lock."""
     if read_session().get(User, user_id) is None:
         abort(404, "没有这个用户。")
-    actions.unlock(_db(), now(), current_user.id, user_id)
+    org_admin.unlock(services(), current_user.id, user_id)
     flash("已解除锁定。", "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
@@ -191,7 +187,7 @@ def assignment(area_id):
         value = form.user.data
         if value and not value.isdigit():
             abort(400)
-        actions.set_assignment(_db(), now(), current_user.id, area.id, level, int(value) if value else None)
+        org_admin.set_assignment(services(), current_user.id, area.id, level, int(value) if value else None)
         flash(f"已保存{area.full_name}第 {level} 级责任人。", "success")
         return redirect(url_for("admin.assignments", q=area.full_name))
     return render_template("admin/assignment.html", area=area, level=level, form=form,

@@ -8,11 +8,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from workflows.org import accounts
 from workflows.org.models import User
 
 from ..access import safe_next
-from ..db import now, read_session, services
-from . import login as login_service
+from ..db import read_session, services
 from .identity import Identity
 
 bp = Blueprint("auth", __name__)
@@ -32,8 +32,8 @@ def login():
     status = 200
     if form.validate_on_submit():
         cfg = current_app.config
-        result = login_service.attempt(services().db, form.username.data, form.password.data, now(),
-                                       cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCK_MINUTES"])
+        result = accounts.attempt_login(services(), form.username.data, form.password.data,
+                                        cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCK_MINUTES"])
         if result.user_id is not None:
             user = read_session().scalar(sa.select(User).where(User.id == result.user_id))
             login_user(Identity(user))
