@@ -14,10 +14,9 @@ try:  # WTForms 3.3 wants choices as SelectChoice; older versions only know (val
 except ImportError:  # pragma: no cover
     SelectChoice = None
 
-from .validators import BankCard, IdNumber, Phone, row_is_blank, validating_now
+from workflows.vocabulary import CLASSIFICATIONS
 
-CLASSIFICATIONS = [("participant", "普通参与者"), ("core", "骨干成员"), ("crime", "涉嫌犯罪")]
-CLASSIFICATION_NAMES = dict(CLASSIFICATIONS)
+from .validators import BankCard, IdNumber, Phone, row_is_blank, validating_now
 
 
 def options(pairs) -> list:
@@ -112,7 +111,7 @@ class PersonRow(RowForm):
                             render_kw={"inputmode": "text", "autocomplete": "off", "maxlength": 22})
     phone = StringField("手机号码", validators=[Optional(), Phone()], render_kw={"inputmode": "tel"})
     bank_card = StringField("银行卡号", validators=[Optional(), BankCard()], render_kw={"inputmode": "numeric"})
-    classification = SelectField("初步分类", choices=options([("", "待比对后确定")] + CLASSIFICATIONS),
+    classification = SelectField("初步分类", choices=options([("", "待比对后确定")] + list(CLASSIFICATIONS.items())),
                                  validate_choice=True, default="")
 
 
@@ -147,5 +146,4 @@ def fill_rows(field_list: FieldList, rows: list[dict], min_rows: int = 1) -> Non
 
 
 __all__ = ["TaskForm", "MultiCheckboxField", "yes_no", "as_bool", "iso", "RowForm", "PersonRow", "OfficerRow",
-           "person_rows", "filled_rows", "person_dict", "fill_rows", "CLASSIFICATIONS", "CLASSIFICATION_NAMES",
-           "HiddenField"]
+           "person_rows", "filled_rows", "person_dict", "fill_rows", "HiddenField"]

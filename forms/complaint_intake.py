@@ -4,10 +4,12 @@ from __future__ import annotations
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
+from workflows.complaints.models import RESPONSIBLE_UNITS
+
 from .base import TaskForm, as_bool, iso, options, yes_no
 from .six_step_case import date_field, long_text
 
-UNITS = [("market", "市场监管"), ("police", "公安")]
+UNITS = list(RESPONSIBLE_UNITS.items())
 
 
 class AcceptForm(TaskForm):

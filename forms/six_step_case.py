@@ -5,7 +5,9 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, For
                      MultipleFileField, RadioField, SelectField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .base import (CLASSIFICATIONS, MultiCheckboxField, OfficerRow, RowForm, TaskForm, as_bool, filled_rows,
+from workflows.vocabulary import CLASSIFICATIONS, HOUSE_TYPES
+
+from .base import (MultiCheckboxField, OfficerRow, RowForm, TaskForm, as_bool, filled_rows,
                    fill_rows, iso, options, person_dict, person_rows, yes_no)
 from .files import EvidenceFiles, chosen_files
 from .validators import MinRows, NotFuture, UniqueIn
@@ -30,13 +32,13 @@ SWEEP_FLAGS = [
     ("no_occupation", "居住人员无正常职业"),
     ("gathering", "人员频繁进出、聚集授课"),
 ]
-HOUSE_TYPES = [("rental", "出租屋"), ("vacant", "空置房"), ("resident", "常住户")]
 
 
 class SweepForm(TaskForm):
     guidance = "网格员入户走访摸排：核实房屋类别和居住人员情况；发现可疑情况的，转公安入户核查。"
     swept_on = date_field("摸排日期", "摸排日期")
-    house_type = RadioField("房屋类别", choices=options(HOUSE_TYPES), validators=[InputRequired("请选择房屋类别。")])
+    house_type = RadioField("房屋类别", choices=options(list(HOUSE_TYPES.items())),
+                            validators=[InputRequired("请选择房屋类别。")])
     occupants = IntegerField("居住人数", validators=[Optional(), NumberRange(0, 200, "居住人数应在 0–200 之间。")],
                              render_kw={"inputmode": "numeric"})
     sweep_flags = MultiCheckboxField("发现的可疑情况", choices=options(SWEEP_FLAGS))
@@ -147,7 +149,7 @@ class EvidenceForm(TaskForm):
 class ClassifyRow(RowForm):
     name = StringField("姓名", render_kw={"readonly": True})
     id_number = StringField("身份证号码", render_kw={"readonly": True})
-    classification = SelectField("分类", choices=options([("", "请选择")] + CLASSIFICATIONS),
+    classification = SelectField("分类", choices=options([("", "请选择")] + list(CLASSIFICATIONS.items())),
                                  validators=[InputRequired("请为该人员选择分类。")])
 
     def validate(self, extra_validators=None):

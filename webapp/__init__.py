@@ -111,6 +111,8 @@ def _optional_notices_blueprint():
 
 
 def register_template_globals(app: Flask) -> None:
+    from workflows import vocabulary
+
     from . import labels
     from .access import can_act
     from .db import now
@@ -122,7 +124,8 @@ def register_template_globals(app: Flask) -> None:
         from workflows.notices.service import types_for_task
         return types_for_task(task.process_id, task.task_name)
 
-    app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act, notice_types=notice_types)
+    app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act, notice_types=notice_types,
+                                 **vocabulary.STATUSES)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from workflows.org.models import ROLE_NAMES  # noqa: F401  (ROLE_NAMES for templates)
-from workflows.engine.models import ProcessVersion  # noqa: F401  (ROLE_NAMES for templates)
+from workflows.engine.models import ProcessVersion
+# The vocabulary's labels, under the names the templates use (labels.X).
+from workflows.org.roles import ROLE_NAMES  # noqa: F401
+from workflows.vocabulary import CLASSIFICATIONS, SWEEP_FLAGS, end_name  # noqa: F401
+from workflows.vocabulary import HOUSE_TYPES as HOUSE_TYPE_NAMES, INSTANCE_STATUS_NAMES as STATUS_NAMES  # noqa: F401
 
 from .db import read_session, workflow
 
 PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
                  "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查"}
-STATUS_NAMES = {"running": "办理中", "completed": "已办结"}
-CLASSIFICATION_NAMES = {"participant": "普通参与者", "core": "骨干成员", "crime": "涉嫌犯罪", "": "待定"}
-HOUSE_TYPE_NAMES = {"rental": "出租屋", "vacant": "空置房", "resident": "常住户"}
+CLASSIFICATION_NAMES = {**CLASSIFICATIONS, "": "待定"}  # a person found but not yet classified
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
     "escalated": "升级", "timer_fired": "到期", "overdue_raised": "逾期上报", "finished": "流程结束",
@@ -26,20 +27,10 @@ EVENT_NAMES = {
     "notice_issued": "签发通知书", "notice_printed": "打印通知书", "notice_reprinted": "补打通知书",
     "notice_voided": "作废通知书",
 }
-END_EVENT_NAMES = {
-    "six_step_case": {"end_no_mlm_sweep": "摸排未发现传销", "end_no_mlm_check": "初查未发现传销", "end_closed": "结案"},
-    "five_contracts": {"end_resolved": "已解决"},
-    "complaint_intake": {"end_closed": "办结", "end_rewarded": "办结（已奖励）", "end_reward_rejected": "办结（不予奖励）"},
-}
-
-
-def end_name(process_id: str, end_event: str | None) -> str:
-    return END_EVENT_NAMES.get(process_id, {}).get(end_event or "", end_event or "")
-
-try:  # the complaint ledger is built alongside; without it channels show as their codes
-    from workflows.complaints.models import CHANNELS as CHANNEL_NAMES
+try:  # the complaint ledger is built alongside; without it channels and units show as their codes
+    from workflows.complaints.models import CHANNELS as CHANNEL_NAMES, RESPONSIBLE_UNITS
 except ImportError:  # pragma: no cover
-    CHANNEL_NAMES = {}
+    CHANNEL_NAMES, RESPONSIBLE_UNITS = {}, {}
 
 _titles_by_version: dict[int, dict[str, str]] = {}
 
@@ -96,12 +87,12 @@ FIELD_LABELS = {
     "patrol_note": "巡查情况", "unflag_reason": "解除理由",
 }
 CHOICE_NAMES = {
-    "non_local": "非本省户籍", "non_family": "非家庭式居住", "no_occupation": "无正常职业", "gathering": "聚集授课",
+    **SWEEP_FLAGS,
     "recruit_fee": "拉人头计酬", "entry_fee": "入门费", "team_commission": "团队计酬", "lectures": "聚集授课",
     "restraint": "限制人身自由", "education": "引导教育", "sent_home": "遣返", "letter": "致户籍地一封信",
     "rectify_order": "责令改正", "lease_terminated": "解除租赁合同", "stop_water": "停水", "stop_power": "停电",
-    "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES,
-    "market": "市场监管", "police": "公安", "phone": "电话", "written": "书面", "sms": "短信", "visit": "当面",
+    "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES, **RESPONSIBLE_UNITS,
+    "phone": "电话", "written": "书面", "sms": "短信", "visit": "当面",
 }
 
 

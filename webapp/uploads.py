@@ -14,6 +14,7 @@ from werkzeug.utils import secure_filename
 
 from forms.files import ALLOWED, extension
 from workflows.audit.models import AuditEvent
+from workflows.vocabulary import EventKind
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -58,7 +59,8 @@ def _ensure(path: Path) -> Path:
 def files_of_instance(session: Session, instance_id: int) -> list[dict]:
     """Every evidence file recorded by a completed task of the instance, oldest first."""
     events = session.execute(sa.select(AuditEvent.kind, AuditEvent.details, AuditEvent.at).where(
-        AuditEvent.instance_id == instance_id, AuditEvent.kind == "completed").order_by(AuditEvent.id))
+        AuditEvent.instance_id == instance_id, AuditEvent.kind == EventKind.COMPLETED)
+        .order_by(AuditEvent.id))
     return files_in_events(events)
 
 
@@ -66,7 +68,7 @@ def files_in_events(events) -> list[dict]:
     """The evidence files in (kind, details, at) audit rows, each file once."""
     out, seen = [], set()
     for kind, details, at in events:
-        if kind != "completed":
+        if kind != EventKind.COMPLETED:
             continue
         for f in (details or {}).get("data", {}).get("evidence_files") or []:
             if isinstance(f, dict) and f.get("sha256") not in seen:

@@ -10,7 +10,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Validat
 
 from forms.base import MultiCheckboxField, options
 from forms.validators import Phone
-from workflows.org.models import ROLE_NAMES
+from workflows.org.roles import ROLE_NAMES
 
 ROLE_CHOICES = list(ROLE_NAMES.items())
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")

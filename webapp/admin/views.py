@@ -107,7 +107,8 @@ def edit_user(user_id):
         fields = _user_fields(form)
         if fields is not None:
             try:
-                org_admin.update_user(services(), current_user.id, user.id, active=bool(form.active.data), **fields)
+                org_admin.update_user(services(), current_user.id, user.id, active=bool(form.active.data),
+                                      **fields)
             except WorkflowError as exc:
                 flash(exc.message, "error")
             else:

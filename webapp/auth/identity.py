@@ -5,7 +5,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import joinedload
 
-from workflows.org.models import ROLE_NAMES, User
+from workflows.org.models import User
+from workflows.org.roles import ROLE_NAMES
 
 from ..db import read_session
 from ..extensions import login_manager

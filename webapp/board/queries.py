@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area, User
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.vocabulary import TaskState
 
 from ..access import in_scope
 
@@ -44,7 +45,7 @@ def board(session: Session, user, now: datetime, only: str | None = None, page: 
     groups, pages_of_ids = [], []
     levels = dict(session.execute(
         sa.select(HumanTask.level, sa.func.count())
-        .where(HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS, in_area)
+        .where(HumanTask.state == TaskState.READY, HumanTask.process_id == MATTER_PROCESS, in_area)
         .group_by(HumanTask.level)).all())
     for level in sorted(FIVE_CONTRACT_LEVEL_NAMES, reverse=True):
         key = f"level{level}"
@@ -55,12 +56,12 @@ def board(session: Session, user, now: datetime, only: str | None = None, page: 
         # Oldest first: the matter that has waited longest at this level (its task was created when it
         # arrived here), read in order from the (process_id, state, level, created_at) index.
         pages_of_ids.append(_page_of_ids(group, sa.and_(
-            HumanTask.state == "ready", HumanTask.process_id == MATTER_PROCESS, HumanTask.level == level,
-            in_area), HumanTask.created_at))
+            HumanTask.state == TaskState.READY, HumanTask.process_id == MATTER_PROCESS,
+            HumanTask.level == level, in_area), HumanTask.created_at))
         groups.append(group)
     if only in (None, "overdue"):
         # Driven by the (state, due_at, process_id, area_path) index: the area test rides along in it.
-        condition = sa.and_(HumanTask.state == "ready", HumanTask.due_at < now,
+        condition = sa.and_(HumanTask.state == TaskState.READY, HumanTask.due_at < now,
                             HumanTask.process_id != MATTER_PROCESS,
                             in_scope(HumanTask.area_path, user, indexed=False))
         total, capped = _capped_count(session, sa.select(HumanTask.id).where(condition))

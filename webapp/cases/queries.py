@@ -11,6 +11,7 @@ from workflows.audit.models import AuditEvent
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
+from workflows.vocabulary import EventKind, InstanceStatus, TaskState
 
 from ..access import in_scope
 from ..search import instance_condition
@@ -32,7 +33,8 @@ def load_case(session: Session, inst: ProcessInstance) -> CaseView:
     persons = list(session.scalars(sa.select(CasePerson).where(CasePerson.instance_id == inst.id)
                                    .order_by(CasePerson.id)))
     open_tasks = list(session.scalars(sa.select(HumanTask).options(joinedload(HumanTask.assignee))
-                                      .where(HumanTask.instance_id == inst.id, HumanTask.state == "ready")
+                                      .where(HumanTask.instance_id == inst.id,
+                                             HumanTask.state == TaskState.READY)
                                       .order_by(HumanTask.created_at)))
     timeline = list(session.scalars(sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
                                     .where(AuditEvent.instance_id == inst.id)
@@ -41,9 +43,9 @@ def load_case(session: Session, inst: ProcessInstance) -> CaseView:
     steps = []
     for ev in timeline:
         data = (ev.details or {}).get("data") or {}
-        if ev.kind == "started":
+        if ev.kind == EventKind.STARTED:
             facts.update(data)
-        elif ev.kind == "completed":
+        elif ev.kind == EventKind.COMPLETED:
             facts.update(data)
             steps.append({"task": ev.details.get("task"), "title": ev.details.get("title"), "at": ev.at,
                           "actor": ev.actor.display_name if ev.actor else "系统", "data": data})
@@ -75,7 +77,7 @@ def search_cases(session: Session, user, q: str, status: str, process: str, page
     where = [_in_area(user)]
     if q:
         where.append(instance_condition(q))
-    if status in ("running", "completed"):
+    if status in tuple(InstanceStatus):
         where.append(ProcessInstance.status == status)
     if process:
         where.append(ProcessInstance.process_id == process)

@@ -15,6 +15,7 @@ from workflows.complaints.models import RESPONSIBLE_UNITS, Complaint
 from workflows.exceptions import ValidationFailed
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org.models import User
+from workflows.vocabulary import TaskState
 
 from ..access import areas_below, can_act
 from ..db import now, read_session, services
@@ -94,7 +95,7 @@ def _page_facts(complaint_id: int) -> tuple[dict, list[HumanTask], ProcessInstan
     c = complaints.view(services(), complaint_id, current_user.id)
     s = read_session()
     tasks = list(s.scalars(sa.select(HumanTask).where(HumanTask.instance_id == c["instance_id"],
-                                                      HumanTask.state == "ready").order_by(HumanTask.created_at)))
+                                                      HumanTask.state == TaskState.READY).order_by(HumanTask.created_at)))
     linked = s.get(ProcessInstance, c["linked_instance_id"]) if c["linked_instance_id"] else None
     inst = s.get(ProcessInstance, c["instance_id"])
     names = dict(s.execute(sa.select(User.id, User.display_name).where(

@@ -8,14 +8,18 @@ from typing import Callable, Iterable
 
 import jinja2
 
+from workflows.vocabulary import NoticeStatus
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @functools.cache
 def environment() -> jinja2.Environment:
     """Our own Jinja environment, so PDFs render the same inside a request, in the bench and in a thread."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["NoticeStatus"] = NoticeStatus
+    return env
 
 
 class _Fields(dict):
@@ -31,7 +35,7 @@ def number_text(content: dict) -> str:
 
 def void_note(status: str, voided_on: str = "", reason: str = "", replaced_by: str = "") -> str:
     """The red line printed on a voided notice, so a stray copy cannot pass for a valid one."""
-    if status != "voided":
+    if status != NoticeStatus.VOIDED:
         return ""
     note = f"本文书已于{voided_on}作废" if voided_on else "本文书已作废"
     if reason:
@@ -46,7 +50,8 @@ def note_for(service, notice) -> str:
     return void_note(notice.status, **service.void_details(notice))
 
 
-def render_html(content: dict, status: str = "issued", standalone: bool = True, note: str = "") -> str:
+def render_html(content: dict, status: str = NoticeStatus.ISSUED, standalone: bool = True,
+                note: str = "") -> str:
     """The notice as HTML: a full page with print CSS, or (standalone=False) the sheet alone for a web page."""
     template = environment().get_template(content["template"])
     return template.render(c=content, f=_Fields(content["fields"]), d=_Fields(content["display"]),
@@ -73,14 +78,14 @@ def _font_config():
     return _local.font_config
 
 
-def document(content: dict, status: str = "issued", note: str = ""):
+def document(content: dict, status: str = NoticeStatus.ISSUED, note: str = ""):
     """A laid-out WeasyPrint document (pages not yet written)."""
     from weasyprint import HTML  # imported late: the web app starts without paying for it
     return HTML(string=render_html(content, status, True, note), base_url=str(TEMPLATES)).render(
         font_config=_font_config())
 
 
-def render_pdf(content: dict, status: str = "issued", note: str = "") -> bytes:
+def render_pdf(content: dict, status: str = NoticeStatus.ISSUED, note: str = "") -> bytes:
     return document(content, status, note).write_pdf()
 
 

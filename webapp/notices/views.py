@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.notices.models import Notice
+from workflows.vocabulary import NoticeStatus
 from workflows.notices.service import NoticeRejected, NoticeService, choice_options, form_fields, legal_data, type_spec, types_for_task
 
 from ..access import sees
@@ -205,7 +206,7 @@ def void(notice_id: int):
 def correct(notice_id: int):
     """Correct a notice: a new notice with a new number is issued and the old one is voided."""
     service, notice = _visible(notice_id)
-    if notice.status != "issued":
+    if notice.status != NoticeStatus.ISSUED:
         abort(409, "该通知书已作废，不能更正。")
     inst, task, persons = _case_context(notice.instance_id, notice.task_id)
     old_fields = service.verified(notice)["fields"]

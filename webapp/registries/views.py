@@ -273,7 +273,7 @@ def blacklist():
     page = _page()
     rows = registries.list_blacklist(services(), current_user.id, q, limit=PAGE + 1, offset=(page - 1) * PAGE)
     return render_template("registries/blacklist.html", rows=rows[:PAGE], more=len(rows) > PAGE, page=page, q=q,
-                           args={"q": q} if q else {}, roles=ledger_io.ROLE_NAMES)
+                           args={"q": q} if q else {})
 
 
 # ---------------------------------------------------------------- export and import

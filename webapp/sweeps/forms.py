@@ -6,7 +6,7 @@ from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forms.base import MultiCheckboxField, options, yes_no
-from workflows.sweeps.service import HOUSE_TYPES, SWEEP_FLAGS
+from workflows.vocabulary import HOUSE_TYPES, SWEEP_FLAGS
 
 ADDRESS_KW = {"list": "area-options", "autocomplete": "off"}
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from workflows.sweeps import service as sweeps
 from workflows.exceptions import PermissionDenied, ValidationFailed
+from workflows.vocabulary import HOUSE_TYPES, SWEEP_FLAGS, SweepStatus
 
 from ..access import areas_below
 from ..db import now, services
@@ -61,12 +62,12 @@ def _page(sweep_id: int, check_form: CheckForm | None = None, status: int = 200)
     info = sweeps.get_sweep(services(), current_user.id, sweep_id)
     sweep = info["sweep"]
     rooms = []
-    if sweep.status == "planned":
+    if sweep.status == SweepStatus.PLANNED:
         rooms = [a for a in areas_below(current_user, ("building", "unit", "room")) if a.path.startswith(sweep.area_path)
                  and a.id != sweep.area_id]
     return render_template("sweeps/show.html", info=info, sweep=sweep, form=check_form or CheckForm(formdata=None),
-                           finish_form=FinishForm(formdata=None), rooms=rooms, flags=sweeps.SWEEP_FLAGS,
-                           house_types=sweeps.HOUSE_TYPES, status_names=sweeps.STATUS_NAMES), status
+                           finish_form=FinishForm(formdata=None), rooms=rooms, flags=SWEEP_FLAGS,
+                           house_types=HOUSE_TYPES, status_names=sweeps.STATUS_NAMES), status
 
 
 @bp.route("/<int:sweep_id>")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from workflows.org.models import Area
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
+from workflows.vocabulary import TaskState
 
 from ..access import in_scope, under
 from ..search import instance_condition, normalise
@@ -65,10 +66,11 @@ def mine(user):
     (assignee; state+role+area_path) and no other filter can tempt the planner into a scan of every
     ready task. The branches carry whole rows, so nothing is looked up twice.
     """
-    branches = [sa.select(HumanTask).where(HumanTask.state == "ready", HumanTask.assignee_id == user.id)]
+    branches = [sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
+                                           HumanTask.assignee_id == user.id)]
     if user.role_set and rules.scope_of(user.user) is not None:
         branches.append(sa.select(HumanTask).where(
-            HumanTask.state == "ready", HumanTask.role.in_(sorted(user.role_set)),
+            HumanTask.state == TaskState.READY, HumanTask.role.in_(sorted(user.role_set)),
             in_scope(HumanTask.area_path, user), HumanTask.assignee_id.is_(None)))
     return aliased(HumanTask, sa.union_all(*branches).subquery("mine"))
 

@@ -11,6 +11,7 @@ from workflows.org.models import Area
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.engine.mirror import task_holder_message
+from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
 from ..access import areas_below, can_act, safe_next, sees, task_or_404
@@ -66,7 +67,7 @@ def _checked_task(task_id: str) -> HumanTask:
     assigned_to_me = task.assignee_id == current_user.id
     if not assigned_to_me and not sees(current_user, task.instance.area_path):
         abort(403, "该任务所属案件不在您的辖区内，您无权查看或办理。")
-    if task.state != "ready":
+    if task.state != TaskState.READY:
         raise TaskAlreadyCompleted(task_holder_message(read_session(), task), task.instance_id)
     if not can_act(current_user, task):
         holder = task.assignee.display_name if task.assignee else "其他岗位"
@@ -174,5 +175,5 @@ def show(task_id):
         # keep everything typed, so a second try costs nothing.
         flash(exc.message, "error")
         return _render(task, form, exc.status)
-    flash(f"已完成“{task.title}”。" + ("案件已办结。" if result.status == "completed" else ""), "success")
+    flash(f"已完成“{task.title}”。" + ("案件已办结。" if result.status == InstanceStatus.COMPLETED else ""), "success")
     return redirect(url_for("cases.show", instance_id=task.instance_id))

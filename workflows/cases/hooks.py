@@ -10,12 +10,13 @@ from workflows.cases.models import CasePerson
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
 from workflows.ledgers import blacklist
+from workflows.vocabulary import HOUSE_TYPES
 
 PROCESS = "six_step_case"
 CLOSED_END_EVENT = "end_closed"
 HANDLING = {"result": str}
 TASK_SCHEMAS = {
-    "sweep": {"suspicious": bool, "house_type": ("rental", "vacant", "resident")},
+    "sweep": {"suspicious": bool, "house_type": tuple(HOUSE_TYPES)},
     "entry": {"door_opened": bool},
     "watch_house": {"note": str},
     "initial_check": {"mlm_found": bool},

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
+from workflows.org.roles import ROLE_NAMES
 
 
 # Channels a report arrives by (有警（诉）必接: every one of them is accepted).
@@ -15,7 +16,8 @@ CHANNELS = {"110": "110报警", "12315": "12315平台", "phone": "电话", "lett
             "visit": "来访", "online": "网络平台", "api": "外部系统"}
 
 
-RESPONSIBLE_UNITS = {"market": "市场监管", "police": "公安"}
+# The units a complaint is transferred to are the market-supervision and police roles, under their names.
+RESPONSIBLE_UNITS = {role: ROLE_NAMES[role] for role in ("market", "police")}
 
 
 class Complaint(Base):

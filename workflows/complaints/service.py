@@ -19,12 +19,12 @@ from workflows.org.models import Area, User
 from workflows.audit.models import AuditEvent
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.vocabulary import END_EVENT_NAMES, INSTANCE_STATUS_NAMES, EventKind, InstanceStatus, TaskState
 
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_id_number", "complainant_contact")
 STAGES = {"accept": "受理研判", "first_handling": "先行处置", "investigate_market": "调查核实（市场监管）",
           "investigate_police": "调查核实（公安）", "result_market": "反馈结果（市场监管）",
           "result_police": "反馈结果（公安）", "reply": "举报答复", "approve_reward": "奖励审批"}
-END_EVENTS = {"end_closed": "已办结", "end_rewarded": "已办结（已奖励）", "end_reward_rejected": "已办结（不予奖励）"}
 
 
 class IdempotencyConflict(WorkflowError):
@@ -242,13 +242,14 @@ def status(services, complaint_id: int) -> dict:
             raise NotFound(f"举报 {complaint_id} 不存在。")
         inst = s.get(ProcessInstance, c.instance_id)
         open_tasks = list(s.scalars(sa.select(HumanTask.task_name).where(
-            HumanTask.instance_id == c.instance_id, HumanTask.state == "ready")))
+            HumanTask.instance_id == c.instance_id, HumanTask.state == TaskState.READY)))
         done = _completed_data(s, c.instance_id)
         return {
             "reference": c.reference, "client_reference": c.client_reference, "channel": c.channel,
             "received_at": c.received_at.isoformat(timespec="seconds"),
-            "status": "closed" if inst.status == "completed" else "open",
-            "stage": "、".join(STAGES.get(t, t) for t in open_tasks) or END_EVENTS.get(inst.end_event, ""),
+            "status": "closed" if inst.status == InstanceStatus.COMPLETED else "open",
+            "stage": ("、".join(STAGES.get(t, t) for t in open_tasks)
+                      or END_EVENT_NAMES[PROCESS].get(inst.end_event, "")),
             "responsible_unit": c.responsible_unit or done.get("responsible_unit", ""),
             "result": done.get("result", ""), "replied": "reply" in done.get("_tasks", ()),
             "closed_at": inst.completed_at.isoformat(timespec="seconds") if inst.completed_at else None,
@@ -259,7 +260,8 @@ def _completed_data(s: Session, instance_id: int) -> dict:
     """Submitted data of the complaint's completed steps, merged oldest first (from the audit log)."""
     merged: dict = {"_tasks": []}
     for details in s.scalars(sa.select(AuditEvent.details).where(
-            AuditEvent.instance_id == instance_id, AuditEvent.kind == "completed").order_by(AuditEvent.id)):
+            AuditEvent.instance_id == instance_id, AuditEvent.kind == EventKind.COMPLETED)
+            .order_by(AuditEvent.id)):
         merged.update(details.get("data") or {})
         merged["_tasks"].append(details.get("task"))
     return merged
@@ -349,7 +351,7 @@ def ledger(services, viewer_id: int, since=None, until=None) -> list[dict]:
                 "首接受理人": names.get(receiver, "") if receiver else "",
                 "责任单位": RESPONSIBLE_UNITS.get(c.responsible_unit or done.get("responsible_unit", ""), ""),
                 "移送时间": c.transferred_at, "关联案件": cases.get(c.linked_instance_id, ""),
-                "状态": "已办结" if inst.status == "completed" else "办理中", "办理结果": done.get("result", ""),
+                "状态": INSTANCE_STATUS_NAMES[inst.status], "办理结果": done.get("result", ""),
                 "答复": done.get("reply", ""),
                 "奖励": {"approved": f"已奖励 {c.reward_amount} 元", "rejected": "不予奖励"}.get(c.reward_status, ""),
             })

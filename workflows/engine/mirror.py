@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from workflows.engine import spiff
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
-from workflows.org.models import ROLE_NAMES, User
-from workflows.org.roles import role_for_lane
+from workflows.org.models import User
+from workflows.org.roles import ROLE_NAMES, role_for_lane
 from workflows.vocabulary import TaskState
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
 from workflows.org.models import Area, User
+from workflows.vocabulary import InstanceStatus, TaskState
 
 
 class ProcessVersion(Base):
@@ -38,7 +39,7 @@ class ProcessInstance(Base):
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     area_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("area.id"), index=True)
     area_path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default="running", index=True)  # running|completed
+    status: Mapped[str] = mapped_column(sa.String(16), default=InstanceStatus.RUNNING, index=True)
     end_event: Mapped[str] = mapped_column(sa.String(64), default="")
     # Serialized workflow state (zlib-compressed JSON, without the spec).
     state: Mapped[bytes] = mapped_column(sa.LargeBinary)
@@ -84,7 +85,7 @@ class HumanTask(Base):
     area_path: Mapped[str] = mapped_column(sa.String(255), default="")
     assignee_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     level: Mapped[Optional[int]] = mapped_column()
-    state: Mapped[str] = mapped_column(sa.String(16), default="ready")  # ready|completed|cancelled
+    state: Mapped[str] = mapped_column(sa.String(16), default=TaskState.READY)
     created_at: Mapped[datetime] = mapped_column()
     due_at: Mapped[Optional[datetime]] = mapped_column()
     overdue_matter_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("process_instance.id"))

@@ -27,9 +27,10 @@ from workflows.engine.hooks import HookRegistry
 from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
 from workflows.exceptions import (ConcurrentUpdate, PermissionDenied, TaskAlreadyCompleted, TaskNotReady,
                                   UnknownInstance, UnknownTask, WorkflowError)
-from workflows.org.access import SUPERVISOR, can_act, may_reassign, visible_clause
+from workflows.org.access import can_act, may_reassign, visible_clause
 from workflows.org.models import Area, User
-from workflows.vocabulary import InstanceStatus, TaskState
+from workflows.org.roles import SUPERVISOR
+from workflows.vocabulary import EventKind, InstanceStatus, TaskState
 
 
 class RecentWorkflows:
@@ -179,8 +180,8 @@ class WorkflowService:
         ctx = ctx.for_instance(inst)
         parsed = deployment.parsed(version)
         rt = self._run(ctx, lambda: spiff.Runtime.start(parsed, data))
-        audit.record(s, now, "started", ctx.actor_id, inst.id, process_id=process_id, version_id=version.id,
-                     data=data, title=title)
+        audit.record(s, now, EventKind.STARTED, ctx.actor_id, inst.id, process_id=process_id,
+                     version_id=version.id, data=data, title=title)
         ready = self._save(ctx, rt)
         return inst, rt, ready
 
@@ -249,7 +250,7 @@ class WorkflowService:
                   .execution_options(synchronize_session=False))
         for key, value in done.items():
             set_committed_value(task, key, value)
-        audit.record(s, ctx.now, "completed", ctx.actor_id, inst.id, task.id, task=task.task_name,
+        audit.record(s, ctx.now, EventKind.COMPLETED, ctx.actor_id, inst.id, task.id, task=task.task_name,
                      title=task.title, data=data)
         if hooks.after_complete is not None:
             hooks.after_complete(ctx, task, data)
@@ -307,8 +308,8 @@ class WorkflowService:
                     if move is None:
                         raise WorkflowError("只有五包责任事项可以按层级改派。")
                     move(ctx, task, to_level)
-                audit.record(s, ctx.now, "reassigned", actor_id, task.instance_id, task.id, reason=reason,
-                             before=before, to_user_id=task.assignee_id, to_level=task.level)
+                audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id,
+                             reason=reason, before=before, to_user_id=task.assignee_id, to_level=task.level)
             return len(task_ids)
 
     def update_open_data(self, ctx: ActionContext, instance_id: int, updates: dict,
@@ -385,7 +386,7 @@ class WorkflowService:
         for key, value in values.items():
             set_committed_value(inst, key, value)
         if rt.completed:
-            audit.record(s, now, "finished", ctx.actor_id, inst.id, end_event=inst.end_event)
+            audit.record(s, now, EventKind.FINISHED, ctx.actor_id, inst.id, end_event=inst.end_event)
             if hooks.on_end is not None:
                 hooks.on_end(ctx, inst)
         mirror.sync(ctx, inst, ready, open_before)

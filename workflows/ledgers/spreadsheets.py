@@ -20,9 +20,11 @@ from workflows.org.models import Area, User
 from workflows.ledgers.models import BlacklistEntry
 from workflows.ledgers.registries import check_edit, scope as visible_scope, upsert_house
 from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, RentalHouse
+from workflows.vocabulary import CLASSIFICATIONS
 
 YES, NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", "", "×"}
-ROLE_NAMES = {"普通参与者": "participant", "骨干成员": "core", "涉嫌犯罪": "crime"}
+# A blacklisted person's role (the case's classification) as the sheet writes it -> its code.
+ROLE_NAMES = {name: code for code, name in CLASSIFICATIONS.items()}
 THREE_STOPS_BY_NAME = {v: k for k, v in THREE_STOPS_STATES.items()}
 
 
@@ -327,7 +329,7 @@ def _cell(col: Column, value):
     if col.kind == "bool":
         return "是" if value else "否"
     if col.kind == "role":
-        return {v: k for k, v in ROLE_NAMES.items()}.get(value, value or "")
+        return CLASSIFICATIONS.get(value, value or "")
     if col.kind == "three_stops":
         return THREE_STOPS_STATES.get(value, value or "")
     if isinstance(value, datetime) and col.kind == "date":

@@ -12,7 +12,7 @@ from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import WorkflowError
 from workflows.org import areas
 from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
-from workflows.vocabulary import TaskState
+from workflows.vocabulary import EventKind, TaskState
 
 PROCESS = "five_contracts"
 TASK_SCHEMAS = {"handle_matter": {"resolved": bool, "result": str}}
@@ -42,7 +42,7 @@ def _assign(ctx: ActionContext, inst, task, row: dict) -> None:
 
 def _after_timers(ctx: ActionContext, inst, before: dict) -> None:
     if inst.level != before["level"]:
-        audit.record(ctx.session, ctx.now, "escalated", None, inst.id, from_level=before["level"],
+        audit.record(ctx.session, ctx.now, EventKind.ESCALATED, None, inst.id, from_level=before["level"],
                      to_level=inst.level, reason="超过本级处置时限")
 
 
@@ -82,7 +82,7 @@ def raise_overdue_matters(engine, limit: int = 500) -> int:
                 "source_reference": inst.reference, "source_task": task.task_name,
             }, inst.area_id, f"{inst.reference} {task.title} 逾期", inst.id).instance
             task.overdue_matter_id = matter.id
-            audit.record(s, ctx.now, "overdue_raised", None, inst.id, task.id, title=task.title,
+            audit.record(s, ctx.now, EventKind.OVERDUE_RAISED, None, inst.id, task.id, title=task.title,
                          matter_id=matter.id, matter_reference=matter.reference, level=matter.level)
             raised += 1
     return raised

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
+from workflows.vocabulary import NoticeStatus
 import json
 
 
@@ -37,7 +38,7 @@ class Notice(Base):
     # Canonical JSON of everything the template prints, legal wording included; text so it stays byte-stable.
     content: Mapped[str] = mapped_column(sa.Text)
     digest: Mapped[str] = mapped_column(sa.String(64))  # sha256 of content
-    status: Mapped[str] = mapped_column(sa.String(16), default="issued", index=True)  # issued | voided
+    status: Mapped[str] = mapped_column(sa.String(16), default=NoticeStatus.ISSUED, index=True)
     voided_at: Mapped[Optional[datetime]] = mapped_column()
     voided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     void_reason: Mapped[str] = mapped_column(sa.String(500), default="")

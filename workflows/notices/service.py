@@ -26,6 +26,7 @@ from workflows.org import access
 from workflows.org.models import Area, Department, User
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
+from workflows.vocabulary import NoticeStatus
 
 LEGAL_FILE = Path(__file__).with_name("legal_texts.json")
 TEXT_MAX, LONGTEXT_MAX = 300, 3000
@@ -477,7 +478,7 @@ class NoticeService:
                         notice_type=notice_type, title=content["title"], addressee=content["addressee"][:300],
                         instance_id=inst.id if inst else None, task_id=task_id, area_path=area_path,
                         issuer_department_id=issuer.id, issued_at=now, issued_by_id=actor.id, content=text,
-                        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), status="issued",
+                        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(), status=NoticeStatus.ISSUED,
                         void_reason="", replaces_id=replaces.id if replaces else None)
         s.add(notice)
         s.flush()
@@ -537,13 +538,13 @@ class NoticeService:
         actor = self._actor(s, actor_id)
         self._check_sees(actor, notice.area_path)
         self._check_role(actor, notice.notice_type, extra=("supervisor",))
-        if notice.status != "issued":
+        if notice.status != NoticeStatus.ISSUED:
             raise WorkflowError(f"通知书 {notice.number} 已作废，不能再次作废或更正。")
         return actor, notice
 
     def _mark_void(self, s: Session, notice: Notice, actor: User, reason: str, new: Notice | None) -> None:
         now = self.now()
-        notice.status, notice.voided_at, notice.voided_by_id = "voided", now, actor.id
+        notice.status, notice.voided_at, notice.voided_by_id = NoticeStatus.VOIDED, now, actor.id
         notice.void_reason = reason[:500]
         notice.replaced_by_id = new.id if new else None
         details = {"notice_id": notice.id, "number": notice.number, "reason": notice.void_reason}
@@ -553,7 +554,7 @@ class NoticeService:
 
     def void_details(self, notice: Notice) -> dict:
         """When and why a notice was voided and which number replaced it, for the line printed on it."""
-        if notice.status != "voided":
+        if notice.status != NoticeStatus.VOIDED:
             return {}
         replaced_by = ""
         if notice.replaced_by_id:

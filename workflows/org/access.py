@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from workflows.exceptions import PermissionDenied
 from workflows.org.models import User
+from workflows.org.roles import ADMIN, SUPERVISOR
 
-ADMIN, SUPERVISOR = "admin", "supervisor"
 DISTRICT_WIDE = "/"  # the prefix of every area path
 
 

@@ -57,7 +57,8 @@ def locked_message(until: datetime, now: datetime) -> str:
     return f"连续登录失败次数过多，账号已临时锁定，请 {minutes} 分钟后再试，或联系系统管理员解锁。"
 
 
-def attempt_login(services, username: str, password: str, max_failures: int, lock_minutes: int) -> LoginResult:
+def attempt_login(services, username: str, password: str, max_failures: int,
+                  lock_minutes: int) -> LoginResult:
     """One login attempt in one unit of work: success resets the counter, failures are audited and may lock
     the account."""
     now = services.workflow.now()

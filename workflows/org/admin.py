@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from workflows import audit
 from workflows.exceptions import PermissionDenied, WorkflowError
-from workflows.org.access import ADMIN, active_user
+from workflows.org.access import active_user
 from workflows.org.accounts import add_user, by_username, set_password
 from workflows.org.models import Area, Department, FiveContractAssignment, User
+from workflows.org.roles import ADMIN
 
 
 def create_user(services, actor_id: int, *, username: str, password: str, display_name: str, roles: list[str],
@@ -25,8 +26,8 @@ def create_user(services, actor_id: int, *, username: str, password: str, displa
         area = s.get(Area, area_id) if area_id else None
         department = s.get(Department, department_id) if department_id else None
         user = add_user(s, username, password, display_name, " ".join(sorted(roles)), area, department, phone)
-        audit.record(s, services.workflow.now(), "user_created", actor_id, username=username, roles=user.roles,
-                     area_id=area_id)
+        audit.record(s, services.workflow.now(), "user_created", actor_id, username=username,
+                     roles=user.roles, area_id=area_id)
         return user.id
 
 

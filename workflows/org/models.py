@@ -25,11 +25,6 @@ FIVE_CONTRACT_LEVEL_KIND = {1: "unit", 2: "building", 3: "compound", 4: "communi
 FIVE_CONTRACT_LEVEL_NAMES = {1: "楼栋长", 2: "社区", 3: "街道分管领导", 4: "区直部门", 5: "区级领导"}
 
 
-ROLE_NAMES = {
-    "grid": "网格员", "police": "公安", "market": "市场监管", "housing": "住房保障",
-    "responsible": "五包责任人", "receiver": "受理人", "supervisor": "督办领导", "admin": "系统管理员",
-}
-
 
 class Area(Base):
     __tablename__ = "area"

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
+from workflows.vocabulary import SweepStatus
 
 
 class Sweep(Base):
@@ -23,7 +24,7 @@ class Sweep(Base):
     # Whether the area (or a street above it) was a key area when the sweep was planned.
     key_area: Mapped[bool] = mapped_column(default=False)
     planned_on: Mapped[date] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), default="planned", index=True)  # planned | done
+    status: Mapped[str] = mapped_column(sa.String(16), default=SweepStatus.PLANNED, index=True)
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     planned_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     planned_at: Mapped[datetime] = mapped_column()

@@ -15,15 +15,12 @@ from workflows.org.models import Area, User
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.sweeps.models import Sweep, SweepCheck
+from workflows.vocabulary import HOUSE_TYPES, SWEEP_FLAGS, SweepStatus
 
 CASE_PROCESS = "six_step_case"
 # Who may plan a sweep and record what it found; everyone with an area may read the sweeps inside it.
 SWEEP_ROLES = {"grid", "police", "market", "housing", "supervisor", "admin"}
-HOUSE_TYPES = {"rental": "出租屋", "vacant": "空置房", "resident": "常住户"}
-# The sweep flags of seed 000, 二(六) (the six-step sweep form offers the same codes).
-SWEEP_FLAGS = {"non_local": "非本省户籍", "non_family": "非家庭式居住", "no_occupation": "无正常职业",
-               "gathering": "聚集授课"}
-STATUS_NAMES = {"planned": "进行中", "done": "已完成"}
+STATUS_NAMES = {SweepStatus.PLANNED: "进行中", SweepStatus.DONE: "已完成"}
 CASE_SOURCE = "集中清查行动"
 
 
@@ -80,8 +77,8 @@ def plan_sweep(services, actor_id: int, address: str, planned_on: date | None, t
         _check_edit(user, area.path)
         now = services.workflow.now()
         sweep = Sweep(title=title, area_id=area.id, area_path=area.path, key_area=is_key_area(s, area),
-                      planned_on=planned_on, status="planned", note=(note or "").strip(), planned_by_id=user.id,
-                      planned_at=now, summary="")
+                      planned_on=planned_on, status=SweepStatus.PLANNED, note=(note or "").strip(),
+                      planned_by_id=user.id, planned_at=now, summary="")
         s.add(sweep)
         s.flush()
         audit.record(s, now, "sweep_planned", actor_id, None, sweep_id=sweep.id, title=title, area=area.full_name,
@@ -115,7 +112,7 @@ def record_check(services, actor_id: int, sweep_id: int, address: str, *, house_
         user = _user(s, actor_id)
         sweep = _visible_sweep(s, user, sweep_id)
         _check_edit(user, sweep.area_path)
-        if sweep.status != "planned":
+        if sweep.status != SweepStatus.PLANNED:
             raise WorkflowError("该集中清查行动已完成，不能再登记。")
         area = orgs.area_by_address(s, address)
         if area is None:
@@ -171,10 +168,10 @@ def finish_sweep(services, actor_id: int, sweep_id: int, summary: str = "") -> N
         user = _user(s, actor_id)
         sweep = _visible_sweep(s, user, sweep_id)
         _check_edit(user, sweep.area_path)
-        if sweep.status == "done":
+        if sweep.status == SweepStatus.DONE:
             raise WorkflowError("该集中清查行动已经完成。")
         now = services.workflow.now()
-        sweep.status, sweep.finished_at, sweep.finished_by_id = "done", now, user.id
+        sweep.status, sweep.finished_at, sweep.finished_by_id = SweepStatus.DONE, now, user.id
         sweep.summary = (summary or "").strip()
         audit.record(s, now, "sweep_finished", actor_id, None, sweep_id=sweep.id)
 
@@ -235,7 +232,7 @@ def sweep_counts(services, year: int, viewer_id: int | None = None, today: date 
         streets = [a for a in s.scalars(sa.select(Area).where(Area.kind == "street").order_by(Area.path))
                    if a.path.startswith(scope) or scope.startswith(a.path)]
         done = s.execute(sa.select(Sweep.area_path, Sweep.planned_on).where(
-            Sweep.status == "done", Sweep.planned_on >= date(year, 1, 1),
+            Sweep.status == SweepStatus.DONE, Sweep.planned_on >= date(year, 1, 1),
             Sweep.planned_on < date(year + 1, 1, 1))).all()
         out = []
         for street in streets:
