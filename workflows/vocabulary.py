@@ -38,13 +38,22 @@ class SweepStatus(StrEnum):
     DONE = "done"
 
 
+class JobStatus(StrEnum):
+    """A background job's life, and that of the import or batch print it does: queued -> running -> done | failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class NoticeStatus(StrEnum):
     ISSUED = "issued"
     VOIDED = "voided"
 
 
 # By name, for templates (which compare e.g. `inst.status == InstanceStatus.COMPLETED`).
-STATUSES = {e.__name__: e for e in (InstanceStatus, TaskState, EventKind, SweepStatus, NoticeStatus)}
+STATUSES = {e.__name__: e for e in (InstanceStatus, TaskState, EventKind, SweepStatus, JobStatus, NoticeStatus)}
 
 INSTANCE_STATUS_NAMES = {InstanceStatus.RUNNING: "办理中", InstanceStatus.COMPLETED: "已办结"}
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.notices.models import Notice
-from workflows.vocabulary import NoticeStatus
+from workflows.vocabulary import JobStatus, NoticeStatus
 from workflows.notices.service import NoticeRejected, NoticeService, choice_options, form_fields, legal_data, type_spec, types_for_task
 
 from ..access import sees
@@ -270,6 +270,6 @@ def batch_status(batch_id: int):
 @login_required
 def batch_pdf(batch_id: int):
     job = _service().get_batch(batch_id, current_user.id)
-    if job.status != "done" or job.pdf is None:
+    if job.status != JobStatus.DONE or job.pdf is None:
         abort(409, "批量打印尚未完成。")
     return _pdf_response(job.pdf, f"通知书批量打印（{job.total}份）.pdf")

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.database.base import Base
+from workflows.vocabulary import JobStatus
 
 # A job's life: queued -> running (claimed, leased) -> done | failed. A failed attempt that may be tried again
 # goes back to queued; a running job whose lease ran out is claimable as it stands (its worker died).
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+QUEUED, RUNNING, DONE, FAILED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED
 STATUSES = (QUEUED, RUNNING, DONE, FAILED)
 OPEN = (QUEUED, RUNNING)
 

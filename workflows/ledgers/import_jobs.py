@@ -16,6 +16,7 @@ from workflows.jobs.models import Job
 from workflows.jobs.worker import Handler, JobContext
 from workflows.org.models import User
 from workflows.ledgers.models import LedgerImportJob
+from workflows.vocabulary import JobStatus
 
 KIND = "ledger_import"
 # Check progress is written at most this often (rows), so a large file does not turn into a write per row.
@@ -41,7 +42,7 @@ def create_job(services, actor_id: int, ledger: str, filename: str, content: byt
             raise PermissionDenied("请先登录。")
         record = LedgerImportJob(ledger=ledger, filename=(filename or "")[:200], content=content,
                                  created_by_id=actor_id, created_at=services.workflow.now(), phase="check",
-                                 status="running", total=0, done=0, valid=0, imported=0, errors=[], error="")
+                                 status=JobStatus.RUNNING, total=0, done=0, valid=0, imported=0, errors=[], error="")
         s.add(record)
         s.flush()
         _enqueue(services, s, record, import_good_rows=False)
@@ -64,14 +65,14 @@ def start_phase(services, job_id: int, viewer_id: int, import_good_rows: bool) -
         record = s.get(LedgerImportJob, job_id, with_for_update=True)
         if record is None or record.created_by_id != viewer_id:
             raise NotFound("找不到该导入任务。")
-        if record.status == "running":
+        if record.status == JobStatus.RUNNING:
             raise WorkflowError("该文件正在处理中，请稍候。")
         if record.imported or record.content is None:
             raise WorkflowError("该文件已经导入，不能重复导入。")
         if import_good_rows and not record.valid:
             raise WorkflowError("该文件没有可导入的正确行。")
         record.phase, record.status, record.done, record.error, record.finished_at = \
-            "import_good", "running", 0, "", None
+            "import_good", JobStatus.RUNNING, 0, "", None
         _enqueue(services, s, record, import_good_rows)
         return record.job_id
 
@@ -119,7 +120,7 @@ def run(ctx: JobContext) -> dict:
 
 def _record_report(s: Session, record_id: int, report: ledger_io.ImportReport, now) -> None:
     record = s.get(LedgerImportJob, record_id)
-    record.status, record.finished_at = "done", now
+    record.status, record.finished_at = JobStatus.DONE, now
     record.total, record.done, record.valid, record.imported = report.total, report.total, report.valid, report.imported
     record.errors = [[e.line, e.column, e.message] for e in report.errors]
     if report.imported:
@@ -130,7 +131,7 @@ def on_failure(s: Session, job: Job) -> None:
     """The job failed for good: its import page says why (rows already committed stay, and the page says so)."""
     record = s.get(LedgerImportJob, job.payload["import_id"])
     if record is not None and record.job_id == job.id:
-        record.status, record.error, record.finished_at = "failed", job.error[:500], job.finished_at
+        record.status, record.error, record.finished_at = JobStatus.FAILED, job.error[:500], job.finished_at
 
 
 HANDLER = Handler(run, on_failure)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
+from workflows.vocabulary import JobStatus
 
 
 THREE_STOPS_STATES = {"none": "未实施", "in_place": "已实施", "lifted": "已解除"}
@@ -130,7 +131,7 @@ class LedgerImportJob(Base):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column()
     phase: Mapped[str] = mapped_column(sa.String(16), default="check")  # check | import_good
-    status: Mapped[str] = mapped_column(sa.String(16), default="running")  # running | done | failed
+    status: Mapped[str] = mapped_column(sa.String(16), default=JobStatus.RUNNING)  # running | done | failed
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     valid: Mapped[int] = mapped_column(default=0)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
-from workflows.vocabulary import NoticeStatus
+from workflows.vocabulary import JobStatus, NoticeStatus
 import json
 
 
@@ -71,7 +71,7 @@ class NoticeBatch(Base):
     notice_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(sa.String(16), default="running")  # running | done | failed
+    status: Mapped[str] = mapped_column(sa.String(16), default=JobStatus.RUNNING)  # running | done | failed
     error: Mapped[str] = mapped_column(sa.String(500), default="")
     pdf: Mapped[Optional[bytes]] = mapped_column(sa.LargeBinary)
     finished_at: Mapped[Optional[datetime]] = mapped_column()

@@ -26,7 +26,7 @@ from workflows.org import access
 from workflows.org.models import Area, Department, User
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
-from workflows.vocabulary import NoticeStatus
+from workflows.vocabulary import JobStatus, NoticeStatus
 
 LEGAL_FILE = Path(__file__).with_name("legal_texts.json")
 TEXT_MAX, LONGTEXT_MAX = 300, 3000
@@ -592,14 +592,14 @@ class NoticeService:
                 self._check_sees(actor, notice.area_path)
             now = self.now()
             old = sa.select(NoticeBatch.job_id).where(NoticeBatch.created_at < now - timedelta(days=1),
-                                                      NoticeBatch.status != "running")
+                                                      NoticeBatch.status != JobStatus.RUNNING)
             old_jobs = [i for i in s.scalars(old) if i is not None]
             s.execute(sa.delete(NoticeBatch).where(NoticeBatch.created_at < now - timedelta(days=1),
-                                                   NoticeBatch.status != "running"))
+                                                   NoticeBatch.status != JobStatus.RUNNING))
             if old_jobs:
                 s.execute(sa.delete(Job).where(Job.id.in_(old_jobs), Job.status.in_((DONE, FAILED))))
             batch = NoticeBatch(created_at=now, created_by_id=actor.id, notice_ids=list(notice_ids),
-                                total=len(notice_ids), done=0, status="running", error="")
+                                total=len(notice_ids), done=0, status=JobStatus.RUNNING, error="")
             s.add(batch)
             s.flush()
             job = queue.enqueue(s, BATCH_JOB_KIND, {"batch_id": batch.id}, now=now, created_by_id=actor.id,
@@ -616,7 +616,7 @@ class NoticeService:
         a crash is recorded once."""
         batch = s.get(NoticeBatch, batch_id)
         self._record_prints(s, batch.notice_ids, batch.created_by_id, batch_id=batch_id)
-        batch.status, batch.error, batch.pdf, batch.finished_at = "done", "", pdf, self.now()
+        batch.status, batch.error, batch.pdf, batch.finished_at = JobStatus.DONE, "", pdf, self.now()
         batch.done = batch.total
 
     @staticmethod
@@ -624,7 +624,7 @@ class NoticeService:
         """The batch's job failed for good: its page shows the reason instead of "正在生成" forever."""
         batch = s.get(NoticeBatch, job.payload["batch_id"])
         if batch is not None and batch.job_id == job.id:
-            batch.status, batch.error, batch.finished_at = "failed", job.error[:500], job.finished_at
+            batch.status, batch.error, batch.finished_at = JobStatus.FAILED, job.error[:500], job.finished_at
 
     def get_batch(self, batch_id: int, actor_id: int) -> NoticeBatch:
         with self.db.read() as s:
