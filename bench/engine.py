@@ -1,6 +1,6 @@
 """Engine benchmark: complete six-step cases through the service layer, against SpiffWorkflow in memory.
 
-Usage: python bench/engine.py [--cases 200] [--pg postgresql+psycopg://...]
+Usage: python bench/spiff.py [--cases 200] [--pg postgresql+psycopg://...]
 Prints tasks completed per second, the median time of one completion, bytes stored per instance,
 and the ratio to running the same cases in memory with SpiffWorkflow alone (measured in this run).
 """
@@ -18,14 +18,14 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from workflows import runtime  # noqa: E402
 from workflows.engine import deployment  # noqa: E402
-from workflows.engine import spiff as engine  # noqa: E402
+from workflows.engine import spiff  # noqa: E402
 from workflows.engine.context import ActionContext, running  # noqa: E402
 from workflows.engine.hooks import HookRegistry  # noqa: E402
-from workflows import runtime  # noqa: E402
+from workflows.engine.models import HumanTask, ProcessInstance  # noqa: E402
 from workflows.idnumbers import registration_place  # noqa: E402
 from workflows.org.models import Area, User  # noqa: E402
-from workflows.engine.models import HumanTask, ProcessInstance  # noqa: E402
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
 PERSONS = [{"name": f"人员{i}", "id_number": "11010519491231002X", "phone": "13912345678"} for i in range(3)]
@@ -94,7 +94,7 @@ def run_memory(url: str, cases: int) -> float:
     total = 0.0
     with running(in_memory):
         for _ in range(cases):
-            rt = engine.Runtime.start(parsed, {"persons": []})
+            rt = spiff.Runtime.start(parsed, {"persons": []})
             for name, _user, data in STEPS:
                 task = next(t for t in rt.ready_tasks() if t.name == name)
                 t = time.perf_counter()

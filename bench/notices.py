@@ -21,9 +21,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the sample fields live with t
 from notice_helpers import SAMPLES  # noqa: E402
 from webapp.notices import render  # noqa: E402
 from workflows import runtime  # noqa: E402
-from workflows.org.accounts import by_username  # noqa: E402
 from workflows.clock import MovableClock  # noqa: E402
 from workflows.notices.service import NoticeService  # noqa: E402
+from workflows.org.accounts import by_username  # noqa: E402
 
 
 def main() -> None:

@@ -34,11 +34,11 @@ sys.path.insert(0, str(ROOT))
 from stdnum.cn import ric  # noqa: E402
 
 from workflows import runtime  # noqa: E402
-from workflows.clock import MovableClock  # noqa: E402
-from workflows.org.models import FIVE_CONTRACT_LEVEL_KIND, Area, FiveContractAssignment, User
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import CasePerson
+from workflows.clock import MovableClock  # noqa: E402
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.org.models import FIVE_CONTRACT_LEVEL_KIND, Area, FiveContractAssignment, User
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
 START = datetime(2026, 11, 1, 1, 0, tzinfo=timezone.utc)

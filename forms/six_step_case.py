@@ -7,8 +7,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from workflows.vocabulary import CLASSIFICATIONS, HOUSE_TYPES
 
-from .base import (MultiCheckboxField, OfficerRow, RowForm, TaskForm, as_bool, filled_rows,
-                   fill_rows, iso, options, person_dict, person_rows, yes_no)
+from .base import (MultiCheckboxField, OfficerRow, RowForm, TaskForm, as_bool, fill_rows, filled_rows, iso,
+                   options, person_dict, person_rows, yes_no)
 from .files import EvidenceFiles, chosen_files
 from .validators import MinRows, NotFuture, UniqueIn
 

@@ -5,9 +5,9 @@ import threading
 
 import sqlalchemy as sa
 
-from workflows.org.models import Area, User
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.org.models import Area, User
 
 ROOM = "吴家山街第一社区花园小区1栋1单元101室"
 PERSONS = [{"name": "张三", "id_number": "11010519491231002X", "phone": "13912345678"},

@@ -1,7 +1,7 @@
 """Rows of a rental-house ledger file, as an officer would fill one in."""
-from workflows.ledgers import spreadsheets as ledger_io
+from workflows.ledgers import spreadsheets
 
-HEADERS = [c.header for c in ledger_io.SPECS["houses"] if not c.exported_only]
+HEADERS = [c.header for c in spreadsheets.SPECS["houses"] if not c.exported_only]
 
 
 def house_row(address, owner="房东甲", id_number="420102198505052010", **kw):

@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from notice_helpers import SAMPLES, notices
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import PASSWORD, ROOM, ready_task, text
+from web_fixtures import PASSWORD, ROOM, app, client, login_as, ready_task, text  # noqa: F401  (fixtures)
 from workflows.complaints import service as complaints
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied

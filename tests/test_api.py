@@ -5,15 +5,14 @@ import pytest
 import schemathesis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from stdnum.cn import ric
 
+from web_fixtures import ROOM, app, client, login_as, make_id, text  # noqa: F401  (fixtures)
 from webapp.api.openapi import ID_NUMBER_FORMAT
 from workflows.complaints import service as complaints
 from workflows.complaints.models import Complaint
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import ROOM, make_id, text
 
 ID_NUMBER = make_id("420106", "19900101", "123")
 

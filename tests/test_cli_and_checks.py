@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from engine_helpers import CaseDriver
 from webapp.cli import main
 from workflows.engine.bpmn_check import check_paths, check_xml
 from workflows.exceptions import PermissionDenied, UnknownTask, ValidationFailed
-
-from engine_helpers import CaseDriver
 
 ROOT = Path(__file__).resolve().parent.parent
 

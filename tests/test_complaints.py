@@ -5,14 +5,14 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import ROOM
-from workflows.matters.hooks import raise_overdue_matters
-from workflows.complaints import service as complaints
-from workflows.org.accounts import add_user
-from workflows.complaints.models import Complaint
-from workflows.exceptions import PermissionDenied, ValidationFailed
-from workflows.org.models import Area
 from workflows.audit.models import AuditEvent
+from workflows.complaints import service as complaints
+from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import PermissionDenied, ValidationFailed
+from workflows.matters.hooks import raise_overdue_matters
+from workflows.org.accounts import add_user
+from workflows.org.models import Area
 
 NAME, PHONE, ID_NUMBER = "举报人王小明", "13911112222", "420106199001011231"
 

@@ -3,9 +3,9 @@ import sqlalchemy as sa
 
 from engine_helpers import ROOM, CaseDriver, release_together
 from workflows import runtime
-from workflows.exceptions import ConcurrentUpdate, TaskAlreadyCompleted
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import ConcurrentUpdate, TaskAlreadyCompleted
 
 
 def run_together(action, services_list):

@@ -3,10 +3,10 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import ROOM, CaseDriver
-from workflows.matters.hooks import raise_overdue_matters
-from workflows.exceptions import PermissionDenied, WorkflowError
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import PermissionDenied, WorkflowError
+from workflows.matters.hooks import raise_overdue_matters
 
 HOLDER = {1: "louzhang", 2: "shequ", 3: "jiedao", 4: "quzhi", 5: "quji"}
 DEADLINE_HOURS = {1: 24, 2: 48, 3: 72, 4: 120, 5: 168}

@@ -8,9 +8,9 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 import forms
-from workflows import runtime
-from workflows.engine import spiff as engine, task_data
 from web_fixtures import STEP_DATA
+from workflows import runtime
+from workflows.engine import spiff, task_data
 
 BPMN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
 
@@ -19,8 +19,8 @@ def user_tasks() -> list[tuple[str, str]]:
     out = []
     for path in sorted(BPMN_DIR.glob("*.bpmn")):
         xml = path.read_bytes()
-        for process_id, _name in engine.executable_processes(xml):
-            out += [(process_id, name) for name in engine.parse(xml, process_id).user_tasks]
+        for process_id, _name in spiff.executable_processes(xml):
+            out += [(process_id, name) for name in spiff.parse(xml, process_id).user_tasks]
     return out
 
 
@@ -71,7 +71,7 @@ def test_a_valid_submission_satisfies_the_engine(form_app, process_id, task_name
         form = forms.form_for(process_id, task_name)(formdata=MultiDict(_multi(data)), context=CONTEXT,
                                                      now=datetime(2026, 11, 23, 17, 0))
         assert form.validate(), form.errors
-        # Each process's domain registers its tasks' fields with the engine.
+        # Each process's domain registers its tasks' fields with the spiff.
         schema = runtime.hook_registry().of(process_id).task_schemas.get(task_name)
         assert schema, f"no engine schema registered for {process_id}.{task_name}"
         task_data.check(schema, form.to_data())  # raises ValidationFailed otherwise

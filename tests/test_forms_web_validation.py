@@ -5,9 +5,9 @@ import io
 
 import pytest
 
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import (ID_A, ID_B, ID_C, STEP_DATA, STEP_USER, complete_step, errors_in, make_id, ready_names,
-                          ready_task, start_case, submit, text)
+from web_fixtures import (ID_A, ID_B, ID_C, STEP_DATA, STEP_USER, app, client,  # noqa: F401  (fixtures)
+                          complete_step, errors_in, login_as, make_id, ready_names, ready_task, start_case,
+                          submit, text)
 
 # The test clock stands at 2026-11-23 17:00 Beijing time.
 TOMORROW = "2026-11-24"

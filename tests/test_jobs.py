@@ -12,15 +12,14 @@ from alembic import command
 from engine_helpers import release_together
 from job_helpers import run_jobs
 from ledger_helpers import HEADERS, house_row
-from web_fixtures import app, login_as  # noqa: F401  (fixtures)
-from web_fixtures import ROOM, text
-from workflows.ledgers import spreadsheets as ledger_io, import_jobs as ledger_jobs
-from workflows.database import migrate
+from web_fixtures import ROOM, app, login_as, text  # noqa: F401  (fixtures)
 from workflows import runtime
+from workflows.database import migrate
 from workflows.exceptions import LeaseLost
 from workflows.jobs import queue
 from workflows.jobs.models import DONE, FAILED, QUEUED, Job
 from workflows.jobs.worker import Handler, JobContext, JobWorker, run_worker
+from workflows.ledgers import import_jobs, spreadsheets
 from workflows.ledgers.models import RentalHouse
 
 
@@ -71,7 +70,7 @@ def test_an_import_that_keeps_failing_shows_its_error_on_its_page(services, app,
     def disk_full(*_args):
         raise OSError("磁盘已满")
 
-    monkeypatch.setitem(ledger_io._IMPORTERS, "houses", disk_full)
+    monkeypatch.setitem(spreadsheets._IMPORTERS, "houses", disk_full)
     app.config["REGISTRY_IMPORT_SYNC_BYTES"] = 0
     housing = login_as("wjs_housing")
     r = housing.post("/registries/houses/import", data={"file": (io.BytesIO(csv_file(ROOM)), "h.csv")},
@@ -90,7 +89,7 @@ def test_an_import_that_keeps_failing_shows_its_error_on_its_page(services, app,
 
 
 def test_a_job_whose_workers_keep_dying_ends_failed_instead_of_running_forever(services, lookup, clock):
-    record_id = ledger_jobs.create_job(services, lookup.user("wjs_housing"), "houses", "h.csv", csv_file(ROOM))
+    record_id = import_jobs.create_job(services, lookup.user("wjs_housing"), "houses", "h.csv", csv_file(ROOM))
     lease = services.settings.job_lease_seconds
     for attempt in range(1, services.settings.job_max_attempts + 1):
         dead = queue.claim(services.db, f"worker-{attempt}", now=services.workflow.now(), lease_seconds=lease)
@@ -99,7 +98,7 @@ def test_a_job_whose_workers_keep_dying_ends_failed_instead_of_running_forever(s
         clock.advance(seconds=lease + 1)
 
     assert run_jobs(services) == 1
-    record = ledger_jobs.get_job(services, record_id, lookup.user("wjs_housing"))
+    record = import_jobs.get_job(services, record_id, lookup.user("wjs_housing"))
     assert record.status == "failed" and f"已中断 {services.settings.job_max_attempts} 次" in record.error
     assert job(services, record.job_id).status == FAILED
     with services.db.read() as s:

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from engine_helpers import CaseDriver, comparison
 from job_helpers import run_jobs
-from notice_helpers import ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat, notices, pdf_text, start_case
+from notice_helpers import (ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat, notices, pdf_text,
+                            start_case)
 from webapp import create_app
 from workflows.audit.models import AuditEvent
 from workflows.notices.models import Notice

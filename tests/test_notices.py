@@ -8,13 +8,15 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import CaseDriver, comparison
-from notice_helpers import (ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat,
-                            notices, pdf_fonts, pdf_info, pdf_text, start_case)
+from notice_helpers import (ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat, notices, pdf_fonts,
+                            pdf_info, pdf_text, start_case)
 from webapp.notices import render
-from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowError
 from workflows.audit.models import AuditEvent
+from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowError
+from workflows.notices.legal import legal_data, types_for_task
 from workflows.notices.models import Notice, NoticeCounter
-from workflows.notices.service import NoticeRejected, NoticeService, legal_data, types_for_task, validate
+from workflows.notices.service import NoticeService
+from workflows.notices.validation import NoticeRejected, validate
 
 CJK_HINTS = ("CJK", "Han", "Song", "Hei", "Kai", "Fang")
 

@@ -3,10 +3,10 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import ROOM
-from workflows.ledgers import registries
-from workflows.exceptions import PermissionDenied
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import PermissionDenied
+from workflows.ledgers import registries
 from workflows.ledgers.models import RentalHouse
 
 QUIET = {"door_opened": True, "three_stops_in_place": False, "people_back": False}

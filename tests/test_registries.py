@@ -8,10 +8,9 @@ from openpyxl import Workbook, load_workbook
 from engine_helpers import PERSONS, ROOM, CaseDriver, comparison
 from ledger_helpers import HEADERS, house_row
 from workflows.complaints import service as complaints
-from workflows.ledgers import spreadsheets as ledger_io, registries
 from workflows.exceptions import PermissionDenied, WorkflowError
-from workflows.ledgers.models import BlacklistEntry
-from workflows.ledgers.models import Intermediary, RentalHouse
+from workflows.ledgers import registries, spreadsheets
+from workflows.ledgers.models import BlacklistEntry, Intermediary, RentalHouse
 
 ROOM2 = "吴家山街第一社区花园小区1栋1单元102室"
 ROOM3 = "吴家山街第一社区花园小区1栋1单元201室"
@@ -42,7 +41,7 @@ def test_an_import_with_bad_rows_reports_each_line_and_imports_nothing(services,
             house_row(OTHER_STREET)]                                        # line 7: outside the officer's area
     content = xlsx(HEADERS, rows)
     seen = []
-    report = ledger_io.import_file(services, lookup.user("wjs_housing"), "houses", "houses.xlsx", content,
+    report = spreadsheets.import_file(services, lookup.user("wjs_housing"), "houses", "houses.xlsx", content,
                                    progress=lambda done, total: seen.append((done, total)))
     assert [(e.line, e.column) for e in report.errors] == [
         (3, "房东身份证号"), (4, "地址"), (5, "房东是否党员"), (6, "地址"), (7, "地址")]
@@ -53,7 +52,7 @@ def test_an_import_with_bad_rows_reports_each_line_and_imports_nothing(services,
     assert seen[-1] == (6, 6)
     assert count(services, RentalHouse) == 0  # all or nothing
 
-    report = ledger_io.import_file(services, lookup.user("wjs_housing"), "houses", "houses.xlsx", content,
+    report = spreadsheets.import_file(services, lookup.user("wjs_housing"), "houses", "houses.xlsx", content,
                                    import_good_rows=True)
     assert report.imported == 1 and count(services, RentalHouse) == 1
     [house] = registries.list_houses(services, lookup.user("wjs_housing"))
@@ -63,7 +62,7 @@ def test_an_import_with_bad_rows_reports_each_line_and_imports_nothing(services,
 def test_a_gbk_csv_imports_and_a_flagged_row_starts_its_patrol(services, lookup):
     lines = [",".join(HEADERS), ",".join(str(v) for v in house_row(ROOM, **{"是否涉传": "是", "涉传次数": "1"}))]
     content = ("\r\n".join(lines) + "\r\n").encode("gb18030")
-    report = ledger_io.import_file(services, lookup.user("wjs_housing"), "houses", "houses.csv", content)
+    report = spreadsheets.import_file(services, lookup.user("wjs_housing"), "houses", "houses.csv", content)
     assert report.errors == [] and report.imported == 1
     [house] = registries.list_houses(services, lookup.user("wjs_housing"), flagged=True)
     assert house.catch_count == 1 and house.patrol_instance_id is not None
@@ -71,16 +70,16 @@ def test_a_gbk_csv_imports_and_a_flagged_row_starts_its_patrol(services, lookup)
 
 def test_missing_columns_and_wrong_file_types_are_refused(services, lookup):
     with pytest.raises(WorkflowError, match="缺少必需的列"):
-        ledger_io.import_file(services, lookup.user("wjs_housing"), "houses", "h.xlsx",
+        spreadsheets.import_file(services, lookup.user("wjs_housing"), "houses", "h.xlsx",
                               xlsx(["备注"], [["x"]]))
     with pytest.raises(WorkflowError, match="xlsx"):
-        ledger_io.import_file(services, lookup.user("wjs_housing"), "houses", "h.txt", b"abc")
+        spreadsheets.import_file(services, lookup.user("wjs_housing"), "houses", "h.txt", b"abc")
 
 
 def test_export_opens_with_chinese_headers_and_reads_back(services, lookup):
-    ledger_io.import_file(services, lookup.user("wjs_housing"), "houses", "h.xlsx",
+    spreadsheets.import_file(services, lookup.user("wjs_housing"), "houses", "h.xlsx",
                           xlsx(HEADERS, [house_row(ROOM), house_row(ROOM2, owner="房东乙")]))
-    data = ledger_io.export_registry(services, lookup.user("wjs_housing"), "houses")
+    data = spreadsheets.export_registry(services, lookup.user("wjs_housing"), "houses")
     ws = load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:3] == ("地址", "房东姓名", "房东身份证号") and "三停一换" in rows[0]
@@ -88,7 +87,7 @@ def test_export_opens_with_chinese_headers_and_reads_back(services, lookup):
     assert rows[1][rows[0].index("房东是否党员")] == "否"
     assert rows[1][rows[0].index("租赁备案日期")].date().isoformat() == "2026-03-05"
     # What we export imports again unchanged (same columns, no errors).
-    again = ledger_io.import_file(services, lookup.user("wjs_housing"), "houses", "again.xlsx", data)
+    again = spreadsheets.import_file(services, lookup.user("wjs_housing"), "houses", "again.xlsx", data)
     assert again.errors == [] and again.imported == 2
 
 
@@ -102,16 +101,16 @@ def test_registries_are_scoped_to_the_officers_area(services, lookup):
         registries.get_house(services, lookup.user("jyh_market"), house_id)
     with pytest.raises(PermissionDenied):
         registries.save_house(services, lookup.user("jyh_market"), ROOM, owner_name="改名")
-    data = ledger_io.export_registry(services, lookup.user("jyh_market"), "houses")
+    data = spreadsheets.export_registry(services, lookup.user("jyh_market"), "houses")
     assert len(list(load_workbook(io.BytesIO(data)).active.iter_rows())) == 1  # header only
 
 
 def test_blacklist_and_intermediary_imports_validate_their_numbers(services, lookup):
-    bl_headers = [c.header for c in ledger_io.SPECS["blacklist"] if not c.exported_only]
+    bl_headers = [c.header for c in spreadsheets.SPECS["blacklist"] if not c.exported_only]
     good = ["420111198807071117", "赵六", "", "骨干成员", "13700001111", "6100", "6222020000000000", "2",
             "2025-05-01", "2026-01-02"]
     bad = ["420111198807071118", "钱七", "", "头目", "", "", "", "", "", ""]
-    report = ledger_io.import_file(services, lookup.user("wjs_police1"), "blacklist", "bl.xlsx",
+    report = spreadsheets.import_file(services, lookup.user("wjs_police1"), "blacklist", "bl.xlsx",
                                    xlsx(bl_headers, [good, bad]), import_good_rows=True)
     assert [(e.line, e.column) for e in report.errors] == [(3, "身份证号"), (3, "角色")]
     with services.db.read() as s:
@@ -119,12 +118,12 @@ def test_blacklist_and_intermediary_imports_validate_their_numbers(services, loo
     assert (entry.name, entry.last_role, entry.catch_count, entry.group_numbers) == ("赵六", "core", 2, "6100")
     assert entry.registration_place.startswith("湖北省")
     with pytest.raises(PermissionDenied):
-        ledger_io.import_file(services, lookup.user("wjs_grid"), "blacklist", "bl.xlsx", xlsx(bl_headers, [good]))
+        spreadsheets.import_file(services, lookup.user("wjs_grid"), "blacklist", "bl.xlsx", xlsx(bl_headers, [good]))
 
-    im_headers = [c.header for c in ledger_io.SPECS["intermediaries"] if not c.exported_only]
+    im_headers = [c.header for c in spreadsheets.SPECS["intermediaries"] if not c.exported_only]
     rows = [["安居房产中介", "91420112MA4KL1230M", ROOM, "孙经理", "13600001111", "2026-02-01", ""],
             ["乐居中介", "91420112MA4KL1230X", ROOM2, "", "", "", ""]]
-    report = ledger_io.import_file(services, lookup.user("wjs_housing"), "intermediaries", "im.xlsx",
+    report = spreadsheets.import_file(services, lookup.user("wjs_housing"), "intermediaries", "im.xlsx",
                                    xlsx(im_headers, rows))
     assert [(e.line, e.column) for e in report.errors] == [(3, "统一社会信用代码")] and count(services, Intermediary) == 0
     agency_id = registries.save_intermediary(services, lookup.user("wjs_housing"), "91420112MA4KL1230M",
@@ -132,7 +131,7 @@ def test_blacklist_and_intermediary_imports_validate_their_numbers(services, loo
     registries.record_violation(services, lookup.user("wjs_housing"), agency_id, "向传销人员出租房屋")
     [agency] = registries.list_intermediaries(services, lookup.user("wjs_housing"), q="安居")
     assert agency.violation_count == 1
-    ws = load_workbook(io.BytesIO(ledger_io.export_registry(services, lookup.user("wjs_housing"),
+    ws = load_workbook(io.BytesIO(spreadsheets.export_registry(services, lookup.user("wjs_housing"),
                                                             "intermediaries"))).active
     assert ws["B1"].value == "统一社会信用代码" and ws["B2"].value == "91420112MA4KL1230M"
 
@@ -183,7 +182,7 @@ def test_complaint_ledger_exports_without_identities(services, lookup):
     complaints.record(services, lookup.user("wjs_market1"), {
         "channel": "visit", "content": "来访举报传销窝点", "address": ROOM, "anonymous": False,
         "complainant_name": "来访人张某", "complainant_phone": "13500000000"})
-    data = ledger_io.export_complaint_ledger(services, lookup.user("wjs_leader"))
+    data = spreadsheets.export_complaint_ledger(services, lookup.user("wjs_leader"))
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert rows[0] == tuple(complaints.LEDGER_HEADERS)
     assert rows[1][2] == "来访" and rows[1][5] == "实名" and rows[1][10] == "办理中"

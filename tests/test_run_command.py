@@ -43,19 +43,19 @@ def _workers(url: str) -> list[str]:
 
 def _import_through_the_worker(url: str) -> str:
     """Queue a ledger import as the upload page does; the worker that `dachuan run` started does it."""
-    from workflows.ledgers import import_jobs as ledger_jobs
     from workflows import runtime
+    from workflows.ledgers import import_jobs
     from workflows.org.accounts import by_username
     services = runtime.build(url)
     with services.db.read() as s:
         housing = by_username(s, "wjs_housing").id
     content = "\n".join([",".join(HEADERS), ",".join(house_row("吴家山街第一社区花园小区1栋1单元101室"))])
-    record_id = ledger_jobs.create_job(services, housing, "houses", "h.csv", content.encode("utf-8"))
+    record_id = import_jobs.create_job(services, housing, "houses", "h.csv", content.encode("utf-8"))
     deadline = time.monotonic() + 60
     status = "running"
     while status == "running" and time.monotonic() < deadline:
         time.sleep(0.2)
-        status = ledger_jobs.get_job(services, record_id, housing).status
+        status = import_jobs.get_job(services, record_id, housing).status
     services.db.dispose()
     return status
 

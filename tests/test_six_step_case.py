@@ -3,8 +3,7 @@
 import pytest
 
 from engine_helpers import BRANCH_TASKS, CaseDriver, comparison
-from workflows.engine import deployment
-from workflows.engine import spiff as engine
+from workflows.engine import deployment, spiff
 from workflows.engine.models import ProcessInstance
 
 
@@ -115,11 +114,11 @@ def test_serialize_and_restore_mid_case_continues_identically(services, lookup, 
              ("close_case", {"summary": "结案"})]
 
     def run(restore_each_step):
-        rt = engine.Runtime.restore(parsed, saved)
+        rt = spiff.Runtime.restore(parsed, saved)
         trail = []
         for name, data in steps:
             if restore_each_step:
-                rt = engine.Runtime.restore(parsed, rt.dump())
+                rt = spiff.Runtime.restore(parsed, rt.dump())
             task = next(t for t in rt.ready_tasks() if t.name == name)
             rt.complete(task.id, data)
             trail.append(sorted(t.name for t in rt.ready_tasks()))
@@ -131,9 +130,10 @@ def test_serialize_and_restore_mid_case_continues_identically(services, lookup, 
 
 
 def test_closing_a_case_enters_everyone_caught_in_the_blacklist_and_counts_returns(cases, services):
+    import sqlalchemy as sa
+
     from engine_helpers import PERSONS
     from workflows.ledgers.models import BlacklistEntry
-    import sqlalchemy as sa
 
     for round_ in (1, 2):
         case = cases.start(f"第{round_}次")
@@ -153,8 +153,9 @@ def test_closing_a_case_enters_everyone_caught_in_the_blacklist_and_counts_retur
 
 
 def test_a_case_ended_at_the_sweep_enters_nobody(cases, services):
-    from workflows.ledgers.models import BlacklistEntry
     import sqlalchemy as sa
+
+    from workflows.ledgers.models import BlacklistEntry
 
     case = cases.start()
     cases.do(case, "sweep", {"suspicious": False, "house_type": "resident"})

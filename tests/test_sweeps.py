@@ -5,12 +5,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from workflows.sweeps import service as sweeps
-from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from web_fixtures import app, client, login_as, text  # noqa: F401  (fixtures)
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask, ProcessInstance
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import text
+from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from workflows.sweeps import service as sweeps
 
 STREET = "吴家山街"
 COMPOUND = "吴家山街第一社区花园小区"

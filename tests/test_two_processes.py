@@ -12,10 +12,10 @@ import sqlalchemy as sa
 import workflows
 from engine_helpers import CaseDriver
 from workflows import runtime
-from workflows.clock import MovableClock
-from workflows.exceptions import ConcurrentUpdate, TaskAlreadyCompleted
 from workflows.audit.models import AuditEvent
+from workflows.clock import MovableClock
 from workflows.engine.models import HumanTask
+from workflows.exceptions import ConcurrentUpdate, TaskAlreadyCompleted
 from workflows.org.access import can_act
 from workflows.org.models import User
 

@@ -1,14 +1,14 @@
 """Schema migrations from an empty database; a changed diagram never disturbs running cases."""
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from engine_helpers import CaseDriver
-from workflows.database import migrate
-from workflows.config import Settings
-from workflows.database.session import Database
-from workflows.exceptions import InvalidDiagram
 from workflows.audit.models import AuditEvent
+from workflows.config import Settings
+from workflows.database import migrate
+from workflows.database.session import Database
 from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
+from workflows.exceptions import InvalidDiagram
 
 EXPECTED_TABLES = {"area", "department", "user_account", "five_contract_assignment", "process_version",
                    "process_instance", "human_task", "audit_event", "case_person", "blacklist_entry"}

@@ -6,10 +6,9 @@ import io
 
 import pytest
 
+from web_fixtures import (JYH_ROOM, STEP_DATA, app, client, complete_step, login_as,  # noqa: F401  (fixtures)
+                          ready_names, ready_task, start_case, submit, text, user_id)
 from workflows.engine.models import HumanTask
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import (JYH_ROOM, STEP_DATA, complete_step, ready_names, ready_task, start_case, submit,
-                          text, user_id)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 OTHER_COMPOUND = "吴家山街第一社区新村小区1栋1单元101室"

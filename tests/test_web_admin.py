@@ -6,11 +6,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from web_fixtures import (PASSWORD, ROOM, app, client, instance, login_as,  # noqa: F401  (fixtures)
+                          ready_task, start_case, task_ids, text, user_id)
+from workflows.engine.models import ProcessVersion
 from workflows.org.accounts import by_username
 from workflows.org.models import Area, FiveContractAssignment
-from workflows.engine.models import ProcessVersion
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import PASSWORD, ROOM, instance, ready_task, start_case, task_ids, text, user_id
 
 BPMN = Path(__file__).resolve().parent.parent / "bpmn"
 NEW_USER = {"username": "wjs_market3", "display_name": "市场监管 钱多多", "roles": ["market"],

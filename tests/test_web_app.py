@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from web_fixtures import (PASSWORD, STEP_DATA, app, client, login_as, ready_task,  # noqa: F401  (fixtures)
+                          start_case, submit, text)
 from webapp import create_app
 from workflows.exceptions import TaskAlreadyCompleted
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import PASSWORD, STEP_DATA, ready_task, start_case, submit, text
 
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
 

@@ -1,8 +1,7 @@
 """Login and logout: hashed passwords, one message for any wrong name or password, lockout after failures."""
 from __future__ import annotations
 
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import PASSWORD, text
+from web_fixtures import PASSWORD, app, client, login_as, text  # noqa: F401  (fixtures)
 
 
 def login(client, username, password=PASSWORD, **kw):

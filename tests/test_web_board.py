@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
+from web_fixtures import (JYH_ROOM, ROOM, app, client, instance, login_as,  # noqa: F401  (fixtures)
+                          ready_task, start_case, task_ids, text, user_id)
 from workflows.engine.models import HumanTask
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import JYH_ROOM, ROOM, instance, ready_task, start_case, task_ids, text, user_id
 
 
 def matter(login_as, address=ROOM, title="101室三停一换失效", who="wjs_leader"):

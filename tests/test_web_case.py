@@ -6,9 +6,8 @@ import re
 
 from lxml import etree
 
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import (ID_A, ID_B, ROOM, STEP_DATA, complete_step, instance, ready_task, start_case, submit,
-                          text)
+from web_fixtures import (ID_A, ID_B, ROOM, STEP_DATA, app, client, complete_step,  # noqa: F401  (fixtures)
+                          instance, login_as, ready_task, start_case, submit, text)
 
 
 def diagram_marks(page: str) -> tuple[list[str], list[str]]:

@@ -7,12 +7,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from web_fixtures import (ROOM, app, client, login_as, make_id, ready_task, submit,  # noqa: F401  (fixtures)
+                          text, user_id)
+from workflows.audit.models import AuditEvent
 from workflows.complaints import service as complaints
 from workflows.complaints.models import Complaint
-from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import ROOM, make_id, ready_task, submit, text, user_id
 
 NAME, PHONE = "举报人王小明", "13911112222"
 ID_NUMBER = make_id("420106", "19900101", "123")

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import io
 
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import (ID_A, ID_B, STEP_DATA, complete_step, errors_in, instance, ready_names, ready_task,
-                          start_case, submit, text)
+from web_fixtures import (ID_A, ID_B, STEP_DATA, app, client, complete_step,  # noqa: F401  (fixtures)
+                          errors_in, instance, login_as, ready_names, ready_task, start_case, submit, text)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

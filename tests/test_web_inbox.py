@@ -5,12 +5,12 @@ import re
 
 import sqlalchemy as sa
 
-from workflows.org.models import Area
+from web_fixtures import (ID_B, JYH_ROOM, ROOM, STEP_DATA, app, client,  # noqa: F401  (fixtures)
+                          complete_step, instance, login_as, ready_task, start_case, submit, task_ids, text,
+                          user_id)
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import HumanTask
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import (ID_B, JYH_ROOM, ROOM, STEP_DATA, complete_step, instance, ready_task, start_case,
-                          submit, task_ids, text, user_id)
+from workflows.org.models import Area
 
 SECOND_ROOM = "吴家山街第一社区花园小区1栋1单元102室"
 

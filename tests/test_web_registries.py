@@ -6,13 +6,10 @@ import io
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from workflows.ledgers.models import BlacklistEntry
-from workflows.ledgers.models import Intermediary, RentalHouse
-from workflows.ledgers.models import LedgerImportJob
-from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
-from web_fixtures import JYH_ROOM, ROOM, make_id, text
-from ledger_helpers import HEADERS, house_row
 from job_helpers import run_jobs
+from ledger_helpers import HEADERS, house_row
+from web_fixtures import JYH_ROOM, ROOM, app, client, login_as, make_id, text  # noqa: F401  (fixtures)
+from workflows.ledgers.models import BlacklistEntry, Intermediary, LedgerImportJob, RentalHouse
 
 ROOM2 = "吴家山街第一社区花园小区1栋1单元102室"
 OWNER_ID = make_id("420102", "19850505", "201")

@@ -18,15 +18,14 @@ from ledger_helpers import HEADERS, house_row
 from notice_helpers import SAMPLES, flat, notices, pdf_info, pdf_text
 from webapp import create_app
 from webapp.notices import render
-from workflows.ledgers import import_jobs as ledger_jobs
+from workflows.audit.models import AuditEvent
 from workflows.jobs import queue
 from workflows.jobs.models import DONE
-from workflows.org.models import Area
-from workflows.audit.models import AuditEvent
+from workflows.ledgers import import_jobs
+from workflows.ledgers.models import LedgerImportJob, RentalHouse
 from workflows.notices.models import NoticeBatch
 from workflows.org.areas import add_area
-from workflows.ledgers.models import RentalHouse
-from workflows.ledgers.models import LedgerImportJob
+from workflows.org.models import Area
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 4000
@@ -89,7 +88,7 @@ def test_killed_workers_leave_their_jobs_to_the_next_which_finishes_them_exactly
                                                                                       tmp_path):
     housing, officer = lookup.user("wjs_housing"), lookup.user("wjs_market1")
     addresses = _rooms(services, ROWS)
-    import_id = ledger_jobs.create_job(services, housing, "houses", "出租屋台账.csv", _csv(addresses))
+    import_id = import_jobs.create_job(services, housing, "houses", "出租屋台账.csv", _csv(addresses))
     service = notices(services)
     issued = [service.issue("complaint_reply", SAMPLES["complaint_reply"], officer) for _ in range(NOTICES)]
     batch_id = service.start_batch([n.id for n in issued], officer)

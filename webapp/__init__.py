@@ -121,7 +121,7 @@ def register_template_globals(app: Flask) -> None:
         """(type, title) of the notices a task offers, when the notices package is installed."""
         if "notices" not in app.blueprints:
             return []
-        from workflows.notices.service import types_for_task
+        from workflows.notices.legal import types_for_task
         return types_for_task(task.process_id, task.task_name)
 
     app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act, notice_types=notice_types,

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
-from workflows.org.models import Area
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
+from workflows.org.models import Area
 
 from .db import read_session, services
 

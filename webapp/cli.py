@@ -12,9 +12,9 @@ import click
 import sqlalchemy as sa
 
 from workflows import runtime
-from workflows.org.accounts import by_username
 from workflows.engine.bpmn_check import check_paths
 from workflows.exceptions import WorkflowError
+from workflows.org.accounts import by_username
 
 
 def _services(ctx) -> runtime.Services:

@@ -6,8 +6,8 @@ from datetime import datetime
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
-from workflows.runtime import Services
 from workflows.engine.service import WorkflowService
+from workflows.runtime import Services
 
 
 def services() -> Services:

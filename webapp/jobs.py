@@ -2,8 +2,8 @@
 handler lives here because rendering needs the web app's templates (workflows knows nothing of WeasyPrint)."""
 from __future__ import annotations
 
-from workflows.ledgers import import_jobs as ledger_jobs
 from workflows.jobs.worker import Handler, JobContext, JobWorker
+from workflows.ledgers import import_jobs
 from workflows.notices.models import NoticeBatch
 from workflows.notices.service import BATCH_JOB_KIND, NoticeService
 
@@ -33,7 +33,7 @@ def run_notice_batch(ctx: JobContext) -> dict:
 
 def handlers() -> dict[str, Handler]:
     """Every kind of job this release knows, with its handler."""
-    return {ledger_jobs.KIND: ledger_jobs.HANDLER,
+    return {import_jobs.KIND: import_jobs.HANDLER,
             BATCH_JOB_KIND: Handler(run_notice_batch, NoticeService.batch_failed)}
 
 

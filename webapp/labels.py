@@ -6,8 +6,10 @@ import sqlalchemy as sa
 from workflows.engine.models import ProcessVersion
 # The vocabulary's labels, under the names the templates use (labels.X).
 from workflows.org.roles import ROLE_NAMES  # noqa: F401
-from workflows.vocabulary import CLASSIFICATIONS, SWEEP_FLAGS, end_name  # noqa: F401
-from workflows.vocabulary import HOUSE_TYPES as HOUSE_TYPE_NAMES, INSTANCE_STATUS_NAMES as STATUS_NAMES  # noqa: F401
+from workflows.vocabulary import CLASSIFICATIONS  # noqa: F401
+from workflows.vocabulary import HOUSE_TYPES as HOUSE_TYPE_NAMES  # noqa: F401
+from workflows.vocabulary import INSTANCE_STATUS_NAMES as STATUS_NAMES
+from workflows.vocabulary import SWEEP_FLAGS, end_name
 
 from .db import read_session, workflow
 
@@ -28,7 +30,8 @@ EVENT_NAMES = {
     "notice_voided": "作废通知书",
 }
 try:  # the complaint ledger is built alongside; without it channels and units show as their codes
-    from workflows.complaints.models import CHANNELS as CHANNEL_NAMES, RESPONSIBLE_UNITS
+    from workflows.complaints.models import CHANNELS as CHANNEL_NAMES
+    from workflows.complaints.models import RESPONSIBLE_UNITS
 except ImportError:  # pragma: no cover
     CHANNEL_NAMES, RESPONSIBLE_UNITS = {}, {}
 

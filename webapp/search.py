@@ -5,9 +5,9 @@ import re
 
 import sqlalchemy as sa
 
-from workflows.org.models import Area
 from workflows.cases.models import CasePerson
 from workflows.engine.models import ProcessInstance
+from workflows.org.models import Area
 
 ID_NUMBER_RE = re.compile(r"^\d{17}[\dXx]$")
 REFERENCE_RE = re.compile(r"^[A-Za-z]{2}\d{6,}$")

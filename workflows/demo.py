@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from workflows.org.accounts import add_user, generate_password_hash
-from workflows.org.models import Area, Department, FiveContractAssignment
 from workflows.org.areas import add_area
+from workflows.org.models import Area, Department, FiveContractAssignment
 
 DISTRICT = "东西湖区"
 STREETS = ["吴家山街", "长青街", "慈惠街", "走马岭街", "新沟镇街", "径河街", "将军路街", "金银湖街",

@@ -12,9 +12,9 @@ import subprocess
 
 import pytest
 import sqlalchemy as sa
+from test_browser_case import Officer
 
 from engine_helpers import ROOM, CaseDriver, Lookup, comparison
-from test_browser_case import Officer
 from workflows.notices.models import Notice
 
 ADDRESSEE = "刘大成"

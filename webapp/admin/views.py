@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from forms.base import options
+from workflows.engine.models import ProcessInstance, ProcessVersion
 from workflows.exceptions import InvalidDiagram, WorkflowError
 from workflows.org import admin as org_admin
 from workflows.org.areas import area_by_address
-from workflows.org.models import FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department, FiveContractAssignment, User
-from workflows.engine.models import ProcessInstance, ProcessVersion
+from workflows.org.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department,
+                                  FiveContractAssignment, User)
 
 from ..access import role_required
 from ..db import now, read_session, services, workflow

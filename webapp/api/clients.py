@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from workflows.complaints import service as complaints
 from workflows.complaints.models import ApiClient
-from workflows.org.models import Area
 from workflows.org.areas import area_by_address
+from workflows.org.models import Area
 
 from ..access import role_required
 from ..db import read_session, services

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area, User
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area, User
 from workflows.vocabulary import TaskState
 
 from ..access import in_scope

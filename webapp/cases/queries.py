@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, defer, joinedload
 
-from workflows.org.models import Area, User
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
+from workflows.org.models import Area, User
 from workflows.vocabulary import EventKind, InstanceStatus, TaskState
 
 from ..access import in_scope

@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 
 import forms
 from workflows.complaints import service as complaints
-from workflows.ledgers import spreadsheets as ledger_io
 from workflows.complaints.models import RESPONSIBLE_UNITS, Complaint
-from workflows.exceptions import ValidationFailed
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import ValidationFailed
+from workflows.ledgers import spreadsheets
 from workflows.org.models import User
 from workflows.vocabulary import TaskState
 
@@ -86,7 +86,7 @@ def export():
     """The ledger as an Excel file with Chinese headers (the same period filter as the page)."""
     form = LedgerFilterForm(request.args)
     since, until = _period(form) if form.validate() else (None, None)
-    data = ledger_io.export_complaint_ledger(services(), current_user.id, since, until)
+    data = spreadsheets.export_complaint_ledger(services(), current_user.id, since, until)
     return xlsx_response(data, f"举报受理台账{local_now(now()):%Y%m%d}.xlsx")
 
 

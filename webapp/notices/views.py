@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.notices.legal import choice_options, form_fields, legal_data, type_spec, types_for_task
 from workflows.notices.models import Notice
+from workflows.notices.service import NoticeService
+from workflows.notices.validation import NoticeRejected
 from workflows.vocabulary import JobStatus, NoticeStatus
-from workflows.notices.service import NoticeRejected, NoticeService, choice_options, form_fields, legal_data, type_spec, types_for_task
 
 from ..access import sees
 from . import render

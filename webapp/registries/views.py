@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from workflows.ledgers import spreadsheets as ledger_io, import_jobs as ledger_jobs, registries
-from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
 from workflows.engine.models import ProcessInstance
-from workflows.org.models import User
+from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
+from workflows.ledgers import import_jobs, registries, spreadsheets
 from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, IntermediaryViolation
+from workflows.org.models import User
 
 from .. import jobs
 from ..access import areas_below, sees
@@ -21,7 +21,7 @@ from .forms import (HouseForm, ImportForm, IntermediaryForm, ThreeStopsForm, Unf
                     tenants_text)
 
 bp = Blueprint("registries", __name__, url_prefix="/registries")
-LEDGERS = ledger_io.REGISTRY_NAMES
+LEDGERS = spreadsheets.REGISTRY_NAMES
 # Files up to this size are checked within the request; larger ones wait for the worker, their page showing
 # progress.
 IMPORT_SYNC_BYTES = 256 * 1024
@@ -288,7 +288,7 @@ def _ledger_or_404(ledger: str) -> str:
 def export(ledger: str):
     """The whole ledger inside my area as an Excel file with Chinese headers (the import reads it back)."""
     _ledger_or_404(ledger)
-    data = ledger_io.export_registry(services(), current_user.id, ledger)
+    data = spreadsheets.export_registry(services(), current_user.id, ledger)
     return xlsx_response(data, f"{LEDGERS[ledger]}{local_now(now()):%Y%m%d}.xlsx")
 
 
@@ -299,15 +299,15 @@ def import_file(ledger: str):
     unless the officer then chooses to import the good rows."""
     _ledger_or_404(ledger)
     form = ImportForm()
-    columns = [c for c in ledger_io.SPECS[ledger] if not c.exported_only]
+    columns = [c for c in spreadsheets.SPECS[ledger] if not c.exported_only]
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("registries/import.html", form=form, ledger=ledger, name=LEDGERS[ledger],
                                columns=columns), status
     upload = form.file.data
     content = upload.read()
-    job_id = ledger_jobs.create_job(services(), current_user.id, ledger, upload.filename or "", content)
-    _run(ledger_jobs.get_job(services(), job_id, current_user.id).job_id, size=len(content))
+    job_id = import_jobs.create_job(services(), current_user.id, ledger, upload.filename or "", content)
+    _run(import_jobs.get_job(services(), job_id, current_user.id).job_id, size=len(content))
     return redirect(url_for("registries.import_job", job_id=job_id))
 
 
@@ -323,7 +323,7 @@ def _run(queued_job_id: int, size: int) -> None:
 @login_required
 def import_job(job_id: int):
     """Progress of a check or import, then its report: every bad row with its line number and reason."""
-    job = ledger_jobs.get_job(services(), job_id, current_user.id)
+    job = import_jobs.get_job(services(), job_id, current_user.id)
     return render_template("registries/import_job.html", job=job, name=LEDGERS.get(job.ledger, job.ledger),
                            size=len(job.content or b""))
 
@@ -332,7 +332,7 @@ def import_job(job_id: int):
 @login_required
 def import_good(job_id: int):
     """The officer's explicit choice: import the rows that passed, leave the bad ones out."""
-    job = ledger_jobs.get_job(services(), job_id, current_user.id)
-    queued_job_id = ledger_jobs.start_phase(services(), job_id, current_user.id, import_good_rows=True)
+    job = import_jobs.get_job(services(), job_id, current_user.id)
+    queued_job_id = import_jobs.start_phase(services(), job_id, current_user.id, import_good_rows=True)
     _run(queued_job_id, size=len(job.content or b""))
     return redirect(url_for("registries.import_job", job_id=job_id))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from workflows.sweeps import service as sweeps
 from workflows.exceptions import PermissionDenied, ValidationFailed
+from workflows.sweeps import service as sweeps
 from workflows.vocabulary import HOUSE_TYPES, SWEEP_FLAGS, SweepStatus
 
 from ..access import areas_below

@@ -7,14 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from workflows.org.models import Area
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
+from workflows.org.models import Area
 from workflows.vocabulary import TaskState
 
 from ..access import in_scope, under
 from ..search import instance_condition, normalise
-
 
 FAR_FUTURE = datetime(9999, 1, 1)
 

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 import forms
+from workflows.cases.models import CasePerson
+from workflows.engine.mirror import task_holder_message
+from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, ValidationFailed, WorkflowError
 from workflows.org.models import Area
-from workflows.cases.models import CasePerson
-from workflows.engine.models import HumanTask, ProcessInstance
-from workflows.engine.mirror import task_holder_message
 from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
@@ -18,7 +18,8 @@ from ..access import areas_below, can_act, safe_next, sees, task_or_404
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..timefmt import local_now
-from .queries import InboxFilters, inbox as inbox_query
+from .queries import InboxFilters
+from .queries import inbox as inbox_query
 
 bp = Blueprint("tasks", __name__)
 

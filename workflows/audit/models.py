@@ -1,7 +1,7 @@
 """The audit log's table: append-only (database triggers refuse UPDATE and DELETE)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from workflows.ledgers.models import BlacklistEntry
 from workflows.cases.models import CasePerson
 from workflows.idnumbers import registration_place
+from workflows.ledgers.models import BlacklistEntry
 
 
 def compare_persons(session: Session, instance_id: int, persons: list, local_prefix: str) -> dict:

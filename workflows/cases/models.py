@@ -1,11 +1,8 @@
 """The six-step case's own table: the persons found in a case."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Optional
-
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.database.base import Base
 

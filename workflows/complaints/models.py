@@ -1,15 +1,14 @@
 """The complaints' tables: complaints, the subjects reported for online MLM, API client systems."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.database.base import Base
 from workflows.org.roles import ROLE_NAMES
-
 
 # Channels a report arrives by (有警（诉）必接: every one of them is accepted).
 CHANNELS = {"110": "110报警", "12315": "12315平台", "phone": "电话", "letter": "来信", "email": "电子邮件",

@@ -10,15 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows import audit
-from workflows.org import access, areas as orgs
-from workflows.complaints.models import CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject
-from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
-from workflows.idnumbers import id_number_problem
-from workflows.complaints.hooks import PROCESS, RECEIVER_LANE
-from workflows.org.models import Area, User
 from workflows.audit.models import AuditEvent
+from workflows.complaints.hooks import PROCESS, RECEIVER_LANE
+from workflows.complaints.models import CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from workflows.idnumbers import id_number_problem
+from workflows.org import access, areas
+from workflows.org.models import Area, User
 from workflows.vocabulary import END_EVENT_NAMES, INSTANCE_STATUS_NAMES, EventKind, InstanceStatus, TaskState
 
 IDENTITY_FIELDS = ("complainant_name", "complainant_phone", "complainant_id_number", "complainant_contact")
@@ -100,7 +100,7 @@ def _start_data(complaint: Complaint, lane_assignees: dict, **extra) -> dict:
 def _record(ctx: ActionContext, report: dict, actor: User | None, fallback_area: Area | None,
             client: tuple[str, str, str] | None = None) -> Complaint:
     s, now = ctx.session, ctx.now
-    area = orgs.area_by_address(s, report["address"])
+    area = areas.area_by_address(s, report["address"])
     # A report without a standard address is routed within the first receiver's (or client's) area.
     route_area = area or fallback_area
     if route_area is None:

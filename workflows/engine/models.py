@@ -1,7 +1,7 @@
 """The engine's tables: deployed process versions, instances and the human-task mirror."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from workflows.cases.models import CasePerson
 from workflows.idnumbers import registration_place
 from workflows.ledgers.models import BlacklistEntry
-from workflows.cases.models import CasePerson
 
 
 def _merge(old: str, new: str) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from workflows.ledgers import spreadsheets as ledger_io
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
 from workflows.jobs import queue
 from workflows.jobs.models import Job
 from workflows.jobs.worker import Handler, JobContext
-from workflows.org.models import User
+from workflows.ledgers import spreadsheets
 from workflows.ledgers.models import LedgerImportJob
+from workflows.org.models import User
 from workflows.vocabulary import JobStatus
 
 KIND = "ledger_import"
@@ -32,7 +32,7 @@ def _enqueue(services, s: Session, record: LedgerImportJob, import_good_rows: bo
 
 def create_job(services, actor_id: int, ledger: str, filename: str, content: bytes) -> int:
     """Store an uploaded file as a job waiting to be checked (queued for the worker in the same transaction)."""
-    if ledger not in ledger_io.SPECS:
+    if ledger not in spreadsheets.SPECS:
         raise NotFound(f"没有名为 {ledger} 的台账。")
     if not content:
         raise WorkflowError("上传的文件是空的。")
@@ -94,7 +94,7 @@ def run(ctx: JobContext) -> dict:
                 s.execute(sa.update(LedgerImportJob).where(LedgerImportJob.id == record_id)
                           .values(done=done, total=total))
 
-    checked = ledger_io.check_file(services, actor_id, ledger, filename, content or b"", progress)
+    checked = spreadsheets.check_file(services, actor_id, ledger, filename, content or b"", progress)
     report = checked.report
     if not report.errors or ctx.payload.get("import_good_rows"):
         chunk = services.settings.import_chunk_rows
@@ -105,7 +105,7 @@ def run(ctx: JobContext) -> dict:
                 rows = checked.good[record.imported:record.imported + chunk]
                 if not rows:
                     break
-                ledger_io.import_rows(services.workflow.context(s, actor_id), ledger, rows, checked.areas)
+                spreadsheets.import_rows(services.workflow.context(s, actor_id), ledger, rows, checked.areas)
                 record.imported += len(rows)
                 record.valid = report.valid  # the page shows "imported / valid" while the chunks run
                 ctx.progress(s, record.imported, len(checked.good))
@@ -118,7 +118,7 @@ def run(ctx: JobContext) -> dict:
     return result
 
 
-def _record_report(s: Session, record_id: int, report: ledger_io.ImportReport, now) -> None:
+def _record_report(s: Session, record_id: int, report: spreadsheets.ImportReport, now) -> None:
     record = s.get(LedgerImportJob, record_id)
     record.status, record.finished_at = JobStatus.DONE, now
     record.total, record.done, record.valid, record.imported = report.total, report.total, report.valid, report.imported

@@ -5,11 +5,10 @@ from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.database.base import Base
 from workflows.vocabulary import JobStatus
-
 
 THREE_STOPS_STATES = {"none": "未实施", "in_place": "已实施", "lifted": "已解除"}
 

@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows import audit
-from workflows.org import areas as orgs, access as scopes
-from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
-from workflows.org.models import Area, User
-from workflows.ledgers.models import BlacklistEntry
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
+from workflows.ledgers.models import (THREE_STOPS_STATES, BlacklistEntry, HouseCatch, Intermediary,
+                                      IntermediaryViolation, RentalHouse)
+from workflows.org import access, areas
+from workflows.org.models import Area, User
 from workflows.vocabulary import InstanceStatus, TaskState
-from workflows.ledgers.models import THREE_STOPS_STATES, HouseCatch, Intermediary, IntermediaryViolation, RentalHouse
 
 PATROL_PROCESS = "rental_patrol"
 CASE_PROCESS = "six_step_case"
@@ -24,15 +24,15 @@ EDITOR_ROLES = {"housing", "grid", "market", "police", "supervisor", "admin"}
 
 # ---------------------------------------------------------------- access
 def _viewer(session: Session, user_id: int) -> User:
-    return scopes.active_user(session, user_id)
+    return access.active_user(session, user_id)
 
 
 def scope(user: User) -> str:
-    return scopes.visible_prefix(user, "台账")
+    return access.visible_prefix(user, "台账")
 
 
 def check_edit(user: User, area_path: str) -> None:
-    scopes.check_edit(user, area_path, EDITOR_ROLES, "您无权修改台账。", "台账")
+    access.check_edit(user, area_path, EDITOR_ROLES, "您无权修改台账。", "台账")
 
 
 # ---------------------------------------------------------------- rental houses
@@ -137,7 +137,7 @@ def save_house(services, actor_id: int, address: str, **fields) -> int:
     """Create or update the house at a standard address; flagging starts its patrol. Returns its id."""
     with services.db.unit_of_work() as s:
         user = _viewer(s, actor_id)
-        area = orgs.area_by_address(s, address)
+        area = areas.area_by_address(s, address)
         if area is None:
             raise WorkflowError(f"地址“{address}”不在标准地址库中。")
         check_edit(user, area.path)
@@ -231,7 +231,7 @@ def get_house(services, viewer_id: int, house_id: int) -> dict:
         user = _viewer(s, viewer_id)
         scope(user)  # a user without an area is told so, rather than shown "not found"
         house = s.get(RentalHouse, house_id)
-        if house is None or not scopes.sees(user, house.area_path):
+        if house is None or not access.sees(user, house.area_path):
             raise NotFound(f"出租屋 {house_id} 不存在或不在您的辖区内。")
         catches = s.execute(sa.select(HouseCatch.caught_at, ProcessInstance.id, ProcessInstance.reference)
                             .join(ProcessInstance, ProcessInstance.id == HouseCatch.instance_id)
@@ -248,7 +248,7 @@ def save_intermediary(services, actor_id: int, credit_code: str, name: str, addr
         raise WorkflowError(f"统一社会信用代码“{credit_code}”校验不通过。")
     with services.db.unit_of_work() as s:
         user = _viewer(s, actor_id)
-        area = orgs.area_by_address(s, address)
+        area = areas.area_by_address(s, address)
         if area is None:
             raise WorkflowError(f"地址“{address}”不在标准地址库中。")
         check_edit(user, area.path)

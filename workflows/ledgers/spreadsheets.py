@@ -12,14 +12,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from stdnum.cn import uscc
 
-from workflows.idnumbers import registration_place
-from workflows.idnumbers import clean_digits, id_number_problem
 from workflows.engine.context import ActionContext
 from workflows.exceptions import PermissionDenied, WorkflowError
+from workflows.idnumbers import clean_digits, id_number_problem, registration_place
+from workflows.ledgers.models import THREE_STOPS_STATES, BlacklistEntry, Intermediary, RentalHouse
+from workflows.ledgers.registries import check_edit
+from workflows.ledgers.registries import scope as visible_scope
+from workflows.ledgers.registries import upsert_house
 from workflows.org.models import Area, User
-from workflows.ledgers.models import BlacklistEntry
-from workflows.ledgers.registries import check_edit, scope as visible_scope, upsert_house
-from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, RentalHouse
 from workflows.vocabulary import CLASSIFICATIONS
 
 YES, NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", "", "×"}

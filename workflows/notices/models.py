@@ -1,15 +1,15 @@
 """The notices' tables: issued notices, their per-issuer counters and batch print jobs."""
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.database.base import Base
 from workflows.vocabulary import JobStatus, NoticeStatus
-import json
 
 
 class Notice(Base):

@@ -2,355 +2,36 @@
 void and correction, print records and batch print jobs. Knows nothing of Flask or WeasyPrint."""
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from stdnum.cn import ric
 
 from workflows import audit
 from workflows.clock import SystemClock, utcnow_naive
-from workflows.idnumbers import registration_place
-from workflows.idnumbers import is_valid_id_number
 from workflows.database.session import Database
+from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from workflows.jobs import queue
 from workflows.jobs.models import DONE, FAILED, Job
+from workflows.notices.compose import canonical, compose
+from workflows.notices.formatting import plain_date
+from workflows.notices.legal import legal_data, type_spec
+from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
+from workflows.notices.validation import NoticeRejected, validate
 from workflows.org import access
 from workflows.org.models import Area, Department, User
-from workflows.engine.models import HumanTask, ProcessInstance
-from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
 from workflows.vocabulary import JobStatus, NoticeStatus
 
-LEGAL_FILE = Path(__file__).with_name("legal_texts.json")
-TEXT_MAX, LONGTEXT_MAX = 300, 3000
-CN_DIGITS = "〇一二三四五六七八九"
 # The kind of background job that renders a batch print (its handler lives with the templates, in webapp).
 BATCH_JOB_KIND = "notice_batch"
-
-
-@functools.cache
-def legal_data(path: str | None = None) -> dict:
-    """The legal data file, read once per process."""
-    return json.loads(Path(path or LEGAL_FILE).read_text(encoding="utf-8"))
-
-
-class NoticeRejected(ValidationFailed):
-    """A notice was refused before any number was taken; `missing` lists the absent required fields."""
-
-    def __init__(self, errors: dict[str, list[str]], missing: list[str]):
-        super().__init__(errors)
-        self.missing = missing
-        if missing:
-            self.message = "通知书缺少必填内容：" + "、".join(missing) + "。未签发，未占用文号。"
-        else:
-            problems = "；".join(f"{m}" for msgs in errors.values() for m in msgs)
-            self.message = f"通知书内容有误：{problems}。未签发，未占用文号。"
-        self.args = (self.message,)
 
 
 class NoticeNotFound(NotFound):
     def __init__(self, notice_id):
         super().__init__(f"找不到通知书 {notice_id}。")
-
-
-# ---------------------------------------------------------------------- Chinese formatting
-def chinese_number(n: int) -> str:
-    """1..99 in Chinese: 十一, 二十三."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
-    return head + (CN_DIGITS[ones] if ones or not tens else "")
-
-
-def chinese_date(d: date) -> str:
-    """二〇二六年十一月二十三日, the form used under an issuing authority's name."""
-    year = "".join(CN_DIGITS[int(c)] for c in str(d.year))
-    return f"{year}年{chinese_number(d.month)}月{chinese_number(d.day)}日"
-
-
-def plain_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def rmb_upper(amount: Decimal) -> str:
-    """Amount in capital numerals as on payment documents: 伍拾万元整, 壹仟贰佰元伍角."""
-    digits, units = "零壹贰叁肆伍陆柒捌玖", ["", "拾", "佰", "仟"]
-    cents = int((amount * 100).to_integral_value())
-    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
-
-    def four(n: int) -> str:
-        out, zero = "", False
-        for i in range(3, -1, -1):
-            d = n // 10 ** i % 10
-            if d == 0:
-                zero = bool(out)
-            else:
-                out += ("零" if zero else "") + digits[d] + units[i]
-                zero = False
-        return out
-
-    parts, groups, n = [], ["", "万", "亿"], yuan
-    for g in groups:
-        parts.append((n % 10000, g))
-        n //= 10000
-    text, pending_zero = "", False
-    for value, g in reversed(parts):
-        if value == 0:
-            pending_zero = bool(text)
-            continue
-        if text and (pending_zero or value < 1000):
-            text += "零"
-        text += four(value) + g
-        pending_zero = False
-    text = (text or "零") + "元"
-    if jiao == 0 and fen == 0:
-        return text + "整"
-    if jiao:
-        text += digits[jiao] + "角"
-    elif yuan:
-        text += "零"
-    return text + (digits[fen] + "分" if fen else "")
-
-
-def yuan_short(amount: int | Decimal) -> str:
-    """500000 -> 50万元, 2000 -> 2000元 (how the regulation writes its ranges)."""
-    amount = Decimal(amount)
-    if amount >= 10000 and amount % 10000 == 0:
-        return f"{int(amount // 10000)}万元"
-    return f"{amount.normalize():f}元"
-
-
-def yuan_figure(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
-# ---------------------------------------------------------------------- the legal catalogue
-def type_spec(notice_type: str, legal: dict | None = None) -> dict:
-    legal = legal or legal_data()
-    spec = legal["types"].get(notice_type)
-    if spec is None:
-        raise WorkflowError(f"没有“{notice_type}”这种通知书。")
-    return spec
-
-
-def form_fields(notice_type: str, legal: dict | None = None) -> list[dict]:
-    """The fields an officer fills in for a type, contact fields included where the type prints them."""
-    legal = legal or legal_data()
-    spec = type_spec(notice_type, legal)
-    return list(spec["fields"]) + (list(legal["contact_fields"]) if spec.get("contact") else [])
-
-
-def choice_options(field: dict, legal: dict | None = None) -> dict[str, str]:
-    legal = legal or legal_data()
-    return {k: v["label"] for k, v in legal[field["options"]].items()}
-
-
-def types_for_task(process_id: str, task_name: str, legal: dict | None = None) -> list[tuple[str, str]]:
-    """(type, title) of the notices a task offers, e.g. rectify_house -> 责令改正, 解除租赁, 三停一换."""
-    legal = legal or legal_data()
-    per_process = legal["tasks"].get(process_id, {})
-    entry = per_process.get(task_name) or per_process.get("*") or {}
-    return [(t, legal["types"][t]["title"]) for t in entry.get("types", [])]
-
-
-def basis_refs(keys: list[str], legal: dict | None = None) -> str:
-    """《禁止传销条例》第二十四条第二款、第二十六条第一款: each law named once, its articles in order."""
-    legal = legal or legal_data()
-    out, last_law = [], None
-    for key in keys:
-        art = legal["articles"][key]
-        if art["law"] == last_law:
-            out[-1] += "、" + art["article"]
-        else:
-            out.append(legal["laws"][art["law"]] + art["article"])
-        last_law = art["law"]
-    return "、".join(out)
-
-
-# ---------------------------------------------------------------------- validation
-def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> object:
-    """One field's value normalised for storage, or None when empty; problems go into `errors`."""
-    key, kind, label = field["key"], field.get("kind", "text"), field["label"]
-
-    def fail(msg):
-        errors.setdefault(key, []).append(msg)
-
-    if kind == "list":
-        items = raw if isinstance(raw, (list, tuple)) else str(raw or "").splitlines()
-        items = [str(i).strip() for i in items if str(i).strip()]
-        if any(len(i) > TEXT_MAX for i in items):
-            fail(f"{label}每项不超过{TEXT_MAX}字")
-        return items or None
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        return None
-    if kind == "date":
-        try:
-            value = raw if isinstance(raw, date) else date.fromisoformat(text)
-        except ValueError:
-            return fail(f"{label}应为日期，例如 2026-12-23")
-        if field.get("after_issue") and value <= issue_date:
-            fail(f"{label}应晚于签发日期（{plain_date(issue_date)}）")
-        return value.isoformat()
-    if kind == "money":
-        try:
-            value = Decimal(text.replace(",", "").replace("，", ""))
-        except InvalidOperation:
-            return fail(f"{label}应为数字")
-        if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-            return fail(f"{label}最多保留两位小数")
-        return f"{value.quantize(Decimal('0.01'))}"
-    if kind == "choice":
-        options = legal[field["options"]]
-        if text not in options:
-            fail(f"{label}应为：" + "、".join(v["label"] for v in options.values()))
-        return text
-    if kind == "id_number":
-        text = text.upper()
-        if not is_valid_id_number(text):
-            return fail(f"{label}无效（格式或校验位不符）")
-        if not registration_place(text):
-            fail(f"无法从{label}识别户籍地")
-        return text
-    limit = LONGTEXT_MAX if kind == "longtext" else TEXT_MAX
-    if len(text) > limit:
-        fail(f"{label}不超过{limit}字")
-    return text
-
-
-def fine_problem(role: str, amount: Decimal, legal: dict | None = None) -> str | None:
-    """Why a fine is outside the range of the regulation for the person's role, or None if it is within."""
-    legal = legal or legal_data()
-    rng = legal["fine_ranges"][role]
-    low, high = Decimal(rng["min_yuan"]), Decimal(rng["max_yuan"])
-    ref = basis_refs([rng["article"]], legal)
-    if amount <= 0:
-        return "罚款金额应大于0"
-    if amount < low or amount > high:
-        span = f"{yuan_short(high)}以下" if low == 0 else f"{yuan_short(low)}以上{yuan_short(high)}以下"
-        return f"对“{rng['label']}”的罚款应在{span}（{ref}），{yuan_short(amount)}超出该范围"
-    return None
-
-
-def validate(notice_type: str, fields: dict, issue_date: date, legal: dict | None = None,
-             penalty_roles: list[str] | None = None) -> dict:
-    """Normalised fields, or NoticeRejected listing every missing field and every wrong value."""
-    legal = legal or legal_data()
-    spec = type_spec(notice_type, legal)
-    errors: dict[str, list[str]] = {}
-    missing: list[str] = []
-    clean: dict = {}
-    for field in form_fields(notice_type, legal):
-        raw = fields.get(field["key"])
-        if raw in (None, "", []) and "default" in field:
-            raw = field["default"]
-        value = _clean(field, raw, issue_date, legal, errors)
-        if value is None and field.get("required") and field["key"] not in errors:
-            missing.append(field["label"])
-            errors.setdefault(field["key"], []).append("必填")
-        if value is not None:
-            clean[field["key"]] = value
-    if spec.get("one_of"):
-        keys, label = spec["one_of"]
-        if not any(clean.get(k) for k in keys):
-            missing.append(label)
-            errors.setdefault(keys[0], []).append("至少填写一项")
-    if notice_type == "penalty_decision" and "role" in clean and "fine_yuan" in clean:
-        if penalty_roles and clean["role"] not in penalty_roles:
-            allowed = "、".join(legal["fine_ranges"][r]["label"] for r in penalty_roles)
-            errors.setdefault("role", []).append(f"本环节只能对“{allowed}”作出处罚决定")
-        problem = fine_problem(clean["role"], Decimal(clean["fine_yuan"]), legal)
-        if problem:
-            errors.setdefault("fine_yuan", []).append(problem)
-    if errors:
-        raise NoticeRejected(errors, missing)
-    return clean
-
-
-# ---------------------------------------------------------------------- composition
-def _addressee(notice_type: str, spec: dict, clean: dict) -> tuple[str, dict]:
-    """Who the notice is addressed to, plus what was derived on the way (registration place, suppliers)."""
-    extra: dict = {}
-    if notice_type == "registration_letter":
-        place = registration_place(clean["id_number"])
-        number = clean["id_number"]
-        extra = {"registration_place": place, "gender": "男" if int(number[16]) % 2 else "女",
-                 "birth_date": plain_date(ric.get_birth_date(number))}
-        return f"{place}有关乡镇人民政府（街道办事处）、村（居）民委员会", extra
-    if notice_type == "utility_cutoff":
-        suppliers = [clean[k] for k in ("water_supplier", "power_supplier", "gas_supplier") if clean.get(k)]
-        extra = {"suppliers": suppliers,
-                 "services": "、".join(s for k, s in (("water_supplier", "停止供水"), ("power_supplier", "停止供电"),
-                                                     ("gas_supplier", "停止供气")) if clean.get(k))}
-        return "、".join(suppliers), extra
-    return clean[spec["addressee"]], extra
-
-
-def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department, case_reference: str = "",
-            legal: dict | None = None) -> dict:
-    """Everything the template prints, legal wording included, so the notice never depends on later edits."""
-    legal = legal or legal_data()
-    spec = type_spec(notice_type, legal)
-    issuer_conf = legal["issuers"].get(issuer.abbreviation) or legal["issuers"]["*"]
-    addressee, extra = _addressee(notice_type, spec, clean)
-    basis = list(spec.get("basis", []))
-    consequence = spec.get("consequence", "")
-    if notice_type == "rectification_order":
-        violation = legal["violations"][clean["violation"]]
-        basis.append(violation["article"])
-        extra["violation"] = violation["label"]
-        consequence = violation["consequence"]
-    if notice_type == "penalty_decision":
-        rng = legal["fine_ranges"][clean["role"]]
-        basis.append(rng["article"])
-        amount = Decimal(clean["fine_yuan"])
-        extra.update(role=rng["label"],
-                     penalty_text=legal["articles"][rng["article"]]["text"],
-                     fine_upper=rmb_upper(amount), fine_figure=yuan_figure(amount))
-    display = {}
-    for field in form_fields(notice_type, legal):
-        value = clean.get(field["key"])
-        if field.get("kind") == "date" and value:
-            display[field["key"]] = plain_date(date.fromisoformat(value))
-        elif field.get("kind") == "choice" and value:
-            display[field["key"]] = legal[field["options"]][value]["label"]
-    appeal = ""
-    if spec.get("appeal_doc"):
-        appeal = legal["appeal"].format(doc=spec["appeal_doc"], review_body=issuer_conf["review_body"])
-    return {
-        "schema": 1,
-        "legal_version": legal["version"],
-        "type": notice_type,
-        "template": f"notices/{notice_type}.html",
-        "title": spec["title"],
-        "number": None,
-        "issuer": {"name": issuer.name, "abbreviation": issuer.abbreviation},
-        "addressee": addressee,
-        "issue_date": issue_date.isoformat(),
-        "date_cn": chinese_date(issue_date),
-        "case_reference": case_reference,
-        "fields": clean,
-        "display": display,
-        "extra": extra,
-        # Every article the template may cite, copied with its wording; basis_refs is the "依据…" line.
-        "articles": {k: {"ref": basis_refs([k], legal), "text": legal["articles"][k]["text"],
-                         "verbatim": legal["articles"][k].get("verbatim", True)}
-                     for k in sorted(set(basis) | set(spec.get("cites", [])))},
-        "basis_refs": basis_refs(basis, legal) if basis else "",
-        "consequence": consequence,
-        "appeal": appeal,
-    }
-
-
-def canonical(content: dict) -> str:
-    """Stable JSON text: the same content always gives the same bytes (and the same digest)."""
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 # ---------------------------------------------------------------------- the service

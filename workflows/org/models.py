@@ -1,14 +1,13 @@
 """The organisation's tables: the address tree, departments, users and the five-contract assignments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
-
 
 # The standard address (一标三实) from the district down to the room.
 AREA_KINDS = ("district", "street", "community", "compound", "building", "unit", "room")

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.database.base import Base
 from workflows.vocabulary import SweepStatus

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows import audit
-from workflows.org import areas as orgs, access as scopes
-from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
-from workflows.org.models import Area, User
 from workflows.engine.context import ActionContext
-from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.engine.models import ProcessInstance
+from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
+from workflows.org import access, areas
+from workflows.org.models import Area, User
 from workflows.sweeps.models import Sweep, SweepCheck
 from workflows.vocabulary import HOUSE_TYPES, SWEEP_FLAGS, SweepStatus
 
@@ -26,21 +26,21 @@ CASE_SOURCE = "集中清查行动"
 
 # ---------------------------------------------------------------- access
 def _user(s: Session, user_id: int) -> User:
-    return scopes.active_user(s, user_id)
+    return access.active_user(s, user_id)
 
 
 def _scope(user: User) -> str:
-    return scopes.visible_prefix(user, "集中清查行动")
+    return access.visible_prefix(user, "集中清查行动")
 
 
 def _check_edit(user: User, area_path: str) -> None:
-    scopes.check_edit(user, area_path, SWEEP_ROLES, "您无权组织或登记集中清查行动。", "集中清查行动")
+    access.check_edit(user, area_path, SWEEP_ROLES, "您无权组织或登记集中清查行动。", "集中清查行动")
 
 
 def _visible_sweep(s: Session, user: User, sweep_id: int) -> Sweep:
     _scope(user)  # a user without an area is told so, rather than shown "not found"
     sweep = s.get(Sweep, sweep_id)
-    if sweep is None or not scopes.sees(user, sweep.area_path):
+    if sweep is None or not access.sees(user, sweep.area_path):
         raise NotFound(f"集中清查行动 {sweep_id} 不存在或不在您的辖区内。")
     return sweep
 
@@ -67,7 +67,7 @@ def plan_sweep(services, actor_id: int, address: str, planned_on: date | None, t
         errors["note"] = ["说明不超过500个字。"]
     with services.db.unit_of_work() as s:
         user = _user(s, actor_id)
-        area = orgs.area_by_address(s, address)
+        area = areas.area_by_address(s, address)
         if area is None:
             errors["address"] = ["找不到这个标准地址，请从提示中选择。"]
         elif area.kind in ("unit", "room"):
@@ -114,7 +114,7 @@ def record_check(services, actor_id: int, sweep_id: int, address: str, *, house_
         _check_edit(user, sweep.area_path)
         if sweep.status != SweepStatus.PLANNED:
             raise WorkflowError("该集中清查行动已完成，不能再登记。")
-        area = orgs.area_by_address(s, address)
+        area = areas.area_by_address(s, address)
         if area is None:
             errors["address"] = ["找不到这个标准地址，请从提示中选择。"]
         elif not area.path.startswith(sweep.area_path) or area.id == sweep.area_id:
