@@ -163,7 +163,7 @@ def run(ctx, host, port):
     from waitress import serve
 
     from webapp import create_app
-    from workflows.demo import DEMO_PASSWORD, DEMO_USERS
+    from workflows.org.demo import DEMO_PASSWORD, DEMO_USERS
 
     services = _services(ctx)
     runtime.prepare(services, with_demo=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflows import demo
 from workflows.cases import hooks as case_hooks
 from workflows.clock import SystemClock
 from workflows.complaints import hooks as complaint_hooks
@@ -14,6 +13,7 @@ from workflows.engine.hooks import HookRegistry
 from workflows.engine.service import WorkflowService
 from workflows.ledgers import hooks as ledger_hooks
 from workflows.matters import hooks as matter_hooks
+from workflows.org import demo
 
 # Every domain that runs processes registers its hooks here; the engine itself knows none of them.
 DOMAINS = (case_hooks, matter_hooks, complaint_hooks, ledger_hooks)
