@@ -210,8 +210,8 @@ class WorkflowService:
             if not can_act(actor, task):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
             ctx = self.context(s, actor_id).for_instance(inst)
-            rt = self._complete(ctx, task, data, reuse=True)
-            result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in rt.ready_tasks()])
+            rt, ready = self._complete(ctx, task, data, reuse=True)
+            result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in ready])
             saved_version = inst.version
         # Committed: keep the live workflow for the next action on this case.
         if result.status == InstanceStatus.RUNNING:
@@ -231,7 +231,8 @@ class WorkflowService:
         inner = ActionContext(self, s, actor_id, ctx.now, inst)
         self._complete(inner, task, dict(data), reuse=False)
 
-    def _complete(self, ctx: ActionContext, task: HumanTask, data: dict, reuse: bool) -> spiff.Runtime:
+    def _complete(self, ctx: ActionContext, task: HumanTask, data: dict, reuse: bool) -> tuple[spiff.Runtime, list]:
+        """Run one ready task in the action `ctx`; returns the live workflow and its ready tasks after the step."""
         s, inst = ctx.session, ctx.instance
         hooks = self.hooks.of(inst.process_id)
         task_data.check(hooks.task_schemas.get(task.task_name, {}), data)
@@ -254,8 +255,7 @@ class WorkflowService:
                      title=task.title, data=data)
         if hooks.after_complete is not None:
             hooks.after_complete(ctx, task, data)
-        self._save(ctx, rt, open_before)
-        return rt
+        return rt, self._save(ctx, rt, open_before)
 
     # ------------------------------------------------------------------ inbox actions
     def claim(self, task_id: str, actor_id: int) -> None:
