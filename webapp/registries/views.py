@@ -307,16 +307,20 @@ def import_file(ledger: str):
     upload = form.file.data
     content = upload.read()
     job_id = import_jobs.create_job(services(), current_user.id, ledger, upload.filename or "", content)
-    _run(import_jobs.get_job(services(), job_id, current_user.id).job_id, size=len(content))
+    if _done_in_request(len(content)):
+        _run_now(import_jobs.get_job(services(), job_id, current_user.id).job_id)
     return redirect(url_for("registries.import_job", job_id=job_id))
 
 
-def _run(queued_job_id: int, size: int) -> None:
-    """A small file is done before the page answers, through the worker's own code path: the request holds the
-    job's lease, so if this process dies the worker takes the job over. A large one waits for the worker."""
-    limit = current_app.config.get("REGISTRY_IMPORT_SYNC_BYTES", IMPORT_SYNC_BYTES)
-    if size <= limit:
-        jobs.worker(services()).run_one(queued_job_id)
+def _done_in_request(size: int) -> bool:
+    """A small file is done before the page answers; a large one waits for the worker, its page showing progress."""
+    return size <= current_app.config.get("REGISTRY_IMPORT_SYNC_BYTES", IMPORT_SYNC_BYTES)
+
+
+def _run_now(queued_job_id: int) -> None:
+    """Run a queued job through the worker's own code path: the request holds the job's lease, so if this
+    process dies the worker takes the job over."""
+    jobs.worker(services()).run_one(queued_job_id)
 
 
 @bp.route("/imports/<int:job_id>")
@@ -334,5 +338,6 @@ def import_good(job_id: int):
     """The officer's explicit choice: import the rows that passed, leave the bad ones out."""
     job = import_jobs.get_job(services(), job_id, current_user.id)
     queued_job_id = import_jobs.start_phase(services(), job_id, current_user.id, import_good_rows=True)
-    _run(queued_job_id, size=len(job.content or b""))
+    if _done_in_request(len(job.content or b"")):
+        _run_now(queued_job_id)
     return redirect(url_for("registries.import_job", job_id=job_id))

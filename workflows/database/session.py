@@ -52,6 +52,11 @@ class Database:
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    def claimable(self, query):
+        """`query` for claiming work several workers race for: on PostgreSQL it locks the rows it returns and
+        skips those another worker holds; on SQLite the unit of work's BEGIN IMMEDIATE already serializes it."""
+        return query.with_for_update(skip_locked=True) if self.is_postgres else query
+
     def read(self) -> Session:
         """A session for reading (pages, lists); it never commits."""
         return self.sessions()

@@ -18,7 +18,6 @@ action context first. Periodic duties (e.g. raising matters for overdue steps) r
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -46,27 +45,24 @@ _NONE = ProcessHooks(process_id="")
 
 
 class HookRegistry:
-    """Hooks and script functions of every registered process; filled once when the services are built."""
+    """Hooks and script functions of every registered process; filled once when the services are built, before
+    any thread uses them, and only read afterwards (so it needs no lock)."""
 
     def __init__(self):
         self.processes: dict[str, ProcessHooks] = {}
         self.script_functions: dict[str, Callable] = {}
         self.periodic: dict[str, Callable] = {}  # name -> duty(engine) -> count, run by each worker round
-        self._lock = threading.Lock()
 
     def register(self, hooks: ProcessHooks) -> None:
-        with self._lock:
-            self.processes[hooks.process_id] = hooks
+        self.processes[hooks.process_id] = hooks
 
     def script_function(self, name: str, fn: Callable) -> None:
         """Make `fn(ctx, *args)` callable as `name(*args)` from the diagrams' script tasks."""
-        with self._lock:
-            self.script_functions[name] = fn
+        self.script_functions[name] = fn
         spiff.expose_script_function(name)
 
     def periodic_duty(self, name: str, duty: Callable) -> None:
-        with self._lock:
-            self.periodic[name] = duty
+        self.periodic[name] = duty
 
     def of(self, process_id: str) -> ProcessHooks:
         return self.processes.get(process_id, _NONE)

@@ -1,8 +1,6 @@
 """The human-task mirror: one indexed row per user task, written with the workflow state it mirrors."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -12,11 +10,6 @@ from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org.models import User
 from workflows.org.roles import ROLE_NAMES, role_for_lane
 from workflows.vocabulary import TaskState
-
-
-def duration_after(start: datetime, iso: str) -> datetime:
-    """start + an ISO 8601 duration such as P3D or PT24H."""
-    return spiff.duration_after(start, iso)
 
 
 def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: set[str] | None = None) -> None:
@@ -39,7 +32,7 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
         row = dict(id=t.id, instance_id=inst.id, process_id=inst.process_id, task_name=t.name,
                    title=t.title, lane=t.lane, role=role_for_lane(t.lane), area_id=inst.area_id,
                    area_path=inst.area_path, state=TaskState.READY, created_at=now, assignee_id=None, level=None,
-                   due_at=duration_after(now, ctx.settings.task_deadline(inst.process_id, t.name)))
+                   due_at=spiff.duration_after(now, ctx.settings.task_deadline(inst.process_id, t.name)))
         if assign is not None:
             assign(ctx, inst, t, row)
         rows.append(row)

@@ -222,11 +222,7 @@ class WorkflowService:
         """Complete a ready task inside the running action `ctx`, as `actor_id`, without the inbox's rights
         check: the calling domain decided who does the step (e.g. the sweep team did the 摸排 together)."""
         s = ctx.session
-        task = s.get(HumanTask, task_id)
-        if task is None:
-            raise UnknownTask(task_id)
-        if task.state != TaskState.READY:
-            raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), task.instance_id)
+        task = self._ready_task(s, task_id)
         inst = s.get(ProcessInstance, task.instance_id)
         inner = ActionContext(self, s, actor_id, ctx.now, inst)
         self._complete(inner, task, dict(data), reuse=False)
@@ -335,15 +331,13 @@ class WorkflowService:
                                 ProcessInstance.next_timer_at <= ctx.now,
                                 ProcessInstance.id.not_in(seen) if seen else sa.true())
                          .order_by(ProcessInstance.next_timer_at).limit(1))
-                if self.db.is_postgres:
-                    query = query.with_for_update(skip_locked=True)
-                inst = s.scalar(query)
+                inst = s.scalar(self.db.claimable(query))
                 if inst is None:
                     return fired
                 seen.add(inst.id)
                 ctx = ctx.for_instance(inst)
                 rt = self._restore(ctx, inst)
-                before = {"level": inst.level, "next_timer_at": inst.next_timer_at}
+                before = {"level": inst.level}
                 self._run(ctx, rt.fire_timers)
                 audit.record(s, ctx.now, "timer_fired", None, inst.id, due=str(inst.next_timer_at))
                 self._save(ctx, rt)

@@ -61,10 +61,7 @@ def claim(db: Database, worker_id: str, *, now: datetime, lease_seconds: int, ki
             query = query.where(Job.kind.in_(list(kinds)))
         if job_id is not None:
             query = query.where(Job.id == job_id)
-        query = query.order_by(Job.id).limit(1)
-        if db.is_postgres:
-            query = query.with_for_update(skip_locked=True)
-        job = s.scalar(query)
+        job = s.scalar(db.claimable(query.order_by(Job.id).limit(1)))
         if job is None:
             return None
         exhausted = job.attempts >= job.max_attempts

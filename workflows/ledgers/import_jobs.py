@@ -1,4 +1,4 @@
-"""Ledger import jobs: a file is checked (with progress) and imported through ledger_io by the background
+"""Ledger import jobs: a file is checked (with progress) and imported through ledgers.spreadsheets by the background
 worker, its state kept in a row so the page that shows it can be served by any web process.
 
 The import is exactly-once in effect: rows are written in chunks, each chunk together with the row's

@@ -71,9 +71,7 @@ def raise_overdue_matters(engine, limit: int = 500) -> int:
                             HumanTask.overdue_matter_id.is_(None),
                             HumanTask.process_id.in_(ctx.settings.escalate_overdue_processes))
                      .order_by(HumanTask.due_at).limit(1))
-            if engine.db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            task = s.scalar(query)
+            task = s.scalar(engine.db.claimable(query))
             if task is None:
                 return raised
             inst = s.get(ProcessInstance, task.instance_id)
