@@ -35,7 +35,7 @@ def _record(ctx: ActionContext, clue: OnlineClue, kind: str, payload: dict, targ
                           created_at=ctx.now, linked_at=ctx.now if linked else None)
     ctx.session.add(link)
     audit.record(ctx.session, ctx.now, "clue_link_made" if linked else "clue_link_pending", ctx.actor_id,
-                 clue.instance_id, kind=kind, target_id=target_id, note=note)
+                 clue.instance_id, link_kind=kind, target_id=target_id, note=note)
     return link
 
 
@@ -108,7 +108,7 @@ def retry_pending(ctx: ActionContext) -> int:
         link.target_id = make(ctx, link.payload)
         link.status, link.linked_at = ClueLinkStatus.LINKED, ctx.now
         clue = ctx.session.get(OnlineClue, link.clue_id)
-        audit.record(ctx.session, ctx.now, "clue_link_made", ctx.actor_id, clue.instance_id, kind=link.kind,
+        audit.record(ctx.session, ctx.now, "clue_link_made", ctx.actor_id, clue.instance_id, link_kind=link.kind,
                      target_id=link.target_id, retried=True)
         made += 1
     return made
