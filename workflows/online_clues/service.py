@@ -64,7 +64,9 @@ def validate(fields: dict, today: date) -> dict:
     if source not in SOURCES:
         errors["source"] = ["请选择线索来源"]
     received_on = fields.get("received_on")
-    if isinstance(received_on, str):
+    if isinstance(received_on, str) and not received_on.strip():
+        received_on = None
+    elif isinstance(received_on, str):
         try:
             received_on = date.fromisoformat(received_on.strip())
         except ValueError:
