@@ -108,6 +108,9 @@ def test_the_steps_run_through_their_forms(login_as, services):
     assert r.status_code == 302
     leader = login_as("wjs_leader")
     task = ready_task(services, inst, "report_up")
+    inbox = text(leader.get("/"))
+    assert "逐级上报、确定处置措施" in inbox and "网络传销线索" in inbox
+    assert "三十人以上且层级在三级以上" in text(leader.get(f"/tasks/{task}"))
     r = submit(leader, task, {"tier": "interview", "report_note": "上报"})
     assert r.status_code == 422 and any("应移送公安机关" in e for e in errors_in(text(r)))
     assert submit(leader, task, {"tier": "criminal", "report_note": "上报"}).status_code == 302
@@ -128,3 +131,18 @@ def test_correcting_the_ledger_is_audited(login_as, services):
         (changes,) = s.scalars(sa.select(AuditEvent.details).where(AuditEvent.kind == "clue_updated")).all()
     assert list(changes["changes"]) == ["aliases"]
     assert "修改台账：别名" in text(market.get(f"/online-clues/{clue.id}"))
+
+
+def test_repeated_complaints_show_their_clue_and_the_clue_has_its_process_page(login_as, services):
+    market = login_as("wjs_market1")
+    report = {"channel": "online", "content": "金元宝商城拉人头返利", "address": "", "anonymous": "y",
+              "online_mlm": "y", "subject_name": "金元宝商城", "subject_kind": "platform"}
+    for _ in range(3):
+        r = market.post("/complaints/new", data=report)
+        assert r.status_code == 302, errors_in(text(r))
+    clue = only_clue(services)
+    complaint_page = text(market.get(r.headers["Location"]))
+    assert "网络传销线索" in complaint_page and clue.reference in complaint_page
+    process_page = market.get(f"/cases/{clue.instance_id}")
+    assert process_page.status_code == 200 and "线上监测" in text(process_page)
+    assert market.get(f"/cases/{clue.instance_id}/diagram.bpmn").status_code == 200

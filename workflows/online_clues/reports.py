@@ -24,6 +24,13 @@ def clue_for_key(session, key: str) -> OnlineClue | None:
     return (open_rows or rows or [None])[0]
 
 
+def clue_of_complaint(session, complaint_id: int) -> OnlineClue | None:
+    """The clue a complaint was linked to, if any."""
+    return session.scalar(sa.select(OnlineClue).join(OnlineClueLink, OnlineClueLink.clue_id == OnlineClue.id)
+                          .where(OnlineClueLink.kind == "complaint", OnlineClueLink.target_id == complaint_id)
+                          .order_by(OnlineClueLink.id.desc()).limit(1))
+
+
 def _link(ctx: ActionContext, clue: OnlineClue, complaint: Complaint) -> None:
     ctx.session.add(OnlineClueLink(clue_id=clue.id, kind="complaint", status=ClueLinkStatus.LINKED,
                                    target_id=complaint.id, payload={"reference": complaint.reference},
