@@ -371,3 +371,16 @@ def test_clue_area_defaults_to_the_recorders_area(driver, services):
     with services.db.read() as s:
         area = s.get(Area, driver.clue(c["id"]).area_id)
     assert area.full_name == "吴家山街"
+
+
+def test_reports_after_a_finished_clue_open_a_new_one(services, lookup, driver):
+    market = lookup.user("wjs_market1")
+    for _ in range(3):
+        complaints.record(services, market, report("金元宝商城"))
+    with services.db.read() as s:
+        (first,) = s.scalars(sa.select(OnlineClue)).all()
+    driver.do(first.instance_id, "monitor", {"suspected": False, "monitoring_note": "已排除"}, "wjs_market1")
+    complaints.record(services, market, report("金元宝商城"))
+    with services.db.read() as s:
+        second = s.scalars(sa.select(OnlineClue).where(OnlineClue.id != first.id)).one()
+    assert len(driver.links(first.id)) == 4 and len(driver.links(second.id)) == 1

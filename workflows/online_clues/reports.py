@@ -16,12 +16,11 @@ from workflows.vocabulary import ClueLinkStatus, ClueStatus
 FINISHED = (ClueStatus.CLOSED, ClueStatus.DISMISSED)
 
 
-def clue_for_key(session, key: str) -> OnlineClue | None:
-    """The clue answering to a normalised name: the open one if any, else the latest."""
-    rows = list(session.scalars(sa.select(OnlineClue).join(OnlineClueName, OnlineClueName.clue_id == OnlineClue.id)
-                                .where(OnlineClueName.key == key).order_by(OnlineClue.id.desc())))
-    open_rows = [c for c in rows if c.status not in FINISHED]
-    return (open_rows or rows or [None])[0]
+def open_clue_for_key(session, key: str) -> OnlineClue | None:
+    """The latest unfinished clue answering to a normalised name (its scheme, an alias or its platform)."""
+    return session.scalar(sa.select(OnlineClue).join(OnlineClueName, OnlineClueName.clue_id == OnlineClue.id)
+                          .where(OnlineClueName.key == key, OnlineClue.status.not_in(FINISHED))
+                          .order_by(OnlineClue.id.desc()).limit(1))
 
 
 def clue_of_complaint(session, complaint_id: int) -> OnlineClue | None:
@@ -41,22 +40,24 @@ def _link(ctx: ActionContext, clue: OnlineClue, complaint: Complaint) -> None:
 
 def on_subject_reported(ctx: ActionContext, subject: ComplaintSubject, area: Area) -> OnlineClue | None:
     """Called by the complaints domain after it counted a report of `subject`; at or above the threshold,
-    every complaint about the subject not yet linked is linked to its clue (opened in `area` if needed)."""
+    every complaint about the subject not yet linked is linked to its open clue. Without one (none yet, or the
+    earlier ones finished: reports that keep coming need handling again, 查必有果) a clue is opened in `area`."""
     if subject.report_count < ctx.settings.online_mlm_report_threshold:
         return None
     s = ctx.session
     s.flush()
-    clue = clue_for_key(s, subject.key)
+    clue = open_clue_for_key(s, subject.key)
     if clue is None:
         clean = {"source": "complaint", "received_on": local_today(ctx.now), "scheme_name": subject.name,
                  "aliases": "", "urls": "", "app_ids": "", "summary":
                  f"“{subject.name}”被举报涉嫌网络传销 {subject.report_count} 次，达到多次举报标准，自动登记线索。",
                  "platform_name": subject.name if subject.kind == "platform" else "", "platform_credit_code": ""}
         clue = open_clue(ctx, clean, area, [], note="多次举报自动登记")
-    linked = set(s.scalars(sa.select(OnlineClueLink.target_id).where(OnlineClueLink.clue_id == clue.id,
-                                                                     OnlineClueLink.kind == "complaint")))
-    for complaint in s.scalars(sa.select(Complaint).where(Complaint.subject_id == subject.id)
-                               .order_by(Complaint.id)):
+    complaints = list(s.scalars(sa.select(Complaint).where(Complaint.subject_id == subject.id).order_by(Complaint.id)))
+    # A complaint joins one clue: those an earlier clue already took stay with it.
+    linked = set(s.scalars(sa.select(OnlineClueLink.target_id).where(
+        OnlineClueLink.kind == "complaint", OnlineClueLink.target_id.in_([c.id for c in complaints]))))
+    for complaint in complaints:
         if complaint.id not in linked:
             _link(ctx, clue, complaint)
     return clue
