@@ -6,10 +6,12 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from workflows.online_clues.hooks import RISKS
 from workflows.online_clues.models import TIERS
+from workflows.online_clues.service import credit_code_problem
 
 from .base import TaskForm, as_bool, iso, options, yes_no
 from .files import EvidenceFiles, chosen_files
 from .six_step_case import date_field, long_text
+from .validators import id_number_problem
 
 FILE_HINT = "截图、录屏截图或扫描件：JPG、PNG、PDF，单个不超过 10 MB。仅有权查看本线索的人员可下载。"
 FILE_TYPES = {"accept": ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"}
@@ -83,6 +85,12 @@ class ReportUpForm(TaskForm):
     def validate_party_name(self, field):
         if self.tier.data == "penalty" and not (field.data or "").strip():
             raise ValidationError("行政处罚的，请填写当事人。")
+
+    def validate_party_code(self, field):
+        code = (field.data or "").strip().upper()
+        if self.tier.data == "penalty" and code and credit_code_problem(code) and \
+                id_number_problem(code, self.now.date()):
+            raise ValidationError("请填写有效的统一社会信用代码（单位）或身份证号码（个人），不清楚的可留空。")
 
     def to_data(self) -> dict:
         penalty = self.tier.data == "penalty"

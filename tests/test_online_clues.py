@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from engine_helpers import Lookup
 from workflows.audit.models import AuditEvent
 from workflows.complaints import service as complaints
 from workflows.config import Settings
@@ -384,3 +385,18 @@ def test_reports_after_a_finished_clue_open_a_new_one(services, lookup, driver):
     with services.db.read() as s:
         second = s.scalars(sa.select(OnlineClue).where(OnlineClue.id != first.id)).one()
     assert len(driver.links(first.id)) == 4 and len(driver.links(second.id)) == 1
+
+
+def test_a_clue_goes_on_after_a_restart_midway(driver, services, lookup, db_url, clock):
+    """Another process (a second web worker, or after a restart) restores the clue from its stored state."""
+    from workflows import runtime
+    c = driver.record()
+    driver.to_report(c, members=31, levels=4)
+    other = runtime.build(db_url, clock=clock)
+    try:
+        again = ClueDriver(other, Lookup(other))
+        again.report(c, "criminal")
+        assert set(again.ready(c["instance_id"])) == {"transfer_police"}
+    finally:
+        other.db.dispose()
+    assert driver.clue(c["id"]).tier == "criminal" and driver.clue(c["id"]).status == "handling"

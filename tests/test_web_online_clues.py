@@ -146,3 +146,23 @@ def test_repeated_complaints_show_their_clue_and_the_clue_has_its_process_page(l
     process_page = market.get(f"/cases/{clue.instance_id}")
     assert process_page.status_code == 200 and "线上监测" in text(process_page)
     assert market.get(f"/cases/{clue.instance_id}/diagram.bpmn").status_code == 200
+
+
+def test_a_penalty_names_a_valid_party(login_as, services):
+    market = login_as("wjs_market1")
+    market.post("/online-clues/new", data=form(platform_credit_code="", platform_name=""))
+    inst = only_clue(services).instance_id
+    submit(market, ready_task(services, inst, "monitor"), {"suspected": "yes", "monitoring_note": "疑似"})
+    submit(market, ready_task(services, inst, "verify"), {"confirmed": "yes", "verification_note": "查实",
+                                                          "member_count": "12", "levels": "2"})
+    leader = login_as("wjs_leader")
+    task = ready_task(services, inst, "report_up")
+    r = submit(leader, task, {"tier": "penalty", "report_note": "上报", "party_name": "",
+                              "party_code": "91110000600037341X", "penalty_facts": "拉人头"})
+    assert r.status_code == 422
+    assert set(errors_in(text(r))) == {"行政处罚的，请填写当事人。",
+                                       "请填写有效的统一社会信用代码（单位）或身份证号码（个人），不清楚的可留空。"}
+    r = submit(leader, task, {"tier": "penalty", "report_note": "上报", "party_name": "某某科技有限公司",
+                              "party_code": CREDIT_CODE, "penalty_facts": "拉人头"})
+    assert r.status_code == 302
+    assert "行政处罚" in text(market.get(f"/online-clues/{only_clue(services).id}"))
