@@ -247,8 +247,8 @@ def test_pending_links_are_made_once_the_package_is_installed(driver, services, 
     watching.open_reinspection = lambda ctx, **kw: calls.append(kw) or types.SimpleNamespace(id=12)
     for module in (package, platforms, watching):
         monkeypatch.setitem(sys.modules, module.__name__, module)
-    with services.db.unit_of_work() as s:
-        assert links.retry_pending(services.workflow.context(s)) == 1
+    assert services.workflow.run_worker_once()["online_clue_links"] == 1  # the worker makes it
+    assert services.workflow.run_worker_once()["online_clue_links"] == 0  # once
     (link,) = driver.links(c["id"])
     assert (link.status, link.target_id) == ("linked", 12) and calls[0]["subject_id"] == 9
 

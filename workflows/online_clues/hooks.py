@@ -122,3 +122,4 @@ def register(registry: HookRegistry) -> None:
                                    instance_values=_instance_values, on_end=_on_end))
     registry.script_function("confirm_clue", _confirm_clue)
     registry.script_function("start_clue_penalty", _start_clue_penalty)
+    registry.periodic_duty("online_clue_links", links.retry_pending_duty)

@@ -76,11 +76,11 @@ def open_platform_reinspection(ctx: ActionContext, clue: OnlineClue, reason: str
 
 
 # ---------------------------------------------------------------- administrative penalty (一般程序)
-def _penalise(ctx: ActionContext, payload: dict) -> int | None:
+def _penalise(ctx: ActionContext, payload: dict) -> tuple[int | None, str]:
     starting = importlib.import_module(f"{PENALTIES}.starting")
     result = starting.start_for_party(ctx, source_instance_id=payload["source_instance_id"],
                                       party=payload["party"], role=payload["role"], facts=payload["facts"])
-    return _target_id(result)
+    return _target_id(result), ""
 
 
 def start_penalty(ctx: ActionContext, clue: OnlineClue, party: dict, role: str, facts: str) -> OnlineClueLink:
@@ -88,12 +88,11 @@ def start_penalty(ctx: ActionContext, clue: OnlineClue, party: dict, role: str, 
     payload = {"source_instance_id": clue.instance_id, "party": party, "role": role, "facts": facts}
     if not installed(PENALTIES):
         return _record(ctx, clue, "penalty", payload, None, "行政处罚程序功能尚未启用，待启用后立案")
-    return _record(ctx, clue, "penalty", payload, _penalise(ctx, payload))
+    return _record(ctx, clue, "penalty", payload, _penalise(ctx, payload)[0])
 
 
 # ---------------------------------------------------------------- after the other domains are installed
-RETRY = {"reinspection": (PLATFORMS, lambda ctx, payload: _reinspect(ctx, payload)[0]),
-         "penalty": (PENALTIES, _penalise)}
+RETRY = {"reinspection": (PLATFORMS, _reinspect), "penalty": (PENALTIES, _penalise)}
 
 
 def retry_pending(ctx: ActionContext) -> int:
@@ -105,10 +104,18 @@ def retry_pending(ctx: ActionContext) -> int:
         package, make = RETRY.get(link.kind, (None, None))
         if package is None or not installed(package):
             continue
-        link.target_id = make(ctx, link.payload)
+        link.target_id, link.note = make(ctx, link.payload)
         link.status, link.linked_at = ClueLinkStatus.LINKED, ctx.now
         clue = ctx.session.get(OnlineClue, link.clue_id)
         audit.record(ctx.session, ctx.now, "clue_link_made", ctx.actor_id, clue.instance_id, link_kind=link.kind,
-                     target_id=link.target_id, retried=True)
+                     target_id=link.target_id, note=link.note, retried=True)
         made += 1
     return made
+
+
+def retry_pending_duty(engine) -> int:
+    """The worker's round: once a linked domain is installed, its pending links are made (nothing to do before)."""
+    if not any(installed(package) for package, _make in RETRY.values()):
+        return 0
+    with engine.db.unit_of_work() as s:
+        return retry_pending(engine.context(s))
