@@ -24,7 +24,8 @@ def count_field(label: str) -> IntegerField:
 
 class MonitorForm(TaskForm):
     guidance = ("线上监测：核查网址、应用、小程序、直播间等线上内容，固定电子证据（截图、录屏、页面存档），"
-                "研判是否具有“入门费、拉人头、团队计酬”等传销特征（《禁止传销条例》第七条）。")
+                "研判是否具有“拉人头、入门费、团队计酬”等传销特征（《禁止传销条例》第七条）。利用互联网等媒体发布"
+                "传销信息的，由市场监管部门会同电信等有关部门查处（第九条）。")
     suspected = yes_no("是否涉嫌网络传销", "请选择是否涉嫌网络传销。")
     monitoring_note = long_text("监测情况", "请填写监测情况。")
     files = MultipleFileField("电子证据", validators=[EvidenceFiles()], description=FILE_HINT, render_kw=FILE_TYPES)
@@ -66,9 +67,10 @@ class VerifyForm(TaskForm):
 
 
 class ReportUpForm(TaskForm):
-    guidance = ("逐级上报并确定处置措施（多措处置）：一般情形约谈或警示；构成违法的依法予以行政处罚；"
-                "组织内部参与传销活动人员在三十人以上且层级在三级以上的，应移送公安机关追究组织者、领导者的刑事责任"
-                "（最高人民法院、最高人民检察院、公安部《关于办理组织领导传销活动刑事案件适用法律若干问题的意见》）。")
+    guidance = ("逐级上报并确定处置措施（多措处置）：一般情形约谈或警示；构成违法的依法予以行政处罚。"
+                "传销组织“其组织内部参与传销活动人员在三十人以上且层级在三级以上的，应当对组织者、领导者追究刑事责任”"
+                "（最高人民法院、最高人民检察院、公安部《关于办理组织领导传销活动刑事案件适用法律若干问题的意见》一），"
+                "涉嫌犯罪的，应当依法移送公安机关立案侦查（《禁止传销条例》第十三条）。")
     tier = RadioField("处置措施", choices=options(list(TIERS.items())), validators=[InputRequired("请选择处置措施。")])
     report_note = long_text("上报意见", "请填写上报意见。")
     party_name = StringField("当事人", validators=[Length(max=200)], description="行政处罚的单位或个人名称。")
@@ -116,8 +118,9 @@ class InterviewForm(TaskForm):
 
 
 class TransferPoliceForm(TaskForm):
-    guidance = ("移送公安机关：行政执法机关应在 24 小时内向公安机关移送涉嫌犯罪案件，附移送书、调查报告、"
-                "涉案物品清单、检验报告或鉴定结论及其他证据材料（《行政执法机关移送涉嫌犯罪案件的规定》）。")
+    guidance = ("移送公安机关：本机关负责人批准移送的，应当在 24 小时内向同级公安机关移送（《行政执法机关移送涉嫌"
+                "犯罪案件的规定》第五条），附涉嫌犯罪案件移送书、涉嫌犯罪案件情况的调查报告、涉案物品清单、有关检验报告"
+                "或者鉴定结论及其他有关涉嫌犯罪的材料（第六条）。")
     transfer_letter_no = StringField("移送书文号", validators=[InputRequired("请填写移送书文号。"), Length(max=60)])
     transferred_on = date_field("移送日期", "移送日期")
     materials = long_text("移送材料", "请填写随案移送的材料。")
@@ -128,7 +131,8 @@ class TransferPoliceForm(TaskForm):
 
 
 class PoliceReceiptForm(TaskForm):
-    guidance = "公安机关接收回执：在回执上签字，并书面告知是否立案。"
+    guidance = ("公安机关在涉嫌犯罪案件移送书的回执上签字（《行政执法机关移送涉嫌犯罪案件的规定》第七条），"
+                "自接受之日起 3 日内审查，决定立案或者不予立案，并书面通知移送案件的行政执法机关（第八条）。")
     police_accepted = yes_no("是否立案", "请选择是否立案。")
     police_case_no = StringField("立案（回执）编号", validators=[Length(max=60)])
     receipt_note = long_text("回执情况", "请填写回执情况。")
