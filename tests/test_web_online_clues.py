@@ -86,6 +86,8 @@ def test_list_filters_and_export(login_as, services):
     assert "没有找到线索" in text(market.get("/online-clues?status=dismissed"))
     bad = market.get("/online-clues?status=xyz")
     assert bad.status_code == 422 and "请选择列表中的状态" in text(bad)
+    bad = market.get("/online-clues?year=二〇二六")
+    assert bad.status_code == 422 and "年度应为 2000–2100 之间的四位数" in text(bad)
     r = market.get("/online-clues/export?year=2026")
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))

@@ -29,8 +29,11 @@ def _int(name: str) -> int | None:
 
 def _filters() -> tuple[queries.ClueFilters, dict]:
     """The list's filters from the query string, and the arguments to keep in links (export, pages)."""
+    year_text = (request.args.get("year") or "").strip()
+    # A year that is not a number is kept as an impossible one, so the list says what is wrong with it.
+    year = _int("year") if year_text.isdigit() else (0 if year_text else None)
     filters = queries.ClueFilters(q=(request.args.get("q") or "").strip()[:100],
-                                  status=request.args.get("status", ""), street_id=_int("street"), year=_int("year"))
+                                  status=request.args.get("status", ""), street_id=_int("street"), year=year)
     args = {k: v for k, v in request.args.items() if k in ("q", "status", "street", "year") and v}
     return filters, args
 
