@@ -168,3 +168,13 @@ def test_a_penalty_names_a_valid_party(login_as, services):
                               "party_code": CREDIT_CODE, "penalty_facts": "拉人头"})
     assert r.status_code == 302
     assert "行政处罚" in text(market.get(f"/online-clues/{only_clue(services).id}"))
+
+
+def test_the_clue_page_offers_a_step_only_to_who_may_do_it(login_as, services):
+    market = login_as("wjs_market1")
+    market.post("/online-clues/new", data=form())
+    clue = only_clue(services)
+    task = ready_task(services, clue.instance_id, "monitor")
+    assert f"/tasks/{task}" in text(market.get(f"/online-clues/{clue.id}"))
+    police = text(login_as("wjs_police1").get(f"/online-clues/{clue.id}"))
+    assert "线上监测" in police and f"/tasks/{task}" not in police

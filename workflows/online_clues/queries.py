@@ -117,7 +117,8 @@ def view(services, viewer_id: int, clue_id: int) -> dict:
                        "pending": link.status == ClueLinkStatus.PENDING, "target_id": link.target_id,
                        "complaint": complaints.get(link.target_id) if link.kind == "complaint" else None,
                        "note": link.note, "at": link.created_at} for link in links],
-            "open_steps": [{"id": t.id, "title": t.title, "role": t.role, "due_at": t.due_at} for t in open_steps],
+            "open_steps": [{"id": t.id, "title": t.title, "role": t.role, "due_at": t.due_at,
+                            "may_act": access.can_act(user, t)} for t in open_steps],
             "timeline": [{"at": e.at, "kind": e.kind, "what": _event_text(e), "who": who or "系统"}
                          for e, who in events],
         }
