@@ -400,3 +400,15 @@ def test_a_clue_goes_on_after_a_restart_midway(driver, services, lookup, db_url,
     finally:
         other.db.dispose()
     assert driver.clue(c["id"]).tier == "criminal" and driver.clue(c["id"]).status == "handling"
+
+
+def test_reports_from_another_system_open_the_clue_too(services, lookup, driver):
+    street = lookup.area("吴家山街")
+    complaints.create_api_client(services, "12315平台", street)
+    for n in range(3):
+        complaints.submit(services, "12315平台", f"R{n}", report("金元宝商城"))
+    with services.db.read() as s:
+        (clue,) = s.scalars(sa.select(OnlineClue)).all()
+    assert clue.created_by_id is None and clue.area_id == street
+    assert len(driver.links(clue.id)) == 4
+    assert [r["id"] for r in queries.list_clues(services, lookup.user("wjs_market1"), queries.ClueFilters())] == [clue.id]
