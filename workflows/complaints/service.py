@@ -12,7 +12,7 @@ from workflows import audit
 from workflows.audit.models import AuditEvent
 from workflows.complaints.hooks import PROCESS, RECEIVER_LANE
 from workflows.complaints.models import (CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject,
-                                        subject_key)
+                                         subject_key)
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError

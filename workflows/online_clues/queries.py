@@ -13,7 +13,7 @@ from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import ValidationFailed
 from workflows.ledgers.spreadsheets import to_xlsx
 from workflows.online_clues.hooks import RISKS
-from workflows.online_clues.models import (LINK_KINDS, SOURCES, STATUS_NAMES, TIERS, OnlineClue, OnlineClueLink)
+from workflows.online_clues.models import LINK_KINDS, SOURCES, STATUS_NAMES, TIERS, OnlineClue, OnlineClueLink
 from workflows.online_clues.service import visible_clue
 from workflows.org import access
 from workflows.org.models import Area, User
