@@ -12,15 +12,24 @@ from workflows.online_clues.models import SOURCES
 LINES_HINT = "每行一个。"
 
 
+class Required:
+    """Marks a field as required on the page; the service checks it (with the other facts) and says why."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
 class ClueForm(FlaskForm):
     class Meta:
         locales = ["zh"]
 
-    source = SelectField("线索来源", choices=options(list(SOURCES.items())), default="monitoring")
+    source = SelectField("线索来源", choices=options(list(SOURCES.items())), default="monitoring", validators=[Required()])
     # Text, not a DateField: a wrong date comes back with the service's message and the text as typed.
-    received_on = StringField("接收日期", render_kw={"type": "date", "placeholder": "2026-11-23"})
-    area_id = SelectField("所属辖区", coerce=int, choices=[], validate_choice=False)
-    scheme_name = StringField("项目或平台名称", validators=[Length(max=200, message="不能超过 200 个字。")],
+    received_on = StringField("接收日期", validators=[Required()], render_kw={"type": "date", "placeholder": "2026-11-23"})
+    area_id = SelectField("所属辖区", coerce=int, choices=[], validate_choice=False, validators=[Required()])
+    scheme_name = StringField("项目或平台名称", validators=[Required(), Length(max=200, message="不能超过 200 个字。")],
                               description="涉嫌传销的项目、“平台”或 App 对外使用的名称。")
     aliases = TextAreaField("别名", validators=[Length(max=2000)], description="曾用名、简称、谐音名。" + LINES_HINT)
     urls = TextAreaField("网址", validators=[Length(max=4000)], description="网站、推广链接、直播间链接。" + LINES_HINT)
