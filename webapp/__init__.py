@@ -97,6 +97,9 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp):
         app.register_blueprint(bp)
+    from .online_clues.views import bp as online_clues_bp
+
+    app.register_blueprint(online_clues_bp)
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)

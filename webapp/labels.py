@@ -14,7 +14,7 @@ from workflows.vocabulary import SWEEP_FLAGS, end_name
 from .db import read_session, workflow
 
 PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
-                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查"}
+                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查", "online_clue": "网络传销线索"}
 CLASSIFICATION_NAMES = {**CLASSIFICATIONS, "": "待定"}  # a person found but not yet classified
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
@@ -28,6 +28,10 @@ EVENT_NAMES = {
     # Notices (the timeline adds the document number).
     "notice_issued": "签发通知书", "notice_printed": "打印通知书", "notice_reprinted": "补打通知书",
     "notice_voided": "作废通知书",
+    # Online MLM clues.
+    "clue_recorded": "登记线索", "clue_updated": "修改线索台账", "clue_complaint_linked": "关联举报",
+    "clue_link_made": "关联平台复查或行政处罚", "clue_link_pending": "待关联（相关功能尚未启用）",
+    "clue_platform_not_named": "平台未命名，无需复查",
 }
 try:  # the complaint ledger is built alongside; without it channels and units show as their codes
     from workflows.complaints.models import CHANNELS as CHANNEL_NAMES

@@ -33,6 +33,10 @@ class Settings:
                              "approve_reward": "P7D", "*": "P7D"},
         # A patrol is due within two days of its cycle; the flag itself is reviewed twice a year.
         "rental_patrol": {"patrol": "P2D", "lift_flag": "P180D", "*": "P7D"},
+        # 四步工作法: monitoring and reporting up are quick; offline verification and handling take longer.
+        "online_clue": {"monitor": "P3D", "verify": "P15D", "report_up": "P3D", "interview": "P7D",
+                        "transfer_police": "P3D", "police_receipt": "P3D", "aftermath": "P15D",
+                        "stability_plan": "P3D", "*": "P7D"},
         "*": {"*": "P7D"},
     })
     # Process ids whose overdue steps raise five-contracts matters (the matter itself escalates by its timer).
@@ -41,6 +45,11 @@ class Settings:
     patrol_interval: str = "P7D"
     # An entity or platform reported this many times for online MLM opens an investigation by itself.
     online_mlm_report_threshold: int = 3
+    # Criminal threshold for the organisers of an MLM organisation (最高人民法院 最高人民检察院 公安部《关于办理
+    # 组织领导传销活动刑事案件适用法律若干问题的意见》公通字〔2013〕37号 一): at least this many members in at
+    # least this many levels ("以上" includes the number). Online clues that reach it go to the police.
+    criminal_threshold_members: int = 30
+    criminal_threshold_levels: int = 3
     # Background jobs: a worker holds a job for this long without a sign of life before another may take it over.
     job_lease_seconds: int = 120
     # How often a failing job is tried before it ends as failed, and how long it waits between tries.
@@ -73,7 +82,8 @@ class Settings:
         named.append(("patrol_interval", self.patrol_interval))
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
-        for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows"):
+        for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "criminal_threshold_members",
+                     "criminal_threshold_levels"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:

@@ -13,10 +13,11 @@ from workflows.engine.hooks import HookRegistry
 from workflows.engine.service import WorkflowService
 from workflows.ledgers import hooks as ledger_hooks
 from workflows.matters import hooks as matter_hooks
+from workflows.online_clues import hooks as online_clue_hooks
 from workflows.org import demo
 
 # Every domain that runs processes registers its hooks here; the engine itself knows none of them.
-DOMAINS = (case_hooks, matter_hooks, complaint_hooks, ledger_hooks)
+DOMAINS = (case_hooks, matter_hooks, complaint_hooks, ledger_hooks, online_clue_hooks)
 
 
 @dataclass

@@ -52,8 +52,27 @@ class NoticeStatus(StrEnum):
     VOIDED = "voided"
 
 
+class ClueStatus(StrEnum):
+    """An online MLM clue through the four steps (四步工作法), or set aside after monitoring or verification."""
+
+    MONITORING = "monitoring"
+    VERIFYING = "verifying"
+    HANDLING = "handling"
+    AFTERMATH = "aftermath"
+    CLOSED = "closed"
+    DISMISSED = "dismissed"
+
+
+class ClueLinkStatus(StrEnum):
+    """A clue's link to another record: made, or waiting for the other domain to be installed."""
+
+    LINKED = "linked"
+    PENDING = "pending"
+
+
 # By name, for templates (which compare e.g. `inst.status == InstanceStatus.COMPLETED`).
-STATUSES = {e.__name__: e for e in (InstanceStatus, TaskState, EventKind, SweepStatus, JobStatus, NoticeStatus)}
+STATUSES = {e.__name__: e for e in (InstanceStatus, TaskState, EventKind, SweepStatus, JobStatus, NoticeStatus,
+                                           ClueStatus, ClueLinkStatus)}
 
 INSTANCE_STATUS_NAMES = {InstanceStatus.RUNNING: "办理中", InstanceStatus.COMPLETED: "已办结"}
 
@@ -63,6 +82,7 @@ END_EVENT_NAMES = {
     "five_contracts": {"end_resolved": "已解决"},
     "complaint_intake": {"end_closed": "已办结", "end_rewarded": "已办结（已奖励）",
                          "end_reward_rejected": "已办结（不予奖励）"},
+    "online_clue": {"end_dismissed": "监测排除", "end_not_confirmed": "实证未查实", "end_closed": "处置完毕、善后办结"},
 }
 
 # The house types of the sweep (摸排) step, in a six-step case and in a concentrated sweep alike.

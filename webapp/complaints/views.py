@@ -14,6 +14,7 @@ from workflows.complaints.models import RESPONSIBLE_UNITS, Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import ValidationFailed
 from workflows.ledgers import spreadsheets
+from workflows.online_clues import reports as online_clue_reports
 from workflows.org.models import User
 from workflows.vocabulary import TaskState
 
@@ -100,7 +101,9 @@ def _page_facts(complaint_id: int) -> tuple[dict, list[HumanTask], ProcessInstan
     inst = s.get(ProcessInstance, c["instance_id"])
     names = dict(s.execute(sa.select(User.id, User.display_name).where(
         User.id.in_([i for i in [c["first_receiver_id"]] + [t.assignee_id for t in tasks] if i]))).all())
-    return c, tasks, linked, {"names": names, "inst": inst}
+    # Repeated online-MLM reports of one subject join its clue (workflows.online_clues.reports).
+    clue = online_clue_reports.clue_of_complaint(s, complaint_id)
+    return c, tasks, linked, {"names": names, "inst": inst, "clue": clue}
 
 
 @bp.route("/<int:complaint_id>")

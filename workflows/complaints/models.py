@@ -1,6 +1,7 @@
 """The complaints' tables: complaints, the subjects reported for online MLM, API client systems."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Optional
 
@@ -13,6 +14,12 @@ from workflows.org.roles import ROLE_NAMES
 # Channels a report arrives by (有警（诉）必接: every one of them is accepted).
 CHANNELS = {"110": "110报警", "12315": "12315平台", "phone": "电话", "letter": "来信", "email": "电子邮件",
             "visit": "来访", "online": "网络平台", "api": "外部系统"}
+
+
+def subject_key(name: str) -> str:
+    """Normalise an entity or platform name so 'XX 商城 ' and 'xx商城' count as one subject (a complaint's
+    subject and an online clue's names are compared by this key)."""
+    return re.sub(r"[\s\u3000·.\-_]+", "", (name or "")).lower()
 
 
 # The units a complaint is transferred to are the market-supervision and police roles, under their names.

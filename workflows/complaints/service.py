@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 
 import sqlalchemy as sa
@@ -12,11 +11,13 @@ from sqlalchemy.orm import Session
 from workflows import audit
 from workflows.audit.models import AuditEvent
 from workflows.complaints.hooks import PROCESS, RECEIVER_LANE
-from workflows.complaints.models import CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject
+from workflows.complaints.models import (CHANNELS, RESPONSIBLE_UNITS, ApiClient, Complaint, ComplaintSubject,
+                                         subject_key)
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from workflows.idnumbers import id_number_problem
+from workflows.online_clues import reports as online_clue_reports
 from workflows.org import access, areas
 from workflows.org.models import Area, User
 from workflows.vocabulary import END_EVENT_NAMES, INSTANCE_STATUS_NAMES, EventKind, InstanceStatus, TaskState
@@ -31,11 +32,6 @@ class IdempotencyConflict(WorkflowError):
     """The same client reference was submitted before with different content."""
 
     status = 409
-
-
-def subject_key(name: str) -> str:
-    """Normalise an entity or platform name so 'XX 商城 ' and 'xx商城' count as one subject."""
-    return re.sub(r"[\s\u3000·.\-_]+", "", (name or "")).lower()
 
 
 # Longest text each field may hold: the column sizes, so an over-long value is a message, not a database error.
@@ -153,6 +149,8 @@ def _count_subject(ctx: ActionContext, complaint: Complaint, name: str, kind: st
         auto.instance_id, auto.reference = inst.id, inst.reference
         subject.investigation_instance_id = inst.id
         audit.record(s, now, "auto_investigation", None, inst.id, subject=name, report_count=subject.report_count)
+    # From the threshold on, the subject's complaints also join its online MLM clue (opened if there is none).
+    online_clue_reports.on_subject_reported(ctx, subject, area)
 
 
 def record(services, actor_id: int, report: dict) -> dict:
