@@ -84,8 +84,6 @@ class EngineFailure(WorkflowError):
     so the failed action is recorded as an incident for an administrator. `element_id`/`element_name` name
     the diagram element that failed, when the engine knows it."""
 
-    status = 500
-
     def __init__(self, message: str, element_id: str = "", element_name: str = ""):
         super().__init__(message)
         self.element_id, self.element_name = element_id, element_name
