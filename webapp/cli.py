@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from workflows import runtime
 from workflows.engine.bpmn_check import check_paths
 from workflows.exceptions import WorkflowError
+from workflows.operations import logs
 from workflows.org.accounts import by_username
 
 
@@ -74,9 +74,8 @@ def worker(ctx, interval, once):
     from webapp import jobs
     from workflows.jobs.worker import run_worker
 
-    # Our own log lines from INFO up; the libraries' (WeasyPrint narrates every page at INFO) from WARNING.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("dachuan").setLevel(logging.INFO)
+    # JSON lines: our own from INFO up, the libraries' (WeasyPrint narrates every page at INFO) from WARNING.
+    logs.configure()
     # Stopped by a service manager or by `dachuan run` (SIGTERM): unwind, so a running job is handed back
     # at once instead of waiting for its lease to run out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -167,6 +166,7 @@ def run(ctx, host, port):
 
     services = _services(ctx)
     runtime.prepare(services, with_demo=True)
+    logs.configure()
     args = [sys.executable, "-m", "webapp.cli"]
     if ctx.obj.get("database_url"):
         args += ["--database-url", ctx.obj["database_url"]]
