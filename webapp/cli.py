@@ -88,6 +88,46 @@ def worker(ctx, interval, once):
     run_worker(_services(ctx), jobs.handlers(), interval=interval, once=once, report=report)
 
 
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="备份文件路径；默认 instance/backups/dachuan-<时间>.tar.gz")
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="上传文件目录；默认 DACHUAN_UPLOAD_FOLDER 或 instance/uploads")
+@click.pass_context
+def backup(ctx, output, uploads):
+    """Back up the database and the uploaded files into one archive, while the system runs."""
+    from workflows.operations import backup as operations
+
+    services = _services(ctx)
+    target = output or operations.default_archive_path(services.workflow.now())
+    try:
+        manifest = operations.backup(services.db, uploads or operations.default_upload_folder(), target,
+                                     services.workflow.now())
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message)
+    rows = sum(manifest["tables"].values())
+    click.echo(f"备份完成：{target}（结构版本 {manifest['schema_revision']}，{len(manifest['tables'])} 张表 "
+               f"{rows} 行，上传文件 {len(manifest['files']) - 1} 个）")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="上传文件目录；默认 DACHUAN_UPLOAD_FOLDER 或 instance/uploads")
+@click.pass_context
+def restore(ctx, archive, uploads):
+    """Restore an archive into an empty database (--database-url / DATABASE_URL) and the upload folder."""
+    from workflows.operations import backup as operations
+
+    services = _services(ctx)
+    try:
+        manifest = operations.restore(archive, services.db, uploads or operations.default_upload_folder())
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message)
+    click.echo(f"恢复完成：{manifest['created_at']} 的备份，{sum(manifest['tables'].values())} 行数据，"
+               f"上传文件 {len(manifest['files']) - 1} 个；数据库已升级到本系统的结构版本。")
+
+
 @main.command("check-bpmn")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_context

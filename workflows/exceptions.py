@@ -103,3 +103,8 @@ class IncidentRaised(WorkflowError):
 class InstanceSuspended(TaskNotReady):
     def __init__(self, reference: str):
         super().__init__(f"案件 {reference} 已被系统管理员暂停办理，恢复后才能继续。")
+
+
+class BackupRefused(WorkflowError):
+    """A backup could not be made, or an archive cannot be restored (damaged, another schema, a database that
+    is not empty); the message says why."""
