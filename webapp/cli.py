@@ -90,7 +90,7 @@ def worker(ctx, interval, once):
 
 @main.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="备份文件路径；默认 instance/backups/dachuan-<时间>.tar.gz")
+              help="备份文件路径；默认 DACHUAN_BACKUP_DIR（或 instance/backups）下的 dachuan-<时间>.tar.gz")
 @click.option("--uploads", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="上传文件目录；默认 DACHUAN_UPLOAD_FOLDER 或 instance/uploads")
 @click.pass_context

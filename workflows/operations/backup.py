@@ -50,7 +50,9 @@ def default_upload_folder() -> Path:
 
 
 def default_archive_path(now: datetime) -> Path:
-    return ROOT / "instance" / "backups" / f"dachuan-{now:%Y%m%d-%H%M%S}.tar.gz"
+    """A new archive named by its time, in DACHUAN_BACKUP_DIR (else instance/backups)."""
+    folder = Path(os.environ.get("DACHUAN_BACKUP_DIR") or ROOT / "instance" / "backups")
+    return folder / f"dachuan-{now:%Y%m%d-%H%M%S}.tar.gz"
 
 
 def _sha256(path: Path) -> str:
