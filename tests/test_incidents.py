@@ -146,3 +146,17 @@ def test_a_suspended_instance_cannot_be_completed_and_its_timers_wait_until_it_i
     assert list(ready(services, timed)) == ["review"]
     kinds = [k for k, _ in _audit(services, inst_id)]
     assert kinds.index(incidents.SUSPENDED) < kinds.index(incidents.RESUMED) < kinds.index(EventKind.COMPLETED)
+
+
+def test_an_incident_whose_task_the_officer_since_completed_is_closed_by_the_retry(probe, lookup):
+    services = probe
+    admin, market = lookup.user("admin"), lookup.user("wjs_market1")
+    inst_id = _start(services, lookup)
+    task_id, _ = _fail_completion(services, lookup, inst_id)
+    services.workflow.complete(task_id, {"divisor": 5}, market)  # the officer corrected it and went on
+    [incident] = incidents_of(services, inst_id)
+    assert incidents.retry(services.workflow, incident.id, admin) == incidents.TASK_GONE
+    [incident] = incidents_of(services, inst_id)
+    assert incident.status == IncidentStatus.RESOLVED and incident.resolution == incidents.TASK_GONE
+    assert list(ready(services, inst_id)) == ["review"]  # nothing was run twice
+    assert services.workflow.instance_view(inst_id).last_data["fine"] == 200

@@ -115,14 +115,14 @@ def retry(incident_id: int):
             form.submitted.errors = list(form.submitted.errors) + ["须为 JSON 对象，例如 {\"divisor\": 4}；请检查括号和引号。"]
             return _detail(incident, retry_form=form, status=422)
     try:
-        incidents.retry(workflow(), incident.id, current_user.id, data)
+        note = incidents.retry(workflow(), incident.id, current_user.id, data)
     except ValidationFailed as exc:
         form.submitted.errors = list(form.submitted.errors) + [f"{k}：{'；'.join(v)}" for k, v in exc.errors.items()]
         return _detail(incident, retry_form=form, status=422)
     except WorkflowError as exc:
         flash(exc.message, "error")
         return _detail(_incident(incident_id), retry_form=form, status=exc.status)
-    flash(f"故障 {incident.id} 已重试成功，案件 {incident.instance.reference} 继续办理。", "success")
+    flash(note or f"故障 {incident.id} 已重试成功，案件 {incident.instance.reference} 继续办理。", "success")
     return redirect(url_for("incidents.index"))
 
 

@@ -22,7 +22,7 @@ from workflows.exceptions import (ConcurrentUpdate, EngineFailure, IncidentRaise
                                   ValidationFailed, WorkflowError)
 from workflows.org.access import active_user, check_sees
 from workflows.org.roles import ADMIN
-from workflows.vocabulary import IncidentKind, IncidentStatus, InstanceStatus
+from workflows.vocabulary import IncidentKind, IncidentStatus, InstanceStatus, TaskState
 
 log = logging.getLogger("dachuan.incidents")
 
@@ -30,6 +30,7 @@ RAISED, RETRIED, RETRY_FAILED, SKIPPED = "incident_raised", "incident_retried", 
     "incident_skipped"
 SUSPENDED, RESUMED = "instance_suspended", "instance_resumed"
 ERROR_CHARS = 8000
+TASK_GONE = "该任务已不在待办（已由他人办理或流程已改道），无须重试，故障关闭。"
 
 
 def is_incident(exc: BaseException, timer: bool = False) -> bool:
@@ -107,9 +108,10 @@ def _open_incident(s: Session, incident_id: int) -> Incident:
     return incident
 
 
-def retry(engine, incident_id: int, actor_id: int, data: dict | None = None) -> None:
-    """Run the failed action again, as the user who did it (with corrected data, if given)."""
-    _run_again(engine, incident_id, actor_id, data=data)
+def retry(engine, incident_id: int, actor_id: int, data: dict | None = None) -> str:
+    """Run the failed action again, as the user who did it (with corrected data, if given); returns a note
+    when there was nothing left to run (the task is no longer open), else ""."""
+    return _run_again(engine, incident_id, actor_id, data=data)
 
 
 def skip(engine, incident_id: int, actor_id: int, reason: str) -> None:
@@ -120,7 +122,7 @@ def skip(engine, incident_id: int, actor_id: int, reason: str) -> None:
 
 
 def _run_again(engine, incident_id: int, actor_id: int, data: dict | None = None, reason: str = "",
-               skipping: bool = False) -> None:
+               skipping: bool = False) -> str:
     kind, task_id, submitted = None, None, None
     try:
         with engine.db.unit_of_work() as s:
@@ -132,7 +134,11 @@ def _run_again(engine, incident_id: int, actor_id: int, data: dict | None = None
             submitted = dict(incident.data) if data is None else dict(data)
             ctx = replace(engine.context(s, incident.actor_id),
                           skip_element=incident.element_id if skipping else "")
-            if kind == IncidentKind.COMPLETION:
+            task = s.get(HumanTask, task_id) if kind == IncidentKind.COMPLETION else None
+            if task is not None and task.state != TaskState.READY:
+                # Done by someone else meanwhile, or the process went another way: nothing left to run.
+                reason = reason or TASK_GONE
+            elif kind == IncidentKind.COMPLETION:
                 engine.complete_within(ctx, task_id, submitted, incident.actor_id)
             else:
                 engine.fire_timers_within(ctx, incident.instance_id)
@@ -141,6 +147,7 @@ def _run_again(engine, incident_id: int, actor_id: int, data: dict | None = None
             incident.data = submitted
             audit.record(s, ctx.now, SKIPPED if skipping else RETRIED, actor_id, incident.instance_id, task_id,
                          incident_id=incident.id, reason=reason, element=incident.element_id, data=submitted)
+            return reason if reason == TASK_GONE else ""
     except Exception as exc:
         if kind is None or not is_incident(exc, timer=kind == IncidentKind.TIMER):
             raise

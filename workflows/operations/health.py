@@ -11,6 +11,7 @@ from workflows.jobs.models import QUEUED, RUNNING, Job
 from workflows.operations.models import WorkerHeartbeat
 
 OK, FAILING, UNKNOWN = "ok", "failing", "unknown"
+FORGET_AFTER = timedelta(days=7)
 
 
 def beat(db, worker_id: str, now: datetime) -> None:
@@ -18,15 +19,11 @@ def beat(db, worker_id: str, now: datetime) -> None:
     with db.unit_of_work() as s:
         row = s.get(WorkerHeartbeat, worker_id)
         if row is None:
+            # A worker's first round: each start writes a new id, so drop the rows of workers long gone.
+            s.execute(sa.delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - FORGET_AFTER))
             s.add(WorkerHeartbeat(worker_id=worker_id, started_at=now, beat_at=now, rounds=1))
         else:
             row.beat_at, row.rounds = now, row.rounds + 1
-
-
-def forget_stale(db, now: datetime, older_than: timedelta = timedelta(days=7)) -> int:
-    """Drop the rows of workers gone for a week (each restart writes a new worker id)."""
-    with db.unit_of_work() as s:
-        return s.execute(sa.delete(WorkerHeartbeat).where(WorkerHeartbeat.beat_at < now - older_than)).rowcount
 
 
 @dataclass
