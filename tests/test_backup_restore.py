@@ -127,11 +127,23 @@ def test_restore_refuses_a_damaged_archive_a_foreign_one_and_a_database_that_is_
             else content)
         with pytest.raises(BackupRefused, match="结构版本"):
             backup.restore(other_schema, target, tmp_path / "x")
+        other_database = tmp_path / "other-database.tar.gz"
+        _rewrite(archive, other_database, lambda name, content: _other_database(content)
+                 if name == "manifest.json" else content)
+        with pytest.raises(BackupRefused, match="不能恢复到"):
+            backup.restore(other_database, target, tmp_path / "x")
         with target.engine.connect() as conn:
             assert sa.inspect(conn).get_table_names() == []
         assert not (tmp_path / "x").exists()
     finally:
         target.dispose()
+
+
+def _other_database(manifest: bytes) -> bytes:
+    """The manifest saying the archive came from the other kind of database."""
+    data = json.loads(manifest)
+    data["database"] = {"sqlite": "postgresql", "postgresql": "sqlite"}[data["database"]]
+    return json.dumps(data).encode()
 
 
 def _rewrite(source, dest, change):

@@ -105,6 +105,8 @@ def backup(ctx, output, uploads):
                                      services.workflow.now())
     except WorkflowError as exc:
         raise click.ClickException(exc.message)
+    except sa.exc.SQLAlchemyError as exc:
+        raise click.ClickException(f"无法读取数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
     rows = sum(manifest["tables"].values())
     click.echo(f"备份完成：{target}（结构版本 {manifest['schema_revision']}，{len(manifest['tables'])} 张表 "
                f"{rows} 行，上传文件 {len(manifest['files']) - 1} 个）")
@@ -124,6 +126,8 @@ def restore(ctx, archive, uploads):
         manifest = operations.restore(archive, services.db, uploads or operations.default_upload_folder())
     except WorkflowError as exc:
         raise click.ClickException(exc.message)
+    except sa.exc.SQLAlchemyError as exc:
+        raise click.ClickException(f"无法连接或写入目标数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
     click.echo(f"恢复完成：{manifest['created_at']} 的备份，{sum(manifest['tables'].values())} 行数据，"
                f"上传文件 {len(manifest['files']) - 1} 个；数据库已升级到本系统的结构版本。")
 
