@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 import json
 import logging
-from datetime import timedelta
 
 import pytest
 
-from web_fixtures import app, client, login_as, text  # noqa: F401  (fixtures)
+from web_fixtures import app, client, login_as  # noqa: F401  (fixtures)
 from workflows.jobs import queue
 from workflows.jobs.worker import run_worker
 from workflows.operations import health, logs
