@@ -2,7 +2,6 @@
 it once the cause is fixed, skips the failing step with a reason, or suspends and resumes the instance."""
 from __future__ import annotations
 
-
 import pytest
 import sqlalchemy as sa
 
@@ -10,7 +9,8 @@ from engine_helpers import ROOM
 from incident_helpers import deploy, incidents_of, instance, ready
 from workflows.audit.models import AuditEvent
 from workflows.engine import incidents
-from workflows.exceptions import IncidentRaised, InstanceSuspended, PermissionDenied, ValidationFailed, WorkflowError
+from workflows.exceptions import (IncidentRaised, InstanceSuspended, PermissionDenied, ValidationFailed,
+                                  WorkflowError)
 from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus
 
 
@@ -66,6 +66,7 @@ def test_a_failing_script_task_becomes_an_incident_and_is_retried_to_success_wit
     with pytest.raises(WorkflowError, match="重试仍未成功"):
         incidents.retry(services.workflow, incident.id, admin)
     assert incidents_of(services, inst_id)[0].attempts == 3
+    assert (incidents.RETRY_FAILED, admin) in _audit(services, inst_id)
 
     # The officer's figure corrected: the retry completes the task as the officer and the case goes on.
     incidents.retry(services.workflow, incident.id, admin, data={"divisor": 4, "basis": "第二十四条"})

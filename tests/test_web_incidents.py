@@ -8,7 +8,6 @@ from wtforms import IntegerField
 
 from forms import REGISTRY
 from forms.base import TaskForm
-
 from incident_helpers import deploy, incidents_of, instance, ready
 from web_fixtures import ROOM, app, client, login_as, text  # noqa: F401  (fixtures)
 from workflows.audit.models import AuditEvent

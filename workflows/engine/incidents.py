@@ -57,7 +57,7 @@ def describe(exc: BaseException) -> str:
 
 def record_failure(engine, kind: IncidentKind, exc: BaseException, *, task_id: str | None = None,
                    data: dict | None = None, actor_id: int | None = None,
-                   instance_id: int | None = None) -> IncidentRaised:
+                   instance_id: int | None = None, event: str = RAISED) -> IncidentRaised:
     """Write the failure in its own transaction (the action's own rolled back): a new incident, or one more
     failure of the open incident of the same instance and action. Returns the error to raise to the caller."""
     now = engine.now()
@@ -81,7 +81,7 @@ def record_failure(engine, kind: IncidentKind, exc: BaseException, *, task_id: s
                 setattr(incident, key, value)
             incident.attempts += 1
         s.flush()
-        audit.record(s, now, RAISED, actor_id, instance_id, task_id, incident_id=incident.id, action=str(kind),
+        audit.record(s, now, event, actor_id, instance_id, task_id, incident_id=incident.id, action=str(kind),
                      element=incident.element_id, error=values["error"][:500])
         step = incident.element_name or incident.task_title or "定时器"
         incident_id = incident.id
@@ -152,7 +152,7 @@ def _run_again(engine, incident_id: int, actor_id: int, data: dict | None = None
         if kind is None or not is_incident(exc, timer=kind == IncidentKind.TIMER):
             raise
         failed = record_failure(engine, kind, exc, task_id=task_id, data=submitted, actor_id=actor_id,
-                                instance_id=_instance_of(engine, incident_id))
+                                instance_id=_instance_of(engine, incident_id), event=RETRY_FAILED)
         raise WorkflowError(f"重试仍未成功（故障 {failed.incident_id} 已更新）：{describe(exc).split(chr(10))[0]}") \
             from exc
 

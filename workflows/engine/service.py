@@ -22,9 +22,9 @@ from workflows.database.session import Database
 from workflows.engine import deployment, incidents, mirror, spiff, task_data
 from workflows.engine.context import ActionContext, running
 from workflows.engine.hooks import HookRegistry
+from workflows.engine.models import HumanTask, Incident, ProcessInstance, ProcessVersion
 from workflows.engine.recent import RecentWorkflows
 from workflows.engine.results import ActionResult, InstanceView, Started
-from workflows.engine.models import HumanTask, Incident, ProcessInstance, ProcessVersion
 from workflows.exceptions import (ConcurrentUpdate, InstanceSuspended, PermissionDenied, TaskAlreadyCompleted,
                                   TaskNotReady, UnknownInstance, UnknownTask, WorkflowError)
 from workflows.org.access import can_act, may_reassign, visible_clause
