@@ -106,3 +106,18 @@ def test_incident_pages_are_for_administrators_only(services, failed, login_as, 
     app.config["WTF_CSRF_ENABLED"] = True
     r = admin.post(f"/admin/incidents/{incident_id}/skip", data={"reason": "无令牌"})
     assert r.status_code == 400 and incidents_of(services, inst_id)[0].status == IncidentStatus.OPEN
+
+
+def test_admin_suspends_any_case_by_its_number(services, lookup, login_as):
+    from engine_helpers import CaseDriver
+    case_id = CaseDriver(services, lookup).start()
+    reference = instance(services, case_id).reference
+    admin = login_as("admin")
+    r = admin.post("/admin/incidents/suspend", data={"reference": "LC0000", "reason": "复核"})
+    assert r.status_code == 422 and "找不到这个案件编号" in text(r) and 'value="复核"' in text(r)
+    r = admin.post("/admin/incidents/suspend", data={"reference": reference, "reason": ""})
+    assert r.status_code == 422 and "请填写理由" in text(r)
+    r = admin.post("/admin/incidents/suspend", data={"reference": reference, "reason": "群众投诉办理不当，复核"},
+                   follow_redirects=True)
+    assert "已暂停办理" in text(r) and instance(services, case_id).suspended_at is not None
+    assert "已由系统管理员" in text(login_as("wjs_grid").get(f"/cases/{case_id}"))

@@ -41,6 +41,11 @@ class ReasonForm(_Form):
     reason = StringField("理由", validators=[InputRequired("请填写理由。"), Length(max=500)])
 
 
+class SuspendForm(_Form):
+    reference = StringField("案件编号", validators=[InputRequired("请填写案件编号。"), Length(max=40)])
+    reason = StringField("理由", validators=[InputRequired("请填写理由。"), Length(max=500)])
+
+
 class ResumeForm(_Form):
     reason = StringField("说明", validators=[Optional(), Length(max=500)])
 
@@ -65,7 +70,7 @@ def _incident(incident_id: int) -> Incident:
 
 
 @bp.route("")
-def index():
+def index(suspend_form=None, status: int = 200):
     """Open incidents (or every incident), newest failure first, and the cases held by an administrator."""
     show_all = request.args.get("all") == "1"
     query = (sa.select(Incident).join(ProcessInstance, ProcessInstance.id == Incident.instance_id)
@@ -77,8 +82,8 @@ def index():
                                                 .where(ProcessInstance.suspended_at.is_not(None))
                                                 .order_by(ProcessInstance.suspended_at.desc()).limit(200))))
     return render_template("admin/incidents.html", incidents=rows, held=held, show_all=show_all,
-                           process_names=PROCESS_NAMES, kind_names=INCIDENT_KIND_NAMES,
-                           status_names=INCIDENT_STATUS_NAMES)
+                           suspend_form=suspend_form or SuspendForm(formdata=None), process_names=PROCESS_NAMES,
+                           kind_names=INCIDENT_KIND_NAMES, status_names=INCIDENT_STATUS_NAMES), status
 
 
 def _detail(incident: Incident, retry_form=None, skip_form=None, status: int = 200):
@@ -165,3 +170,23 @@ def hold(instance_id: int, action: str):
         return redirect(target)
     flash(f"案件 {inst.reference} 已{'暂停' if action == 'suspend' else '恢复'}办理。", "success")
     return redirect(target)
+
+
+@bp.route("/suspend", methods=["POST"])
+def suspend_by_reference():
+    """Suspend any case by its number (e.g. a complaint about how it is handled), with the reason."""
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        return index(suspend_form=form, status=422)
+    inst = read_session().scalar(sa.select(ProcessInstance).where(
+        ProcessInstance.reference == form.reference.data.strip()))
+    if inst is None or not sees(current_user.user, inst.area_path):
+        form.reference.errors = list(form.reference.errors) + ["找不到这个案件编号（或不在您的辖区内）。"]
+        return index(suspend_form=form, status=422)
+    try:
+        incidents.suspend(workflow(), inst.id, current_user.id, form.reason.data)
+    except WorkflowError as exc:
+        flash(exc.message, "error")
+        return index(suspend_form=form, status=exc.status)
+    flash(f"案件 {inst.reference} 已暂停办理。", "success")
+    return redirect(url_for("incidents.index"))
