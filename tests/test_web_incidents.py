@@ -121,3 +121,19 @@ def test_admin_suspends_any_case_by_its_number(services, lookup, login_as):
                    follow_redirects=True)
     assert "已暂停办理" in text(r) and instance(services, case_id).suspended_at is not None
     assert "已由系统管理员" in text(login_as("wjs_grid").get(f"/cases/{case_id}"))
+
+
+def test_odd_input_gets_a_clear_answer_not_a_server_error(services, failed, login_as):
+    inst_id, incident_id = failed
+    admin = login_as("admin")
+    assert admin.get(f"/admin/incidents/{2**31 + 5}").status_code == 404
+    assert admin.post(f"/admin/incidents/instances/{2**40}/suspend", data={"reason": "x"}).status_code == 404
+    r = admin.post(f"/admin/incidents/{incident_id}/skip", data={"reason": "a\x00b"})
+    assert r.status_code == 422 and "控制字符" in text(r)
+    r = admin.post("/admin/incidents/suspend", data={"reference": "LC\x00", "reason": "复核"})
+    assert r.status_code == 422
+    r = admin.post(f"/admin/incidents/{incident_id}/retry", data={"submitted": "[1, 2]"})
+    assert r.status_code == 422 and "须为 JSON 对象" in text(r)
+    r = admin.post(f"/admin/incidents/{incident_id}/retry", data={"submitted": '{"divisor": "四"}'})
+    assert r.status_code < 500 and "重试仍未成功" in text(r)
+    assert incidents_of(services, inst_id)[0].status == IncidentStatus.OPEN

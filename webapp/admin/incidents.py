@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from workflows.engine import incidents
 from workflows.engine.models import Incident, ProcessInstance
@@ -24,6 +24,13 @@ from ..db import read_session, workflow
 from ..labels import PROCESS_NAMES
 
 bp = Blueprint("incidents", __name__, url_prefix="/admin/incidents")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one names nothing
+
+
+def _plain(form, field):
+    """A NUL byte cannot be stored in a PostgreSQL text column; refuse it with a message instead."""
+    if field.data and "\x00" in field.data:
+        raise ValidationError("不能包含控制字符（NUL）。")
 
 
 class _Form(FlaskForm):
@@ -32,22 +39,22 @@ class _Form(FlaskForm):
 
 
 class RetryForm(_Form):
-    submitted = TextAreaField("提交的数据（JSON）", validators=[Optional(), Length(max=200_000)],
+    submitted = TextAreaField("提交的数据（JSON）", validators=[Optional(), Length(max=200_000), _plain],
                          description="出错时办理人提交的内容；如原因在于数据，可在此更正后重试。",
                          render_kw={"rows": 10, "spellcheck": "false"})
 
 
 class ReasonForm(_Form):
-    reason = StringField("理由", validators=[InputRequired("请填写理由。"), Length(max=500)])
+    reason = StringField("理由", validators=[InputRequired("请填写理由。"), Length(max=500), _plain])
 
 
 class SuspendForm(_Form):
-    reference = StringField("案件编号", validators=[InputRequired("请填写案件编号。"), Length(max=40)])
-    reason = StringField("理由", validators=[InputRequired("请填写理由。"), Length(max=500)])
+    reference = StringField("案件编号", validators=[InputRequired("请填写案件编号。"), Length(max=40), _plain])
+    reason = StringField("理由", validators=[InputRequired("请填写理由。"), Length(max=500), _plain])
 
 
 class ResumeForm(_Form):
-    reason = StringField("说明", validators=[Optional(), Length(max=500)])
+    reason = StringField("说明", validators=[Optional(), Length(max=500), _plain])
 
 
 @bp.before_request
@@ -61,6 +68,8 @@ def _visible(query):
 
 
 def _incident(incident_id: int) -> Incident:
+    if incident_id > MAX_ID:
+        abort(404, "没有这个故障记录。")
     incident = read_session().scalar(sa.select(Incident).options(joinedload(Incident.instance),
                                                                  joinedload(Incident.actor))
                                      .where(Incident.id == incident_id))
@@ -151,7 +160,7 @@ def skip(incident_id: int):
 @bp.route("/instances/<int:instance_id>/<any(suspend, resume):action>", methods=["POST"])
 def hold(instance_id: int, action: str):
     """Suspend a case (its tasks and timers wait) or resume it."""
-    inst = read_session().get(ProcessInstance, instance_id)
+    inst = read_session().get(ProcessInstance, instance_id) if instance_id <= MAX_ID else None
     if inst is None or not sees(current_user.user, inst.area_path):
         abort(404, "没有这个案件。")
     form = ReasonForm() if action == "suspend" else ResumeForm()
