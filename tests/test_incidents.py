@@ -188,3 +188,14 @@ def test_a_failing_hook_is_an_incident_retried_once_the_hook_is_repaired(probe, 
     incidents.retry(services.workflow, incident.id, admin)
     assert incidents_of(services, inst_id)[0].status == IncidentStatus.RESOLVED
     assert list(ready(services, inst_id)) == ["review"]
+
+
+def test_a_suspended_case_raises_no_overdue_matter_until_it_is_resumed(services, lookup, clock):
+    from engine_helpers import CaseDriver
+    admin = lookup.user("admin")
+    case_id = CaseDriver(services, lookup).start()
+    incidents.suspend(services.workflow, case_id, admin, "复核")
+    clock.advance(days=4)  # past the sweep step's three days
+    assert services.workflow.run_worker_once()["overdue"] == 0
+    incidents.resume(services.workflow, case_id, admin)
+    assert services.workflow.run_worker_once()["overdue"] == 1
