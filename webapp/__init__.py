@@ -9,7 +9,7 @@ from flask import Flask
 
 from workflows import runtime
 
-from . import errors, timefmt
+from . import errors, requestlog, timefmt
 from .extensions import csrf, login_manager
 
 # Evidence photos from a phone run to a few MB each; a request carrying several stays under this.
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     timefmt.register(app)
     register_template_globals(app)
     register_security_headers(app)
+    requestlog.register(app)
     return app
 
 
@@ -97,9 +98,17 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp):
         app.register_blueprint(bp)
+<<<<<<< HEAD
     from .online_clues.views import bp as online_clues_bp
 
     app.register_blueprint(online_clues_bp)
+=======
+    from .admin.incidents import bp as incidents_bp
+    from .health import bp as health_bp
+
+    for bp in (incidents_bp, health_bp):
+        app.register_blueprint(bp)
+>>>>>>> ops
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)

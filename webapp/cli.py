@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from workflows import runtime
 from workflows.engine.bpmn_check import check_paths
 from workflows.exceptions import WorkflowError
+from workflows.operations import logs
 from workflows.org.accounts import by_username
 
 
@@ -74,9 +74,8 @@ def worker(ctx, interval, once):
     from webapp import jobs
     from workflows.jobs.worker import run_worker
 
-    # Our own log lines from INFO up; the libraries' (WeasyPrint narrates every page at INFO) from WARNING.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("dachuan").setLevel(logging.INFO)
+    # JSON lines: our own from INFO up, the libraries' (WeasyPrint narrates every page at INFO) from WARNING.
+    logs.configure()
     # Stopped by a service manager or by `dachuan run` (SIGTERM): unwind, so a running job is handed back
     # at once instead of waiting for its lease to run out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -87,6 +86,50 @@ def worker(ctx, interval, once):
                        f"完成后台任务 {counts['jobs']} 个", err=True)
 
     run_worker(_services(ctx), jobs.handlers(), interval=interval, once=once, report=report)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="备份文件路径；默认 DACHUAN_BACKUP_DIR（或 instance/backups）下的 dachuan-<时间>.tar.gz")
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="上传文件目录；默认 DACHUAN_UPLOAD_FOLDER 或 instance/uploads")
+@click.pass_context
+def backup(ctx, output, uploads):
+    """Back up the database and the uploaded files into one archive, while the system runs."""
+    from workflows.operations import backup as operations
+
+    services = _services(ctx)
+    target = output or operations.default_archive_path(services.workflow.now())
+    try:
+        manifest = operations.backup(services.db, uploads or operations.default_upload_folder(), target,
+                                     services.workflow.now())
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message)
+    except sa.exc.SQLAlchemyError as exc:
+        raise click.ClickException(f"无法读取数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    rows = sum(manifest["tables"].values())
+    click.echo(f"备份完成：{target}（结构版本 {manifest['schema_revision']}，{len(manifest['tables'])} 张表 "
+               f"{rows} 行，上传文件 {len(manifest['files']) - 1} 个）")
+
+
+@main.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--uploads", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="上传文件目录；默认 DACHUAN_UPLOAD_FOLDER 或 instance/uploads")
+@click.pass_context
+def restore(ctx, archive, uploads):
+    """Restore an archive into an empty database (--database-url / DATABASE_URL) and the upload folder."""
+    from workflows.operations import backup as operations
+
+    services = _services(ctx)
+    try:
+        manifest = operations.restore(archive, services.db, uploads or operations.default_upload_folder())
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message)
+    except sa.exc.SQLAlchemyError as exc:
+        raise click.ClickException(f"无法连接或写入目标数据库：{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    click.echo(f"恢复完成：{manifest['created_at']} 的备份，{sum(manifest['tables'].values())} 行数据，"
+               f"上传文件 {len(manifest['files']) - 1} 个；数据库已升级到本系统的结构版本。")
 
 
 @main.command("check-bpmn")
@@ -167,6 +210,7 @@ def run(ctx, host, port):
 
     services = _services(ctx)
     runtime.prepare(services, with_demo=True)
+    logs.configure()
     args = [sys.executable, "-m", "webapp.cli"]
     if ctx.obj.get("database_url"):
         args += ["--database-url", ctx.obj["database_url"]]

@@ -57,6 +57,10 @@ class Settings:
     job_retry_seconds: int = 30
     # Ledger imports commit this many rows (and their progress) per transaction; a restart resumes after the last.
     import_chunk_rows: int = 200
+    # Health check: a worker that has shown no sign of life for this long counts as down; a job that waited
+    # (queued, or running under a lease that ran out) this long counts as stuck.
+    worker_stale_seconds: int = 120
+    job_stuck_seconds: int = 900
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -82,8 +86,13 @@ class Settings:
         named.append(("patrol_interval", self.patrol_interval))
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
+<<<<<<< HEAD
         for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "criminal_threshold_members",
                      "criminal_threshold_levels"):
+=======
+        for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "worker_stale_seconds",
+                     "job_stuck_seconds"):
+>>>>>>> ops
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:

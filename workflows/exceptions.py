@@ -77,3 +77,34 @@ class LeaseLost(WorkflowError):
     def __init__(self, job_id: int):
         super().__init__(f"后台任务 {job_id} 已由其他处理进程接手。")
         self.job_id = job_id
+
+
+class EngineFailure(WorkflowError):
+    """Engine code failed on its own (a script task raised, a diagram cannot go on): not the user's input,
+    so the failed action is recorded as an incident for an administrator. `element_id`/`element_name` name
+    the diagram element that failed, when the engine knows it."""
+
+    def __init__(self, message: str, element_id: str = "", element_name: str = ""):
+        super().__init__(message)
+        self.element_id, self.element_name = element_id, element_name
+
+
+class IncidentRaised(WorkflowError):
+    """The action failed inside the engine and was recorded as incident `incident_id`; nothing of it was saved."""
+
+    status = 409
+
+    def __init__(self, incident_id: int, step: str):
+        super().__init__(f"流程在“{step}”处出错，本次提交未保存，已记录为故障（编号 {incident_id}）"
+                         "并报告系统管理员处理；您填写的内容随故障一并保存，处理后无须重新填写。")
+        self.incident_id = incident_id
+
+
+class InstanceSuspended(TaskNotReady):
+    def __init__(self, reference: str):
+        super().__init__(f"案件 {reference} 已被系统管理员暂停办理，恢复后才能继续。")
+
+
+class BackupRefused(WorkflowError):
+    """A backup could not be made, or an archive cannot be restored (damaged, another schema, a database that
+    is not empty); the message says why."""

@@ -68,11 +68,24 @@ class ClueLinkStatus(StrEnum):
 
     LINKED = "linked"
     PENDING = "pending"
+class IncidentStatus(StrEnum):
+    """An incident (a failed script task, hook or timer) stays open until an administrator retries or skips it."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    SKIPPED = "skipped"
+
+
+class IncidentKind(StrEnum):
+    """Which action failed: a user's completion of a task, or the worker firing an instance's timers."""
+
+    COMPLETION = "completion"
+    TIMER = "timer"
 
 
 # By name, for templates (which compare e.g. `inst.status == InstanceStatus.COMPLETED`).
 STATUSES = {e.__name__: e for e in (InstanceStatus, TaskState, EventKind, SweepStatus, JobStatus, NoticeStatus,
-                                           ClueStatus, ClueLinkStatus)}
+                                           ClueStatus, ClueLinkStatus, IncidentStatus, IncidentKind)}
 
 INSTANCE_STATUS_NAMES = {InstanceStatus.RUNNING: "办理中", InstanceStatus.COMPLETED: "已办结"}
 
@@ -99,3 +112,8 @@ CLASSIFICATIONS = {"participant": "普通参与者", "core": "骨干成员", "cr
 def end_name(process_id: str, end_event: str | None) -> str:
     """How an instance of `process_id` ended, in words; the end event's id when it has no name."""
     return END_EVENT_NAMES.get(process_id, {}).get(end_event or "", end_event or "")
+
+
+INCIDENT_STATUS_NAMES = {IncidentStatus.OPEN: "待处理", IncidentStatus.RESOLVED: "已重试成功",
+                         IncidentStatus.SKIPPED: "已跳过"}
+INCIDENT_KIND_NAMES = {IncidentKind.COMPLETION: "办理步骤", IncidentKind.TIMER: "定时器"}

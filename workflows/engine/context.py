@@ -25,6 +25,8 @@ class ActionContext:
     actor_id: int | None
     now: datetime
     instance: object | None = None  # the ProcessInstance whose engine code runs
+    # A diagram element an administrator chose to skip in this action (a failing script task of an incident).
+    skip_element: str = ""
 
     @property
     def settings(self):

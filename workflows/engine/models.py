@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.database.base import Base
 from workflows.org.models import Area, User
-from workflows.vocabulary import InstanceStatus, TaskState
+from workflows.vocabulary import IncidentStatus, InstanceStatus, TaskState
 
 
 class ProcessVersion(Base):
@@ -52,6 +52,8 @@ class ProcessInstance(Base):
     updated_at: Mapped[datetime] = mapped_column()
     completed_at: Mapped[Optional[datetime]] = mapped_column()
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    # Set while an administrator holds the instance: its tasks cannot be completed and its timers do not fire.
+    suspended_at: Mapped[Optional[datetime]] = mapped_column()
 
     process_version: Mapped[ProcessVersion] = relationship()
     area: Mapped[Optional[Area]] = relationship()
@@ -95,3 +97,39 @@ class HumanTask(Base):
     instance: Mapped[ProcessInstance] = relationship(foreign_keys=[instance_id])
     assignee: Mapped[Optional[User]] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[Optional[User]] = relationship(foreign_keys=[completed_by_id])
+
+
+class Incident(Base):
+    """An action on an instance that failed inside the engine (a script task, a hook, a timer's firing).
+
+    The failed action rolled back as a whole; this row, written in a transaction of its own, keeps what is
+    needed to run it again (the task and the data that were submitted) until an administrator retries it
+    (after the cause is fixed) or skips the failing step. One open incident per instance and action.
+    """
+
+    __tablename__ = "incident"
+    __table_args__ = (sa.Index("ix_incident_open", "status", "instance_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # IncidentKind
+    status: Mapped[str] = mapped_column(sa.String(16), default=IncidentStatus.OPEN)
+    # The user task whose completion failed (none for a timer), its title, and who completed it.
+    task_id: Mapped[Optional[str]] = mapped_column(sa.String(36))
+    task_title: Mapped[str] = mapped_column(sa.String(120), default="")
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The diagram element that failed (a script task's id and name), when the engine names it.
+    element_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    element_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    error: Mapped[str] = mapped_column(sa.Text, default="")
+    attempts: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column()
+    failed_at: Mapped[datetime] = mapped_column()  # the last failure
+    resolved_at: Mapped[Optional[datetime]] = mapped_column()
+    resolved_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    resolution: Mapped[str] = mapped_column(sa.Text, default="")  # the reason for a skip, or a note
+
+    instance: Mapped[ProcessInstance] = relationship()
+    actor: Mapped[Optional[User]] = relationship(foreign_keys=[actor_id])
+    resolved_by: Mapped[Optional[User]] = relationship(foreign_keys=[resolved_by_id])

@@ -7,9 +7,7 @@ work of their own, so everything commits or rolls back together.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,67 +19,18 @@ from workflows import audit
 from workflows.clock import SystemClock, using_clock, utcnow_naive
 from workflows.config import Settings
 from workflows.database.session import Database
-from workflows.engine import deployment, mirror, spiff, task_data
+from workflows.engine import deployment, incidents, mirror, spiff, task_data
 from workflows.engine.context import ActionContext, running
 from workflows.engine.hooks import HookRegistry
-from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
-from workflows.exceptions import (ConcurrentUpdate, PermissionDenied, TaskAlreadyCompleted, TaskNotReady,
-                                  UnknownInstance, UnknownTask, WorkflowError)
+from workflows.engine.models import HumanTask, Incident, ProcessInstance, ProcessVersion
+from workflows.engine.recent import RecentWorkflows
+from workflows.engine.results import ActionResult, InstanceView, Started
+from workflows.exceptions import (ConcurrentUpdate, InstanceSuspended, PermissionDenied, TaskAlreadyCompleted,
+                                  TaskNotReady, UnknownInstance, UnknownTask, WorkflowError)
 from workflows.org.access import can_act, may_reassign, visible_clause
 from workflows.org.models import Area, User
 from workflows.org.roles import SUPERVISOR
-from workflows.vocabulary import EventKind, InstanceStatus, TaskState
-
-
-class RecentWorkflows:
-    """Workflows this process saved last, keyed by instance and checked against the stored version.
-
-    Restoring a workflow from JSON costs more than running a task, and the next action on a case
-    usually comes to the same process. An entry is used only if the database still holds exactly
-    the version we saved (so any other writer invalidates it), is taken out while in use (so two
-    threads never share one), and is put back only after its transaction committed.
-    """
-
-    def __init__(self, size: int = 512):
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
-
-    def take(self, key, version: int):
-        with self._lock:
-            item = self._items.pop(key, None)
-        return item[1] if item is not None and item[0] == version else None
-
-    def put(self, key, version: int, runtime) -> None:
-        with self._lock:
-            self._items[key] = (version, runtime)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-@dataclass
-class ActionResult:
-    instance_id: int
-    reference: str
-    status: str
-    ready_task_ids: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Started:
-    """An instance started inside a running action, with its ready tasks (plain data)."""
-
-    instance: ProcessInstance
-    ready: list[spiff.ReadyTask]
-
-
-@dataclass
-class InstanceView:
-    """What pages read of a live workflow, as plain data."""
-
-    data: dict
-    last_data: dict
-    completed_steps: list[str]
-    ready: list[spiff.ReadyTask]  # each with a copy of the data that task sees
-    end_event: str
+from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus, InstanceStatus, TaskState
 
 
 class WorkflowService:
@@ -119,7 +68,7 @@ class WorkflowService:
     def _run(self, ctx: ActionContext, fn):
         """Run engine code for `ctx.instance` with our clock; scripts find `ctx` as the running action."""
         with running(ctx), using_clock(self.clock):
-            return spiff.run_engine_code(fn)
+            return spiff.run_engine_code(fn, ctx.skip_element)
 
     def _restore(self, ctx: ActionContext, inst: ProcessInstance, reuse: bool = False) -> spiff.Runtime:
         """The instance's workflow: the one this process saved last if still current, else from its state."""
@@ -187,8 +136,18 @@ class WorkflowService:
 
     # ------------------------------------------------------------------ completing
     def complete(self, task_id: str, data: dict, actor_id: int) -> ActionResult:
-        """Validate and complete one user task, run the engine on, save; all or nothing."""
+        """Validate and complete one user task, run the engine on, save; all or nothing. A failure inside
+        the engine (a script task, a hook) rolls the action back and is recorded as an incident."""
         data = dict(data)
+        try:
+            return self._complete_action(task_id, data, actor_id)
+        except Exception as exc:
+            if not incidents.is_incident(exc):
+                raise
+            raise incidents.record_failure(self, IncidentKind.COMPLETION, exc, task_id=task_id, data=data,
+                                           actor_id=actor_id) from exc
+
+    def _complete_action(self, task_id: str, data: dict, actor_id: int) -> ActionResult:
         with self.db.unit_of_work() as s, s.no_autoflush:
             # Lock the task and its instance together: a second officer waits here until the first
             # commits, then reads the task as completed (PostgreSQL re-reads locked rows).
@@ -209,6 +168,8 @@ class WorkflowService:
                 raise PermissionDenied("请先登录。")
             if not can_act(actor, task):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
+            if inst.suspended_at is not None:
+                raise InstanceSuspended(inst.reference)
             ctx = self.context(s, actor_id).for_instance(inst)
             rt, ready = self._complete(ctx, task, data, reuse=True)
             result = ActionResult(inst.id, inst.reference, inst.status, [t.id for t in ready])
@@ -224,8 +185,9 @@ class WorkflowService:
         s = ctx.session
         task = self._ready_task(s, task_id)
         inst = s.get(ProcessInstance, task.instance_id)
-        inner = ActionContext(self, s, actor_id, ctx.now, inst)
-        self._complete(inner, task, dict(data), reuse=False)
+        if inst.suspended_at is not None:
+            raise InstanceSuspended(inst.reference)
+        self._complete(replace(ctx, actor_id=actor_id, instance=inst), task, dict(data), reuse=False)
 
     def _complete(self, ctx: ActionContext, task: HumanTask, data: dict, reuse: bool) -> tuple[spiff.Runtime, list]:
         """Run one ready task in the action `ctx`; returns the live workflow and its ready tasks after the step."""
@@ -321,31 +283,52 @@ class WorkflowService:
 
     # ------------------------------------------------------------------ the worker
     def fire_due_timers(self, limit: int = 500) -> int:
-        """Fire every timer that is due, one instance per transaction; safe with several workers."""
+        """Fire every timer that is due, one instance per transaction; safe with several workers. An instance
+        whose firing fails becomes an incident and waits for an administrator; the others fire on."""
         fired, seen = 0, set()
         while fired < limit:
-            with self.db.unit_of_work() as s:
-                ctx = self.context(s)
-                query = (sa.select(ProcessInstance)
-                         .where(ProcessInstance.status == InstanceStatus.RUNNING,
-                                ProcessInstance.next_timer_at <= ctx.now,
-                                ProcessInstance.id.not_in(seen) if seen else sa.true())
-                         .order_by(ProcessInstance.next_timer_at).limit(1))
-                inst = s.scalar(self.db.claimable(query))
-                if inst is None:
-                    return fired
-                seen.add(inst.id)
-                ctx = ctx.for_instance(inst)
-                rt = self._restore(ctx, inst)
-                before = {"level": inst.level}
-                self._run(ctx, rt.fire_timers)
-                audit.record(s, ctx.now, "timer_fired", None, inst.id, due=str(inst.next_timer_at))
-                self._save(ctx, rt)
-                after_timers = self.hooks.of(inst.process_id).after_timers
-                if after_timers is not None:
-                    after_timers(ctx, inst, before)
-                fired += 1
+            instance_id = None
+            try:
+                with self.db.unit_of_work() as s:
+                    ctx = self.context(s)
+                    open_timer_incident = sa.exists().where(Incident.instance_id == ProcessInstance.id,
+                                                            Incident.status == IncidentStatus.OPEN,
+                                                            Incident.kind == IncidentKind.TIMER)
+                    query = (sa.select(ProcessInstance)
+                             .where(ProcessInstance.status == InstanceStatus.RUNNING,
+                                    ProcessInstance.next_timer_at <= ctx.now, ProcessInstance.suspended_at.is_(None),
+                                    ~open_timer_incident, ProcessInstance.id.not_in(seen) if seen else sa.true())
+                             .order_by(ProcessInstance.next_timer_at).limit(1))
+                    inst = s.scalar(self.db.claimable(query))
+                    if inst is None:
+                        return fired
+                    seen.add(instance_id := inst.id)
+                    self._fire(ctx.for_instance(inst))
+            except Exception as exc:
+                if instance_id is None or not incidents.is_incident(exc, timer=True):
+                    raise
+                incidents.record_failure(self, IncidentKind.TIMER, exc, instance_id=instance_id)
+                continue
+            fired += 1
         return fired
+
+    def fire_timers_within(self, ctx: ActionContext, instance_id: int) -> None:
+        """Fire the due timers of one instance inside the running action `ctx` (an incident's retry)."""
+        inst = self._lock_instance(ctx.session, instance_id)
+        if inst.suspended_at is not None:
+            raise InstanceSuspended(inst.reference)
+        self._fire(ctx.for_instance(inst))
+
+    def _fire(self, ctx: ActionContext) -> None:
+        s, inst = ctx.session, ctx.instance
+        rt = self._restore(ctx, inst)
+        before = {"level": inst.level}
+        self._run(ctx, rt.fire_timers)
+        audit.record(s, ctx.now, "timer_fired", ctx.actor_id, inst.id, due=str(inst.next_timer_at))
+        self._save(ctx, rt)
+        after_timers = self.hooks.of(inst.process_id).after_timers
+        if after_timers is not None:
+            after_timers(ctx, inst, before)
 
     def run_worker_once(self) -> dict:
         """One round of the worker: due timers, then every domain's periodic duty (e.g. overdue steps)."""

@@ -28,7 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows.clock import active_clock
 from workflows.engine.context import running_action
-from workflows.exceptions import WorkflowError
+from workflows.exceptions import EngineFailure, WorkflowError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -97,16 +97,31 @@ def expose_script_function(name: str) -> None:
     SCRIPT_GLOBALS[name] = proxy
 
 
-def run_engine_code(fn):
+def run_engine_code(fn, skip_element: str = ""):
     """Run SpiffWorkflow code; a script that refused with our own error keeps its message, anything else
-    the engine raises becomes a WorkflowError saying the process cannot go on."""
-    try:
-        return fn()
-    except WorkflowException as exc:
-        inner = getattr(exc, "exception", None)
-        if isinstance(inner, WorkflowError):
-            raise inner from exc
-        raise WorkflowError(f"流程无法继续：{exc}") from exc
+    the engine raises becomes an EngineFailure naming the element that failed.
+
+    `skip_element`: an administrator chose to skip that element (a failing script task) once: when it
+    fails, it is marked completed without its effect and the workflow runs on.
+    """
+    while True:
+        try:
+            return fn()
+        except WorkflowException as exc:
+            inner = getattr(exc, "exception", None)
+            if isinstance(inner, WorkflowError):
+                raise inner from exc
+            task = getattr(exc, "task", None)
+            spec = getattr(task, "task_spec", None) or getattr(exc, "task_spec", None)
+            element_id = getattr(spec, "bpmn_id", None) or ""
+            if skip_element and element_id == skip_element and task is not None and task.state == TaskState.ERROR:
+                skip_element = ""  # once: a second failure of the same element is a new incident
+                task.complete()
+                top = getattr(task.workflow, "top_workflow", task.workflow)
+                fn = top.do_engine_steps
+                continue
+            name = getattr(spec, "bpmn_name", None) or element_id
+            raise EngineFailure(f"流程无法继续：{exc}", element_id, name or "") from exc
 
 
 # The spec is stored once per version, so an instance's state leaves it out; restoring takes the

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from workflows.exceptions import ConcurrentUpdate, LeaseLost, WorkflowError
 from workflows.jobs import queue
 from workflows.jobs.models import Job
+from workflows.operations import health
 
 log = logging.getLogger("dachuan.worker")
 
@@ -141,6 +142,8 @@ def run_worker(services, handlers: Mapping[str, Handler], *, interval: float = 5
         try:
             counts = services.workflow.run_worker_once()
             counts["jobs"] = jobs.run_until_idle() if once else int(jobs.run_one() is not None)
+            # A sign of life for the health check, after a round that went through.
+            health.beat(services.db, jobs.worker_id, services.workflow.now())
         except Exception:
             if once:
                 raise

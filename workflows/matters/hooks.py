@@ -69,7 +69,10 @@ def raise_overdue_matters(engine, limit: int = 500) -> int:
             query = (sa.select(HumanTask)
                      .where(HumanTask.state == TaskState.READY, HumanTask.due_at <= ctx.now,
                             HumanTask.overdue_matter_id.is_(None),
-                            HumanTask.process_id.in_(ctx.settings.escalate_overdue_processes))
+                            HumanTask.process_id.in_(ctx.settings.escalate_overdue_processes),
+                            # A case an administrator holds: its officers cannot act, so nothing is overdue.
+                            HumanTask.instance_id.not_in(sa.select(ProcessInstance.id).where(
+                                ProcessInstance.suspended_at.is_not(None))))
                      .order_by(HumanTask.due_at).limit(1))
             task = s.scalar(engine.db.claimable(query))
             if task is None:
