@@ -98,17 +98,14 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp):
         app.register_blueprint(bp)
-<<<<<<< HEAD
     from .online_clues.views import bp as online_clues_bp
 
     app.register_blueprint(online_clues_bp)
-=======
     from .admin.incidents import bp as incidents_bp
     from .health import bp as health_bp
 
     for bp in (incidents_bp, health_bp):
         app.register_blueprint(bp)
->>>>>>> ops
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)

@@ -86,13 +86,8 @@ class Settings:
         named.append(("patrol_interval", self.patrol_interval))
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
-<<<<<<< HEAD
         for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "criminal_threshold_members",
-                     "criminal_threshold_levels"):
-=======
-        for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "worker_stale_seconds",
-                     "job_stuck_seconds"):
->>>>>>> ops
+                     "criminal_threshold_levels", "worker_stale_seconds", "job_stuck_seconds"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
