@@ -5,10 +5,8 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from stdnum.cn import uscc
-
 from workflows.exceptions import ValidationFailed
-from workflows.idnumbers import clean_digits, id_number_problem, is_valid_id_number, registration_place
+from workflows.idnumbers import clean_digits, id_or_credit_code_problem, is_valid_id_number, registration_place
 from workflows.notices.formatting import plain_date, yuan_short
 from workflows.notices.legal import basis_refs, form_fields, legal_data, type_spec
 
@@ -83,7 +81,8 @@ def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> obj
             return fail(f"{label}应为手机号码（11位）或带区号的固定电话，例如 027-83890000")
         return number
     if kind == "id_or_credit_code":
-        return _id_or_credit_code(text, label, issue_date, fail)
+        problem = id_or_credit_code_problem(text, issue_date)
+        return clean_digits(text).upper() if problem is None else fail(f"{label}{problem}")
     if kind == "id_number":
         text = text.upper()
         if not is_valid_id_number(text):
@@ -95,17 +94,6 @@ def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> obj
     if len(text) > limit:
         fail(f"{label}不超过{limit}字")
     return text
-
-
-def _id_or_credit_code(text: str, label: str, issue_date: date, fail) -> str | None:
-    """A person's resident ID number (18 characters) or an organisation's 统一社会信用代码, each by its check
-    character (python-stdnum)."""
-    number = clean_digits(text).upper()
-    if len(number) != 18:
-        return fail(f"{label}应为18位身份证号码或18位统一社会信用代码")
-    if id_number_problem(number, issue_date) is None or uscc.is_valid(number):
-        return number
-    return fail(f"{label}校验不通过：既不是有效的身份证号码，也不是有效的统一社会信用代码，请逐位核对")
 
 
 def fine_problem(role: str, amount: Decimal, legal: dict | None = None) -> str | None:
