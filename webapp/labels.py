@@ -93,7 +93,7 @@ CHOICE_NAMES = {
     **SWEEP_FLAGS,
     "recruit_fee": "拉人头计酬", "entry_fee": "入门费", "team_commission": "团队计酬", "lectures": "聚集授课",
     "restraint": "限制人身自由", "education": "引导教育", "sent_home": "遣返", "letter": "致户籍地一封信",
-    "rectify_order": "责令改正", "lease_terminated": "解除租赁合同", "stop_water": "停水", "stop_power": "停电",
+    "rectify_order": "责令改正", "lease_terminated": "责令停止提供房屋", "seizure": "查封", "stop_water": "停水", "stop_power": "停电",
     "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES, **RESPONSIBLE_UNITS,
     "phone": "电话", "written": "书面", "sms": "短信", "visit": "当面",
 }
