@@ -6,11 +6,13 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import CaseDriver, comparison
-from notice_helpers import flat, notices, pdf_text
+from notice_helpers import ROOM, flat, notices, pdf_text
 from webapp.notices import render
 from workflows.audit.models import AuditEvent
 from workflows.engine.models import ProcessInstance
 from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowError
+from workflows.ledgers import registries
+from workflows.ledgers.models import RentalHouse
 from workflows.notices.models import Notice
 from workflows.seizures.models import Seizure, SeizureMeasure
 from workflows.seizures.service import SeizureService
@@ -37,6 +39,8 @@ def _case_at_rectify_house(services, lookup):
 
 
 def _in_force(services, lookup, seizures):
+    # The house is in the rental-house ledger, whose 三停一换 follows the 查封.
+    registries.save_house(services, lookup.user("wjs_housing"), ROOM, owner_name="刘大成")
     case, step = _case_at_rectify_house(services, lookup)
     seizure = seizures.request(lookup.user("wjs_market1"), REQUEST, case, step)
     seizures.act(seizure.id, lookup.user("sj_head"), "approve_seizure",
@@ -52,6 +56,13 @@ def _load(services, seizure_id):
                                   .order_by(SeizureMeasure.id)))
         inst = s.get(ProcessInstance, seizure.instance_id)
         return seizure, measures, inst
+
+
+def _house_three_stops(services, inst):
+    """The rental-house ledger's 三停一换 at the 查封's address: (state, put in place on, lifted on)."""
+    with services.db.read() as s:
+        house = s.scalar(sa.select(RentalHouse).where(RentalHouse.area_id == inst.area_id))
+        return house.three_stops_state, house.three_stops_on, house.three_stops_lifted_on
 
 
 def _numbers(services, notice_type):
@@ -116,6 +127,7 @@ def test_the_decision_states_what_article_24_requires_and_the_utilities_are_aske
     assert "同意查封" in text  # the prior written approval is recited
 
     assert [(m.kind, m.status) for m in measures] == [("lock", "active"), ("power", "active"), ("water", "active")]
+    assert _house_three_stops(services, _inst)[:2] == ("in_place", date(2026, 11, 23))
     water = _text(services, measures[2].assist_notice_id)
     assert "东西湖区自来水公司：" in water and decision in water and "停止供水" in water
     assert "2026年12月23日止" in water
@@ -128,6 +140,7 @@ def test_release_ends_the_seizure_and_every_measure_with_a_notice_to_restore(ser
 
     row, measures, inst = _load(services, seizure_id)
     assert (row.status, inst.status, inst.end_event) == ("released", "completed", "end_released")
+    assert _house_three_stops(services, inst) == ("lifted", date(2026, 11, 23), date(2026, 11, 23))
     assert [m.status for m in measures] == ["ended"] * 3 and all(m.restore_notice_id for m in measures)
     assert len(_numbers(services, "seizure_release")) == 1
     assert _numbers(services, "seizure_restore") == [f"东市监封复〔2026〕{i}号" for i in (1, 2, 3)]

@@ -11,6 +11,7 @@ from workflows import audit
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
 from workflows.exceptions import ValidationFailed, WorkflowError
+from workflows.ledgers.registries import house_at
 from workflows.notices.formatting import plain_date
 from workflows.notices.legal import legal_data
 from workflows.notices.service import NoticeService
@@ -102,6 +103,8 @@ def _serve(ctx: ActionContext, seizure: Seizure, data: dict) -> None:
         supplier = (supplier or "").strip()
         if supplier:
             _start_measure(ctx, seizure, decision.number, kind, supplier, contact)
+    if any((v or "").strip() for v in data["assist"].values()):
+        _mark_house(ctx, seizure, "in_place")
     data["limit_at"] = limit_at(ends_on)
     data["decision_number"] = decision.number
     audit.record(s, ctx.now, "seizure_decided", ctx.actor_id, ctx.instance.id, seizure_id=seizure.id,
@@ -195,11 +198,29 @@ def _end(ctx: ActionContext, how: str, reason: str = ""):
             assist_number=_number(s, m.assist_notice_id), release_number=release.number,
             released_on=released_on.isoformat()), issuer, area_path=seizure.area_path)
         m.status, m.ended_at, m.restore_notice_id = MeasureStatus.ENDED, ctx.now, restore.id
+    if measures:
+        _mark_house(ctx, seizure, "lifted")
     seizure.status = SeizureStatus.EXPIRED if how == "expired" else SeizureStatus.RELEASED
     seizure.ended_at, seizure.end_reason, seizure.release_notice_id = ctx.now, reason[:1000], release.id
     audit.record(s, ctx.now, f"seizure_{seizure.status}", ctx.actor_id, ctx.instance.id, seizure_id=seizure.id,
                  number=release.number, measures_ended=len(measures), reason=reason)
     return {"status": str(seizure.status), "release_number": release.number}
+
+
+def _mark_house(ctx: ActionContext, seizure: Seizure, state: str) -> None:
+    """The rental-house ledger's 三停一换 follows the 查封: in place while the utilities assist it, lifted when it
+    ends (the patrol counts a closed door without it in place as reflux)."""
+    house = house_at(ctx.session, ctx.instance.area_id) if ctx.instance.area_id else None
+    if house is None:
+        return
+    day = local_date(ctx)
+    house.three_stops_state, house.updated_at = state, ctx.now
+    if state == "in_place":
+        house.three_stops_on = day
+    else:
+        house.three_stops_lifted_on = day
+    audit.record(ctx.session, ctx.now, "three_stops", ctx.actor_id, None, house_id=house.id, state=state,
+                 on=day.isoformat(), seizure_id=seizure.id)
 
 
 def _number(s, notice_id) -> str:
