@@ -9,16 +9,10 @@ CN_DIGITS = "〇一二三四五六七八九"
 
 # ---------------------------------------------------------------------- Chinese formatting
 def chinese_number(n: int) -> str:
-    """1..99 in Chinese: 十一, 二十三."""
+    """1..99 in Chinese: 十一, 二十三 (how items and articles are numbered: 第一项, 第二十四条)."""
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
     return head + (CN_DIGITS[ones] if ones or not tens else "")
-
-
-def chinese_date(d: date) -> str:
-    """二〇二六年十一月二十三日 (notices issued before GB/T 9704-2012's Arabic dates were adopted kept it)."""
-    year = "".join(CN_DIGITS[int(c)] for c in str(d.year))
-    return f"{year}年{chinese_number(d.month)}月{chinese_number(d.day)}日"
 
 
 def plain_date(d: date) -> str:
