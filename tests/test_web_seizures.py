@@ -64,6 +64,7 @@ def test_a_seizure_from_the_case_step_through_approval_service_and_release(servi
     assert r.status_code == 302
     page = text(market.get(f"/seizures/{seizure.id}"))
     assert "已解除" in page and "解除查封决定书" in page and "解除协助执行通知书" in page and "已终止" in page
+    assert "查封" in text(market.get(f"/cases/{case}")) and f"/seizures/{seizure.id}" in text(market.get(f"/cases/{case}"))
 
 
 def test_the_free_notice_page_no_longer_offers_the_three_stops_notice(services, login_as):

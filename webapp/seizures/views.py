@@ -1,6 +1,7 @@
 """查封 pages: the list (area-scoped), asking for one, a seizure's page with its documents, and its steps."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -8,6 +9,7 @@ import forms
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowError
 from workflows.notices.legal import legal_data
+from workflows.seizures.models import Seizure
 from workflows.seizures.service import SeizureService
 from workflows.vocabulary import MEASURE_KINDS, SEIZURE_STATUS_NAMES, TaskState
 
@@ -28,6 +30,14 @@ def seizure_starts(task) -> bool:
     """Whether a case's step offers to ask for a 查封 (legal_texts.json "tasks" → "starts")."""
     entry = legal_data()["tasks"].get(task.process_id, {}).get(task.task_name, {})
     return "seizure" in entry.get("starts", [])
+
+
+@bp.app_template_global()
+def case_seizures(instance_id: int) -> list[tuple[Seizure, str]]:
+    """(查封, its status in words) asked for from a case, for the case's page (which checked the case's area)."""
+    rows = read_session().scalars(sa.select(Seizure).where(Seizure.case_instance_id == instance_id)
+                                  .order_by(Seizure.id))
+    return [(z, SEIZURE_STATUS_NAMES.get(z.status, z.status)) for z in rows]
 
 
 @bp.route("/")
