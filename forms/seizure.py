@@ -1,6 +1,8 @@
 """查封涉传经营场所: one form per user task of bpmn/seizure.bpmn."""
 from __future__ import annotations
 
+import re
+
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -28,16 +30,26 @@ class ServeDecisionForm(TaskForm):
     guidance = ("当场交付查封决定书和查封清单（《中华人民共和国行政强制法》第二十四条），执法人员不少于2人。"
                 "需要停止供水、供电、供气或更换门锁的，填写协助单位，系统向其发出协助执行通知书；查封结束时自动通知恢复。")
     served_on = date_field("交付日期", "交付日期")
+    officers = StringField("实施查封的执法人员（至少2人，用顿号分隔）",
+                           validators=[InputRequired("请填写执法人员。"), Length(max=200)])
     witnesses = StringField("当事人或见证人", validators=[InputRequired("请填写当事人或见证人。"), Length(max=200)])
     water = StringField("供水单位（请求停止供水）", validators=[Optional(), Length(max=200)])
     power = StringField("供电单位（请求停止供电）", validators=[Optional(), Length(max=200)])
     gas = StringField("供气单位（请求停止供气）", validators=[Optional(), Length(max=200)])
     lock = StringField("更换门锁并保管钥匙的单位", validators=[Optional(), Length(max=200)])
 
+    def names(self) -> list[str]:
+        return [n.strip() for n in re.split(r"[、，,；;\s]+", self.officers.data or "") if n.strip()]
+
+    def validate_officers(self, field):
+        if len(self.names()) < 2:
+            raise ValidationError("实施查封的执法人员不得少于2人（《禁止传销条例》第十五条）。")
+
     def to_data(self) -> dict:
         assist = {k: getattr(self, k).data.strip() for k in ("water", "power", "gas", "lock")
                   if (getattr(self, k).data or "").strip()}
-        return {"served_on": iso(self.served_on.data), "witnesses": self.witnesses.data.strip(), "assist": assist}
+        return {"served_on": iso(self.served_on.data), "officers": self.names(),
+                "witnesses": self.witnesses.data.strip(), "assist": assist}
 
 
 class InForceForm(TaskForm):

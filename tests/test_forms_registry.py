@@ -41,7 +41,7 @@ SAMPLES = {
                                   "people_back": "no", "note": ""},
     ("rental_patrol", "lift_flag"): {"unflag_reason": "已整改满一年，房东签订承诺书"},
     ("seizure", "approve_seizure"): {"approved": "yes", "approval_note": "同意查封"},
-    ("seizure", "serve_decision"): {"served_on": "2026-11-23", "witnesses": "钱桂英（楼栋长）",
+    ("seizure", "serve_decision"): {"served_on": "2026-11-23", "officers": "赵晓明、孙丽华", "witnesses": "钱桂英（楼栋长）",
                                     "water": "东西湖区自来水公司", "power": "", "gas": "", "lock": ""},
     ("seizure", "in_force"): {"action": "extend", "reason": "案情复杂", "extension_days": "15"},
     ("seizure", "approve_extension"): {"extension_approved": "no", "approval_note": "不予延长"},

@@ -21,7 +21,7 @@ REQUEST = {"party_name": "刘大成", "party_id": "420106198808080022",
            "party_address": "吴家山街第一社区花园小区1栋1单元101室", "premises": "吴家山街第一社区花园小区1栋1单元101室",
            "reasons": "该房屋被用作传销人员聚集、居住和培训的场所，现场查获传销人员8名。",
            "items": ["房屋一套（101室）", "授课用白板1块", "传销资料12册"]}
-SERVE = {"served_on": "2026-11-23", "witnesses": "钱桂英（楼栋长）",
+SERVE = {"served_on": "2026-11-23", "officers": ["赵晓明", "孙丽华"], "witnesses": "钱桂英（楼栋长）",
          "assist": {"water": "东西湖区自来水公司", "power": "国网武汉市东西湖区供电公司", "lock": "吴家山街第一社区居委会"}}
 
 
@@ -210,3 +210,13 @@ def test_officers_see_only_the_seizures_of_their_area(services, lookup, seizures
     assert seizures.list_visible(lookup.user("jyh_market")) == []
     with pytest.raises(PermissionDenied):
         seizures.get(seizure_id, lookup.user("jyh_market"))
+
+
+def test_a_seizure_is_carried_out_by_at_least_two_officers(services, lookup, seizures):
+    case, step = _case_at_rectify_house(services, lookup)
+    seizure = seizures.request(lookup.user("wjs_market1"), REQUEST, case, step)
+    seizures.act(seizure.id, lookup.user("sj_head"), "approve_seizure", {"approved": True, "approval_note": "同意"})
+    with pytest.raises(ValidationFailed) as refused:
+        seizures.act(seizure.id, lookup.user("wjs_market1"), "serve_decision", dict(SERVE, officers=["赵晓明"]))
+    assert "不得少于2人" in refused.value.errors["officers"][0]
+    assert _load(services, seizure.id)[0].status == "requested" and _numbers(services, "seizure_decision") == []

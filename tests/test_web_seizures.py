@@ -45,7 +45,12 @@ def test_a_seizure_from_the_case_step_through_approval_service_and_release(servi
     r = head.post(f"/seizures/{seizure.id}/step", data={"approved": "yes", "approval_note": "同意查封"})
     assert r.status_code == 302
     market = login_as("wjs_market1")
-    r = market.post(f"/seizures/{seizure.id}/step", data={"served_on": "2026-11-23", "witnesses": "钱桂英",
+    r = market.post(f"/seizures/{seizure.id}/step", data={"served_on": "2026-11-23", "officers": "赵晓明",
+                                                           "witnesses": "钱桂英", "water": "东西湖区自来水公司",
+                                                           "power": "", "gas": "", "lock": ""})
+    assert r.status_code == 422 and "不得少于2人" in text(r) and "东西湖区自来水公司" in text(r)
+    r = market.post(f"/seizures/{seizure.id}/step", data={"served_on": "2026-11-23", "officers": "赵晓明、孙丽华",
+                                                           "witnesses": "钱桂英",
                                                            "water": "东西湖区自来水公司", "power": "", "gas": "",
                                                            "lock": ""})
     assert r.status_code == 302

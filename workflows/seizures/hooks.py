@@ -21,7 +21,7 @@ from workflows.vocabulary import MEASURE_KINDS, MeasureStatus, SeizureStatus
 PROCESS = "seizure"
 TASK_SCHEMAS = {
     "approve_seizure": {"approved": bool, "approval_note": str},
-    "serve_decision": {"served_on": str, "witnesses": str, "assist": dict},
+    "serve_decision": {"served_on": str, "officers": list, "witnesses": str, "assist": dict},
     "in_force": {"action": ("release", "extend"), "reason": str, "extension_days": int},
     "approve_extension": {"extension_approved": bool, "approval_note": str},
 }
@@ -85,6 +85,9 @@ def _serve(ctx: ActionContext, seizure: Seizure, data: dict) -> None:
     """The 查封决定书 with its 清单, and a request for assistance to each utility named, in one step."""
     if seizure.approved_by_id is None or seizure.status != SeizureStatus.REQUESTED:
         raise WorkflowError("查封须经机关负责人事先书面批准，未经批准不得作出查封决定。")
+    officers = [str(o).strip() for o in data["officers"] if str(o).strip()]
+    if len(officers) < 2:
+        raise ValidationFailed({"officers": ["实施查封的执法人员不得少于2人（《禁止传销条例》第十五条）"]})
     s, svc = ctx.session, _notices(ctx)
     starts_on = local_date(ctx)
     ends_on = starts_on + timedelta(days=rules()["limit_days"])
@@ -109,7 +112,7 @@ def _serve(ctx: ActionContext, seizure: Seizure, data: dict) -> None:
     data["decision_number"] = decision.number
     audit.record(s, ctx.now, "seizure_decided", ctx.actor_id, ctx.instance.id, seizure_id=seizure.id,
                  number=decision.number, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(),
-                 served_on=data["served_on"], witnesses=data["witnesses"])
+                 served_on=data["served_on"], officers=officers, witnesses=data["witnesses"])
 
 
 def _start_measure(ctx, seizure: Seizure, decision_number: str, kind: str, supplier: str, contact: dict) -> None:
