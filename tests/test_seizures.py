@@ -14,6 +14,7 @@ from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowErr
 from workflows.ledgers import registries
 from workflows.ledgers.models import RentalHouse
 from workflows.notices.models import Notice
+from workflows.org.models import User
 from workflows.seizures.models import Seizure, SeizureMeasure
 from workflows.seizures.service import SeizureService
 
@@ -220,3 +221,15 @@ def test_a_seizure_is_carried_out_by_at_least_two_officers(services, lookup, sei
         seizures.act(seizure.id, lookup.user("wjs_market1"), "serve_decision", dict(SERVE, officers=["赵晓明"]))
     assert "不得少于2人" in refused.value.errors["officers"][0]
     assert _load(services, seizure.id)[0].status == "requested" and _numbers(services, "seizure_decision") == []
+
+
+def test_the_limit_does_not_wait_for_a_closed_account(services, lookup, seizures, clock):
+    seizure_id = _in_force(services, lookup, seizures)
+    with services.db.unit_of_work() as s:  # the deciding officer has left the bureau
+        s.get(User, lookup.user("wjs_market1")).active = False
+    clock.advance(days=31)
+    services.workflow.fire_due_timers()
+
+    row = _load(services, seizure_id)[0]
+    assert row.status == "expired"
+    assert notices(services).get(row.release_notice_id).issued_by_id == lookup.user("wjs_market2")

@@ -15,6 +15,8 @@ from workflows.ledgers.registries import house_at
 from workflows.notices.formatting import plain_date
 from workflows.notices.legal import legal_data
 from workflows.notices.service import NoticeService
+from workflows.org import access
+from workflows.org.models import User
 from workflows.seizures.models import Seizure, SeizureMeasure
 from workflows.vocabulary import MEASURE_KINDS, MeasureStatus, SeizureStatus
 
@@ -54,7 +56,6 @@ def _notices(ctx: ActionContext) -> NoticeService:
 
 
 def _contact(s, user_id: int) -> dict:
-    from workflows.org.models import User
     user = s.get(User, user_id)
     name = user.display_name.split()[-1] if user.display_name else ""
     return {"contact_person": name, "contact_phone": user.phone}
@@ -163,11 +164,12 @@ def _extend(ctx: ActionContext, days, approval_note):
     old_end = seizure.ends_on
     seizure.extension_days, seizure.ends_on = days, old_end + timedelta(days=days)
     decision_number = _number(s, seizure.decision_notice_id)
+    issuer = _issuer(s, seizure)
     notice = _notices(ctx).issue_within(s, "seizure_extension", dict(
-        _contact(s, seizure.decided_by_id), party_name=seizure.party_name, decision_number=decision_number,
+        _contact(s, issuer), party_name=seizure.party_name, decision_number=decision_number,
         premises=seizure.premises, reasons=seizure.extension_reason, approval_note=approval_note,
         old_ends_on=old_end.isoformat(), ends_on=seizure.ends_on.isoformat()),
-        seizure.decided_by_id, area_path=seizure.area_path)
+        issuer, area_path=seizure.area_path)
     seizure.extension_notice_id = notice.id
     audit.record(s, ctx.now, "seizure_extended", None, ctx.instance.id, seizure_id=seizure.id, days=days,
                  ends_on=seizure.ends_on.isoformat(), number=notice.number)
@@ -182,7 +184,7 @@ def _end(ctx: ActionContext, how: str, reason: str = ""):
     if how == "expired":
         reason = (f"查封期限已于{plain_date(seizure.ends_on)}届满（《禁止传销条例》第十八条、"
                   "《中华人民共和国行政强制法》第二十八条第一款第四项），依法解除查封。")
-    issuer = seizure.decided_by_id
+    issuer = _issuer(s, seizure)
     contact = _contact(s, issuer)
     measures = list(s.scalars(sa.select(SeizureMeasure).where(SeizureMeasure.seizure_id == seizure.id,
                                                               SeizureMeasure.status == MeasureStatus.ACTIVE)
@@ -208,6 +210,22 @@ def _end(ctx: ActionContext, how: str, reason: str = ""):
     audit.record(s, ctx.now, f"seizure_{seizure.status}", ctx.actor_id, ctx.instance.id, seizure_id=seizure.id,
                  number=release.number, measures_ended=len(measures), reason=reason)
     return {"status": str(seizure.status), "release_number": release.number}
+
+
+def _issuer(s, seizure: Seizure) -> int:
+    """Who signs a document the 查封 issues without an officer at the keyboard (its extension, its end at the
+    limit): the officer who decided it, or, if that account was closed since, the one who asked for it, or else
+    any active officer of the same bureau who sees the place; the time limit must never wait for an account."""
+    decider = s.get(User, seizure.decided_by_id)
+    for user_id in (seizure.decided_by_id, seizure.requested_by_id):
+        user = s.get(User, user_id)
+        if user is not None and user.active and "market" in user.role_set:
+            return user.id
+    for user in s.scalars(sa.select(User).where(User.active.is_(True),
+                                                User.department_id == decider.department_id).order_by(User.id)):
+        if "market" in user.role_set and access.sees(user, seizure.area_path):
+            return user.id
+    raise WorkflowError("查封所属机关没有在职的市场监管执法人员，无法签发解除（延长）查封文书。")
 
 
 def _mark_house(ctx: ActionContext, seizure: Seizure, state: str) -> None:
