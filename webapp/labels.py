@@ -93,7 +93,7 @@ FIELD_LABELS = {
     "reward_approved": "批准奖励", "reward_amount": "奖励金额（元）", "approval_note": "审批意见",
     "patrolled_on": "巡查日期", "three_stops_in_place": "三停一换仍在落实", "people_back": "人员回流",
     "patrol_note": "巡查情况", "unflag_reason": "解除理由",
-    "approved": "批准", "served_on": "交付日期", "officers": "执法人员", "witnesses": "当事人或见证人",
+    "approved": "批准", "served_on": "交付日期", "witnesses": "当事人或见证人",
     "assist": "协助单位", "action": "办理事项", "reason": "理由", "extension_days": "延长天数",
     "extension_approved": "批准延长",
 }
