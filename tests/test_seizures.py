@@ -233,3 +233,28 @@ def test_the_limit_does_not_wait_for_a_closed_account(services, lookup, seizures
     row = _load(services, seizure_id)[0]
     assert row.status == "expired"
     assert notices(services).get(row.release_notice_id).issued_by_id == lookup.user("wjs_market2")
+
+
+def test_a_seizure_on_its_own_needs_a_standard_address_in_the_officers_area(services, lookup, seizures):
+    officer = lookup.user("wjs_market1")
+    with pytest.raises(ValidationFailed) as refused:
+        seizures.request(officer, REQUEST, address="不存在的地址")
+    assert "address" in refused.value.errors
+    with pytest.raises(PermissionDenied):
+        seizures.request(lookup.user("jyh_market"), REQUEST, address=ROOM)
+    with pytest.raises(PermissionDenied, match="只有市场监管执法人员"):
+        seizures.request(lookup.user("wjs_housing"), REQUEST, address=ROOM)
+    seizure = seizures.request(officer, REQUEST, address=ROOM)
+    assert seizure.case_instance_id is None and seizure.status == "requested"
+
+
+def test_only_the_house_steps_of_a_case_ask_for_a_seizure(services, lookup, seizures):
+    cases = CaseDriver(services, lookup)
+    case = cases.start()
+    cases.to_comparison(case)
+    cases.do(case, "comparison", comparison(has_participants=True, house_is_rental=True, house_prior_catches=1))
+    ready = cases.ready(case)
+    officer = lookup.user("wjs_market1")
+    with pytest.raises(WorkflowError, match="只能在"):
+        seizures.request(officer, REQUEST, case, ready["handle_participants"])
+    assert seizures.request(officer, REQUEST, case, ready["penalty_landlord"]).case_instance_id == case
