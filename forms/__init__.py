@@ -1,7 +1,7 @@
 """One form per user task, one module per process; `form_for` finds the form of a task."""
 from __future__ import annotations
 
-from . import complaint_intake, five_contracts, online_clue, rental_patrol, six_step_case
+from . import complaint_intake, five_contracts, online_clue, rental_patrol, seizure, six_step_case
 from .base import TaskForm
 
 REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
@@ -10,6 +10,7 @@ REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
     "complaint_intake": complaint_intake.FORMS,
     "rental_patrol": rental_patrol.FORMS,
     "online_clue": online_clue.FORMS,
+    "seizure": seizure.FORMS,
 }
 
 

@@ -164,7 +164,7 @@ class ComparisonForm(TaskForm):
     house_is_rental = yes_no("是否为出租屋", "请选择是否为出租屋。")
     house_prior_catches = IntegerField("该房屋此前涉传次数", validators=[
         InputRequired("请填写该房屋此前涉传次数（没有填 0）。"), NumberRange(0, 99, "次数应在 0–99 之间。")],
-        description="首次涉传：责令改正或解除租赁并三停一换；再次涉传：对房东行政处罚。",
+        description="首次涉传：责令改正或责令停止提供房屋，必要时查封；再次涉传：对房东行政处罚。",
         render_kw={"inputmode": "numeric"})
     landlord_name = StringField("房东姓名", validators=[Optional(), Length(max=64)])
     landlord_official = yes_no("房东是否为党员或公职人员", "请选择房东是否为党员或公职人员。",
@@ -306,22 +306,23 @@ class TransferDisciplineForm(TransferForm):
                 "discipline_transferred_on": iso(self.transferred_on.data)}
 
 
-HOUSE_MEASURES = [("rectify_order", "责令改正"), ("lease_terminated", "解除租赁合同"),
-                  ("stop_water", "停水"), ("stop_power", "停电"), ("stop_gas", "停气"), ("lock_changed", "换锁")]
-THREE_STOPS = {"stop_water", "stop_power", "stop_gas", "lock_changed"}
+# The landlord's own measures (ending the lease, changing the lock) are part of what the 责令改正 or 责令停止
+# notice tells the landlord to do; cutting utilities is no order of a notice (行政强制法 第十条、第四十三条) and
+# happens only at a utility's assistance while the premises are sealed (查封, its own process).
+HOUSE_MEASURES = [("rectify_order", "责令改正（出租人自行解除租赁、换锁）"), ("lease_terminated", "责令停止为传销提供房屋"),
+                  ("seizure", "查封涉传场所（经负责人批准）")]
 
 
 class RectifyHouseForm(HandlingForm):
-    guidance = "出租屋首次涉传：警告，责令改正或解除租赁合同，并落实“三停一换”（停水、停电、停气、换锁）。"
+    guidance = ("出租屋首次涉传：警告，责令改正或责令停止为传销提供房屋（由出租人自行解除租赁、换锁）。"
+                "需要停水、停电、停气的，申请查封涉传场所，查封期间凭查封决定书请求供应单位协助。")
     measures = MultiCheckboxField("处置措施", choices=options(HOUSE_MEASURES))
     handled_on = date_field("处置日期", "处置日期")
 
     def validate_measures(self, field):
         chosen = set(field.data or [])
         if not chosen & {"rectify_order", "lease_terminated"}:
-            raise ValidationError("请选择责令改正或解除租赁合同（至少一项）。")
-        if not THREE_STOPS <= chosen:
-            raise ValidationError("须落实“三停一换”：停水、停电、停气、换锁四项都要勾选。")
+            raise ValidationError("请选择责令改正或责令停止为传销提供房屋（至少一项）。")
 
     def extra_data(self) -> dict:
         return {"house_measures": list(self.measures.data), "house_handled_on": iso(self.handled_on.data)}

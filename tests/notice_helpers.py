@@ -1,6 +1,7 @@
 """Sample notice fields for every type, and what poppler says about a PDF (text, fonts, page size)."""
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -69,6 +70,12 @@ def add_persons(services, instance_id: int, persons: list[tuple[str, str]]) -> l
         return [r.id for r in rows]
 
 
+def classify(services, person_ids: list[int], classification: str) -> None:
+    """The classification the comparison step gives persons (participant, core, crime)."""
+    with services.db.unit_of_work() as s:
+        s.execute(sa.update(CasePerson).where(CasePerson.id.in_(person_ids)).values(classification=classification))
+
+
 def count(services, model, *where) -> int:
     with services.db.read() as s:
         return s.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
@@ -88,8 +95,8 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def flat(text: str) -> str:
-    """Text without line breaks and spaces, so wrapped lines still match a phrase."""
-    return "".join(text.split())
+    """Text without line breaks, spaces and page numbers ("— 1 —"), so wrapped lines still match a phrase."""
+    return re.sub(r"—\d+—", "", "".join(text.split()))
 
 
 def pdf_fonts(pdf: bytes) -> list[dict]:

@@ -51,6 +51,11 @@ SAMPLES = {
     ("online_clue", "police_receipt"): {"police_accepted": "yes", "police_case_no": "X1", "receipt_note": "已立案"},
     ("online_clue", "aftermath"): {"victim_count": "3", "victims_note": "已回访", "mass_incident_risk": "low"},
     ("online_clue", "stability_plan"): {"stability_plan": "成立专班"},
+    ("seizure", "approve_seizure"): {"approved": "yes", "approval_note": "同意查封"},
+    ("seizure", "serve_decision"): {"served_on": "2026-11-23", "officers": "赵晓明、孙丽华", "witnesses": "钱桂英（楼栋长）",
+                                    "water": "东西湖区自来水公司", "power": "", "gas": "", "lock": ""},
+    ("seizure", "in_force"): {"action": "extend", "reason": "案情复杂", "extension_days": "15"},
+    ("seizure", "approve_extension"): {"extension_approved": "no", "approval_note": "不予延长"},
 }
 CONTEXT = {"persons": [{"name": "张三", "id_number": "420106199001011231", "classification": ""},
                        {"name": "李四", "id_number": "360426198506124566", "classification": ""}],

@@ -133,10 +133,8 @@ CASES = {
         ({**STEP_DATA["transfer_discipline"], "transferred_on": ""}, ["请填写移送日期。"]),
     ],
     "rectify_house": [
-        ({**STEP_DATA["rectify_house"], "measures": ["stop_water", "stop_power", "stop_gas", "lock_changed"]},
-         ["请选择责令改正或解除租赁合同（至少一项）。"]),
-        ({**STEP_DATA["rectify_house"], "measures": ["rectify_order", "stop_water"]},
-         ["须落实“三停一换”：停水、停电、停气、换锁四项都要勾选。"]),
+        ({**STEP_DATA["rectify_house"], "measures": ["seizure"]},
+         ["请选择责令改正或责令停止为传销提供房屋（至少一项）。"]),
     ],
     "close_case": [
         ({**STEP_DATA["close_case"], "summary": "已结案"}, ["结案报告至少写 10 个字。"]),

@@ -78,7 +78,7 @@ def test_a_form_missing_fields_comes_back_with_the_list_and_no_number(services, 
     page = officer.post("/notices/new", data=form)
 
     assert page.status_code == 422
-    assert "通知书缺少必填内容：出租人（房主）、解除租赁合同期限" in text(page)
+    assert "通知书缺少必填内容：出租人（房主）、停止违法行为期限" in text(page)
     assert count(services, Notice) == 0
 
 
@@ -92,7 +92,7 @@ def test_an_officer_of_another_street_cannot_open_the_notice(services, lookup, l
     assert other.get(f"/notices/case/{case}").status_code == 403
 
 
-def test_the_rectify_task_offers_its_three_notices(services, lookup, login_as):
+def test_the_rectify_task_offers_its_two_notices_and_no_three_stops(services, lookup, login_as):
     cases = CaseDriver(services, lookup)
     case = cases.start()
     cases.to_comparison(case)
@@ -101,8 +101,8 @@ def test_the_rectify_task_offers_its_three_notices(services, lookup, login_as):
 
     page = text(login_as("wjs_housing").get(f"/notices/new?instance_id={case}&task_id={task}"))
 
-    assert "责令改正通知书" in page and "解除租赁合同通知书" in page and "三停一换" in page
-    assert "行政处罚决定书" not in page
+    assert "责令改正通知书" in page and "责令停止违法行为通知书" in page
+    assert "三停一换" not in page and "解除租赁合同通知书" not in page and "行政处罚决定书" not in page
 
 
 def test_letters_go_one_per_selected_person(services, lookup, login_as):
@@ -127,12 +127,12 @@ def test_correct_and_void_from_the_notice_page(services, lookup, login_as):
     officer = login_as("wjs_market1")
 
     form = officer.get(f"/notices/{old.id}/correct")
-    assert "更正 东市监解租〔2026〕1号" in text(form) and 'value="刘大成"' in text(form)
+    assert "更正 东市监责停〔2026〕1号" in text(form) and 'value="刘大成"' in text(form)
     corrected = officer.post(f"/notices/{old.id}/correct", data=_form(
         SAMPLES["lease_termination"], landlord_name="刘大城", reason="出租人姓名写错", action="issue"))
     assert corrected.status_code == 302
     new_page = text(officer.get(corrected.headers["Location"]))
-    assert "东市监解租〔2026〕2号" in new_page and "刘大城" in new_page and "更正了" in new_page
+    assert "东市监责停〔2026〕2号" in new_page and "刘大城" in new_page and "更正了" in new_page
     old_page = text(officer.get(f"/notices/{old.id}"))
     assert "已作废" in old_page and "出租人姓名写错" in old_page
 
@@ -163,10 +163,10 @@ def test_a_large_batch_runs_as_a_job_with_progress_then_gives_one_pdf(services, 
 
 def test_a_small_batch_prints_at_once(services, lookup, login_as):
     svc, actor = notices(services), lookup.user("wjs_market1")
-    ids = [svc.issue(t, SAMPLES[t], actor).id for t in ("complaint_reply", "crime_transfer")]
+    ids = [svc.issue(t, SAMPLES[t], actor).id for t in ("complaint_reply", "lease_termination")]
 
     pdf = login_as("wjs_market1").post("/notices/batch", data={"notice_id": ids})
 
     assert pdf.mimetype == "application/pdf"
     merged = flat(pdf_text(pdf.data))
-    assert "东市监举复〔2026〕1号" in merged and "东市监移送〔2026〕1号" in merged
+    assert "东市监举复〔2026〕1号" in merged and "东市监责停〔2026〕1号" in merged

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from engine_helpers import CaseDriver, comparison
-from notice_helpers import (ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, count, flat, notices, pdf_fonts,
-                            pdf_info, pdf_text, start_case)
+from notice_helpers import (ID_BEIJING, ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, classify, count, flat,
+                            notices, pdf_fonts, pdf_info, pdf_text, start_case)
 from webapp.notices import render
 from workflows.audit.models import AuditEvent
 from workflows.exceptions import PermissionDenied, ValidationFailed, WorkflowError
@@ -36,10 +36,12 @@ def _pdf(services, notice_id: int) -> bytes:
 # ---------------------------------------------------------------------- every type prints right
 # Rendering does not depend on the database; the other tests cover storing and reprinting on both.
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("notice_type", list(SAMPLES))
+@pytest.mark.parametrize("notice_type", [t for t in SAMPLES if t != "utility_cutoff"])  # withdrawn
 def test_each_type_prints_an_a4_pdf_with_its_title_number_addressee_and_legal_basis(services, lookup,
                                                                                      notice_type):
     case = start_case(services, lookup)
+    if notice_type == "crime_transfer":  # the suspects come from the case, with their classification
+        classify(services, add_persons(services, case, [("王五", ID_BEIJING), ("赵六", ID_JIANGXI)]), "crime")
     notice = _issue(services, lookup, notice_type, instance_id=case)
     pdf = _pdf(services, notice.id)
 
@@ -47,7 +49,7 @@ def test_each_type_prints_an_a4_pdf_with_its_title_number_addressee_and_legal_ba
     content = notice.data
     assert "\ufffd" not in text, "a glyph came out as the replacement character"
     for phrase in (content["title"], notice.number, content["addressee"], content["basis_refs"],
-                   content["issuer"]["name"], "二〇二六年十一月二十三日"):
+                   content["issuer"]["name"], "2026年11月23日"):
         assert phrase and flat(phrase) in flat(text), phrase
     assert notice.number.startswith("东市监") and "〔2026〕1号" in notice.number
 
@@ -92,7 +94,7 @@ def test_penalty_decision_states_the_six_items_of_article_59(services, lookup):
     assert "《禁止传销条例》第二十四条第二款" in text and "罚款人民币壹拾伍万元整（¥150,000.00）" in text  # (三)
     assert "十五日内，通过中国工商银行武汉东西湖支行" in text and "百分之三加处罚款" in text        # (四)
     assert "六十日内向武汉市东西湖区人民政府申请行政复议" in text and "六个月内" in text            # (五)
-    assert "东西湖区市场监督管理局" in text and "二〇二六年十一月二十三日" in text                  # (六)
+    assert "东西湖区市场监督管理局" in text and "2026年11月23日" in text                          # (六)
 
 
 # ---------------------------------------------------------------------- numbering
@@ -112,11 +114,11 @@ def test_numbers_run_per_issuer_type_and_year_without_gaps(services, lookup, clo
     with services.db.read() as s:
         numbers = list(s.scalars(sa.select(Notice.number).order_by(Notice.id)))
     assert numbers[:3] == ["东市监责改〔2026〕1号", "东市监责改〔2026〕2号", "东市监责改〔2026〕3号"]
-    assert lease.number == "东市监解租〔2026〕1号"
+    assert lease.number == "东市监责停〔2026〕1号"
     assert housing.number == "东房责改〔2026〕1号"
     assert last_2026.number == "东市监责改〔2026〕4号"
     assert first_2027.number == "东市监责改〔2027〕1号"
-    assert "二〇二七年一月一日" in flat(pdf_text(_pdf(services, first_2027.id)))
+    assert "2027年1月1日" in flat(pdf_text(_pdf(services, first_2027.id)))
 
 
 def test_concurrent_issuing_gives_consecutive_unique_numbers(services, lookup, db_url):
@@ -202,7 +204,7 @@ def test_a_fine_out_of_range_is_refused_with_the_article_and_takes_no_number(ser
 
 def test_sorted_handling_tasks_offer_their_notices_and_the_penalty_roles_of_their_branch(services, lookup):
     assert [t for t, _ in types_for_task("six_step_case", "rectify_house")] == \
-        ["rectification_order", "lease_termination", "utility_cutoff"]
+        ["rectification_order", "lease_termination"]
     cases = CaseDriver(services, lookup)
     case = cases.start()
     cases.to_comparison(case)
@@ -293,7 +295,7 @@ def test_correction_issues_a_new_notice_voids_the_old_keeps_both_and_audits_both
 # ---------------------------------------------------------------------- batch
 def test_a_batch_merges_several_notices_into_one_pdf_each_on_its_own_pages(services, lookup):
     svc, officer = notices(services), lookup.user("wjs_market1")
-    ids = [svc.issue(t, SAMPLES[t], officer).id for t in ("complaint_reply", "utility_cutoff", "naming_certificate")]
+    ids = [svc.issue(t, SAMPLES[t], officer).id for t in ("complaint_reply", "lease_termination", "naming_certificate")]
     singles = [int(pdf_info(_pdf(services, i))["Pages"]) for i in ids]
     progress = []
 
@@ -301,5 +303,5 @@ def test_a_batch_merges_several_notices_into_one_pdf_each_on_its_own_pages(servi
 
     text = flat(pdf_text(pdf))
     assert int(pdf_info(pdf)["Pages"]) == sum(singles)
-    assert all(n in text for n in ("东市监举复〔2026〕1号", "东市监停换〔2026〕1号", "东市监创无〔2026〕1号"))
+    assert all(n in text for n in ("东市监举复〔2026〕1号", "东市监责停〔2026〕1号", "东市监创无〔2026〕1号"))
     assert progress[-1] == 3

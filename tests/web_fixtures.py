@@ -119,7 +119,7 @@ STEP_DATA = {
                      "decided_on": "2026-11-23", "result": "已作出行政处罚决定并送达"},
     "transfer_police": {"receiving_unit": "东西湖区公安分局", "decided_on": "2026-11-23",
                         "transferred_on": "2026-11-23", "result": "已移送"},
-    "rectify_house": {"measures": ["rectify_order", "stop_water", "stop_power", "stop_gas", "lock_changed"],
+    "rectify_house": {"measures": ["rectify_order", "seizure"],
                       "handled_on": "2026-11-23", "result": "已责令改正并落实三停一换"},
     "penalty_landlord": {"decision_number": "东市监罚〔2026〕13号", "fine_amount": "50000",
                          "decided_on": "2026-11-23", "result": "已处罚房东"},

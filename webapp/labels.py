@@ -14,7 +14,8 @@ from workflows.vocabulary import SWEEP_FLAGS, end_name
 from .db import read_session, workflow
 
 PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
-                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查", "online_clue": "网络传销线索"}
+                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查", "online_clue": "网络传销线索",
+                 "seizure": "查封涉传经营场所"}
 CLASSIFICATION_NAMES = {**CLASSIFICATIONS, "": "待定"}  # a person found but not yet classified
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
@@ -32,6 +33,11 @@ EVENT_NAMES = {
     "clue_recorded": "登记线索", "clue_updated": "修改线索台账", "clue_complaint_linked": "关联举报",
     "clue_link_made": "关联平台复查或行政处罚", "clue_link_pending": "待关联（相关功能尚未启用）",
     "clue_platform_not_named": "平台未命名，无需复查",
+    # 查封.
+    "seizure_requested": "申请查封", "seizure_approved": "批准查封", "seizure_refused": "不予批准查封",
+    "seizure_decided": "作出查封决定", "seizure_measure_started": "请求协助", "seizure_extension_requested": "申请延长查封",
+    "seizure_extension_approved": "批准延长查封", "seizure_extension_refused": "不予延长查封",
+    "seizure_extended": "延长查封期限", "seizure_released": "解除查封", "seizure_expired": "查封期限届满解除",
 }
 try:  # the complaint ledger is built alongside; without it channels and units show as their codes
     from workflows.complaints.models import CHANNELS as CHANNEL_NAMES
@@ -92,14 +98,18 @@ FIELD_LABELS = {
     "reward_approved": "批准奖励", "reward_amount": "奖励金额（元）", "approval_note": "审批意见",
     "patrolled_on": "巡查日期", "three_stops_in_place": "三停一换仍在落实", "people_back": "人员回流",
     "patrol_note": "巡查情况", "unflag_reason": "解除理由",
+    "approved": "批准", "served_on": "交付日期", "witnesses": "当事人或见证人",
+    "assist": "协助单位", "action": "办理事项", "reason": "理由", "extension_days": "延长天数",
+    "extension_approved": "批准延长",
 }
 CHOICE_NAMES = {
     **SWEEP_FLAGS,
     "recruit_fee": "拉人头计酬", "entry_fee": "入门费", "team_commission": "团队计酬", "lectures": "聚集授课",
     "restraint": "限制人身自由", "education": "引导教育", "sent_home": "遣返", "letter": "致户籍地一封信",
-    "rectify_order": "责令改正", "lease_terminated": "解除租赁合同", "stop_water": "停水", "stop_power": "停电",
+    "rectify_order": "责令改正", "lease_terminated": "责令停止提供房屋", "seizure": "查封", "stop_water": "停水", "stop_power": "停电",
     "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES, **RESPONSIBLE_UNITS,
     "phone": "电话", "written": "书面", "sms": "短信", "visit": "当面",
+    "extend": "申请延长", "release": "解除查封",
 }
 
 

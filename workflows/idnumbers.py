@@ -12,7 +12,7 @@ from datetime import date
 
 from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 
 def clean_digits(value: str | None) -> str:
@@ -46,6 +46,17 @@ def id_number_problem(value: str, today: date | None = None) -> str | None:
     if not known_place_code(number[:6]):
         return "身份证号码前 6 位不是有效的行政区划代码。"
     return None
+
+
+def id_or_credit_code_problem(value: str, today: date | None = None) -> str | None:
+    """Why `value` is neither a valid resident ID number nor a valid 统一社会信用代码 (both 18 characters, each
+    with its own check character), or None if it is one of them."""
+    number = clean_digits(value).upper()
+    if len(number) != 18:
+        return "应为18位身份证号码或18位统一社会信用代码"
+    if id_number_problem(number, today) is None or uscc.is_valid(number):
+        return None
+    return "校验不通过：既不是有效的身份证号码，也不是有效的统一社会信用代码，请逐位核对"
 
 
 def is_valid_id_number(value: str) -> bool:

@@ -84,8 +84,26 @@ class IncidentKind(StrEnum):
 
 
 # By name, for templates (which compare e.g. `inst.status == InstanceStatus.COMPLETED`).
+class SeizureStatus(StrEnum):
+    """A 查封: asked for -> refused | in force -> released (by decision) | expired (at its time limit)."""
+
+    REQUESTED = "requested"
+    REFUSED = "refused"
+    IN_FORCE = "in_force"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+class MeasureStatus(StrEnum):
+    """A utility or lock measure requested of a third party while a 查封 is in force."""
+
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
 STATUSES = {e.__name__: e for e in (InstanceStatus, TaskState, EventKind, SweepStatus, JobStatus, NoticeStatus,
-                                           ClueStatus, ClueLinkStatus, IncidentStatus, IncidentKind)}
+                                    ClueStatus, ClueLinkStatus, IncidentStatus, IncidentKind, SeizureStatus,
+                                    MeasureStatus)}
 
 INSTANCE_STATUS_NAMES = {InstanceStatus.RUNNING: "办理中", InstanceStatus.COMPLETED: "已办结"}
 
@@ -96,7 +114,15 @@ END_EVENT_NAMES = {
     "complaint_intake": {"end_closed": "已办结", "end_rewarded": "已办结（已奖励）",
                          "end_reward_rejected": "已办结（不予奖励）"},
     "online_clue": {"end_dismissed": "监测排除", "end_not_confirmed": "实证未查实", "end_closed": "处置完毕、善后办结"},
+    "seizure": {"end_refused": "不予批准查封", "end_released": "已解除查封", "end_expired": "期限届满，已解除查封"},
 }
+
+SEIZURE_STATUS_NAMES = {SeizureStatus.REQUESTED: "待负责人批准", SeizureStatus.REFUSED: "不予批准",
+                        SeizureStatus.IN_FORCE: "查封中", SeizureStatus.RELEASED: "已解除",
+                        SeizureStatus.EXPIRED: "期限届满已解除"}
+# What a third party is asked to do while a 查封 is in force (utilities, the lock); the wording of the request
+# and of the notice that ends it comes from legal_texts.json ("seizure" → "utilities").
+MEASURE_KINDS = {"water": "供水", "power": "供电", "gas": "供气", "lock": "门锁"}
 
 # The house types of the sweep (摸排) step, in a six-step case and in a concentrated sweep alike.
 HOUSE_TYPES = {"rental": "出租屋", "vacant": "空置房", "resident": "常住户"}

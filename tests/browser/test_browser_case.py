@@ -159,10 +159,10 @@ def test_a_case_from_registration_to_closed_and_an_escalation(live, browser, sho
     market.submit("已完成")
     housing = Officer(browser, base, shots_dir, "wjs_housing")
     housing.open_task(reference, "责令改正")
-    for measure in ("rectify_order", "stop_water", "stop_power", "stop_gas", "lock_changed"):
+    for measure in ("rectify_order", "seizure"):
         check(housing.page, "measures", measure)
     housing.page.fill("#handled_on", "2026-11-23")
-    housing.page.fill("#result", "已责令改正并落实三停一换")
+    housing.page.fill("#result", "已责令改正，出租人自行解除租赁并换锁")
     housing.submit("已完成")
     housing.close()
     market.open_task(reference, "结案审核")

@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 
 import jinja2
 
+from workflows.notices.formatting import quoted
 from workflows.vocabulary import NoticeStatus
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -19,6 +20,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["NoticeStatus"] = NoticeStatus
+    env.filters["quoted"] = quoted
     return env
 
 

@@ -89,7 +89,9 @@ def _case_context(instance_id, task_id):
 def _offered(task) -> list[tuple[str, str]]:
     if task is not None:
         return types_for_task(task.process_id, task.task_name)
-    return [(key, spec["title"]) for key, spec in legal_data()["types"].items()]
+    # Withdrawn types are no longer issued; a 查封's documents are issued by its own steps only.
+    return [(key, spec["title"]) for key, spec in legal_data()["types"].items()
+            if not spec.get("withdrawn") and not spec.get("via")]
 
 
 def _form_page(notice_type, inst, task, persons, values, errors=None, preview=None, status=200,

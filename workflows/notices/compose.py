@@ -8,7 +8,8 @@ from decimal import Decimal
 from stdnum.cn import ric
 
 from workflows.idnumbers import registration_place
-from workflows.notices.formatting import chinese_date, plain_date, rmb_upper, yuan_figure
+from workflows.exceptions import WorkflowError
+from workflows.notices.formatting import plain_date, rmb_upper, yuan_figure
 from workflows.notices.legal import basis_refs, form_fields, legal_data, type_spec
 from workflows.org.models import Department
 
@@ -23,6 +24,10 @@ def _addressee(notice_type: str, spec: dict, clean: dict) -> tuple[str, dict]:
         extra = {"registration_place": place, "gender": "男" if int(number[16]) % 2 else "女",
                  "birth_date": plain_date(ric.get_birth_date(number))}
         return f"{place}有关乡镇人民政府（街道办事处）、村（居）民委员会", extra
+    if notice_type == "crime_transfer":
+        # Each suspect with the role the case classified them under (resolved by the service from the case).
+        roles = clean.get("suspect_roles") or {}
+        extra = {"suspects": [{"name": n, "role": roles.get(n, "")} for n in clean["suspects"]]}
     if notice_type == "utility_cutoff":
         suppliers = [clean[k] for k in ("water_supplier", "power_supplier", "gas_supplier") if clean.get(k)]
         extra = {"suppliers": suppliers,
@@ -32,12 +37,22 @@ def _addressee(notice_type: str, spec: dict, clean: dict) -> tuple[str, dict]:
     return clean[spec["addressee"]], extra
 
 
+def review_body(issuer: Department, legal: dict) -> str:
+    """The issuer's review body (复议机关) by name; an issuer without one cannot tell a party where to appeal,
+    so it issues nothing."""
+    conf = legal["issuers"].get(issuer.abbreviation) or {}
+    if not (conf.get("review_body") or "").strip():
+        raise WorkflowError(f"发文单位“{issuer.name}”（{issuer.abbreviation}）未配置复议机关，不能签发文书，"
+                            "请系统管理员在法律文本配置中为其填写复议机关名称。")
+    return conf["review_body"]
+
+
 def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department, case_reference: str = "",
             legal: dict | None = None) -> dict:
     """Everything the template prints, legal wording included, so the notice never depends on later edits."""
     legal = legal or legal_data()
     spec = type_spec(notice_type, legal)
-    issuer_conf = legal["issuers"].get(issuer.abbreviation) or legal["issuers"]["*"]
+    body = review_body(issuer, legal)
     addressee, extra = _addressee(notice_type, spec, clean)
     basis = list(spec.get("basis", []))
     consequence = spec.get("consequence", "")
@@ -62,7 +77,7 @@ def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department,
             display[field["key"]] = legal[field["options"]][value]["label"]
     appeal = ""
     if spec.get("appeal_doc"):
-        appeal = legal["appeal"].format(doc=spec["appeal_doc"], review_body=issuer_conf["review_body"])
+        appeal = legal["appeal"].format(doc=spec["appeal_doc"], review_body=body)
     return {
         "schema": 1,
         "legal_version": legal["version"],
@@ -73,7 +88,7 @@ def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department,
         "issuer": {"name": issuer.name, "abbreviation": issuer.abbreviation},
         "addressee": addressee,
         "issue_date": issue_date.isoformat(),
-        "date_cn": chinese_date(issue_date),
+        "date_cn": plain_date(issue_date),
         "case_reference": case_reference,
         "fields": clean,
         "display": display,

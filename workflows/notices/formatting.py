@@ -9,20 +9,22 @@ CN_DIGITS = "〇一二三四五六七八九"
 
 # ---------------------------------------------------------------------- Chinese formatting
 def chinese_number(n: int) -> str:
-    """1..99 in Chinese: 十一, 二十三."""
+    """1..99 in Chinese: 十一, 二十三 (how items and articles are numbered: 第一项, 第二十四条)."""
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
     return head + (CN_DIGITS[ones] if ones or not tens else "")
 
 
-def chinese_date(d: date) -> str:
-    """二〇二六年十一月二十三日, the form used under an issuing authority's name."""
-    year = "".join(CN_DIGITS[int(c)] for c in str(d.year))
-    return f"{year}年{chinese_number(d.month)}月{chinese_number(d.day)}日"
-
-
 def plain_date(d: date) -> str:
+    """2026年11月29日: GB/T 9704-2012 writes the date under the issuer in Arabic numerals."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def quoted(text: str) -> str:
+    """A text as it stands inside “…”的规定: quotes within it become ‘…’, and its closing 。 goes, since the
+    sentence it sits in goes on after the quotation."""
+    inner = (text or "").replace("“", "‘").replace("”", "’").rstrip()
+    return inner[:-1] if inner.endswith("。") else inner
 
 
 def rmb_upper(amount: Decimal) -> str:

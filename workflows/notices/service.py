@@ -100,7 +100,7 @@ class NoticeService:
         with self.db.read() as s:
             actor, inst, roles = self._context(s, notice_type, actor_id, instance_id, task_id)
             issue_date = self.local_date(self.now())
-            clean = validate(notice_type, fields, issue_date, self.legal, roles)
+            clean = self._resolve(s, notice_type, validate(notice_type, fields, issue_date, self.legal, roles), inst)
             issuer = self._issuer(actor)
             content = compose(notice_type, clean, issue_date, issuer, inst.reference if inst else "", self.legal)
             # The number is only taken at issue; the preview shows where it will go.
@@ -116,7 +116,19 @@ class NoticeService:
             area_path = self._target_area(s, actor, inst, area_id)
             now = self.now()
             clean = validate(notice_type, fields, self.local_date(now), self.legal, roles)
+            clean = self._resolve(s, notice_type, clean, inst)
             return self._store(s, notice_type, clean, actor, inst, task_id, area_path, now)
+
+    def issue_within(self, s: Session, notice_type: str, fields: dict, actor_id: int, inst=None,
+                     area_path: str = "") -> Notice:
+        """Validate, number and store a notice inside the caller's transaction: how a domain's own documents
+        (e.g. a 查封's decision and its notices to utilities) are issued together with the step they record."""
+        actor = self._actor(s, actor_id)
+        self._check_role(actor, notice_type)
+        now = self.now()
+        clean = validate(notice_type, fields, self.local_date(now), self.legal)
+        return self._store(s, notice_type, clean, actor, inst, None, area_path or (inst.area_path if inst else ""),
+                           now)
 
     def issue_letters(self, instance_id: int, person_ids: list[int], fields: dict, actor_id: int,
                       task_id: str | None = None) -> list[Notice]:
@@ -204,8 +216,10 @@ class NoticeService:
             actor, old = self._lock_for_change(s, notice_id, actor_id, reason)
             inst = s.get(ProcessInstance, old.instance_id) if old.instance_id else None
             roles = self._task_roles(s, inst, old.task_id, old.notice_type)
+            self._check_issuable(old.notice_type, inst)
             now = self.now()
             clean = validate(old.notice_type, fields, self.local_date(now), self.legal, roles)
+            clean = self._resolve(s, old.notice_type, clean, inst)
             new = self._store(s, old.notice_type, clean, actor, inst, old.task_id, old.area_path, now, replaces=old)
             self._mark_void(s, old, actor, reason.strip(), new)
             return new
@@ -327,7 +341,39 @@ class NoticeService:
             if inst is None:
                 raise NotFound(f"找不到案件 {instance_id}。")
             self._check_sees(actor, inst.area_path)
+        self._check_issuable(notice_type, inst)
         return actor, inst, self._task_roles(s, inst, task_id, notice_type)
+
+    def _check_issuable(self, notice_type: str, inst) -> None:
+        """Types no longer issued, types only their own procedure issues, and types that need a case."""
+        spec = type_spec(notice_type, self.legal)
+        if spec.get("withdrawn"):
+            raise WorkflowError(spec["withdrawn"])
+        if spec.get("via"):
+            raise WorkflowError(f"{spec['title']}只能在查封程序中签发（须经负责人事先书面批准）。")
+        if spec.get("needs_case") and inst is None:
+            raise WorkflowError(f"{spec['title']}须在案件中签发（涉嫌犯罪人员取自案件的人员分类）。")
+
+    def _resolve(self, s: Session, notice_type: str, clean: dict, inst) -> dict:
+        """Facts a notice takes from the case rather than from what was typed: each suspect's role in a crime
+        transfer is the classification the case gave them, never one the officer picks."""
+        if notice_type != "crime_transfer" or inst is None:
+            return clean
+        from workflows.cases.models import CasePerson
+        persons = {p.name: p for p in s.scalars(sa.select(CasePerson).where(CasePerson.instance_id == inst.id))}
+        roles, problems = {}, []
+        for name in clean["suspects"]:
+            person = persons.get(name)
+            role = self.legal["suspect_roles"].get(person.classification) if person else None
+            if person is None:
+                problems.append(f"“{name}”不是本案登记的人员")
+            elif role is None:
+                problems.append(f"“{name}”在本案中尚未分类，请先在信息比对环节确定其分类")
+            else:
+                roles[name] = role
+        if problems:
+            raise NoticeRejected({"suspects": problems}, [])
+        return dict(clean, suspect_roles=roles)
 
     def _task_roles(self, s: Session, inst, task_id, notice_type: str) -> list[str] | None:
         if not task_id:

@@ -1,15 +1,19 @@
 """A notice's fields checked before any number is taken: required content, types, limits and fines."""
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from workflows.exceptions import ValidationFailed
-from workflows.idnumbers import is_valid_id_number, registration_place
+from workflows.idnumbers import clean_digits, id_or_credit_code_problem, is_valid_id_number, registration_place
 from workflows.notices.formatting import plain_date, yuan_short
 from workflows.notices.legal import basis_refs, form_fields, legal_data, type_spec
 
 TEXT_MAX, LONGTEXT_MAX = 300, 3000
+# A mainland mobile number (11 digits from 13x to 19x) or a fixed line with its area code (027-83890000),
+# optionally with an extension; a number that is neither cannot be called back.
+PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$")
 
 
 class NoticeRejected(ValidationFailed):
@@ -50,6 +54,12 @@ def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> obj
             return fail(f"{label}应为日期，例如 2026-12-23")
         if field.get("after_issue") and value <= issue_date:
             fail(f"{label}应晚于签发日期（{plain_date(issue_date)}）")
+        if field.get("not_before_issue") and value < issue_date:
+            fail(f"{label}不能早于签发日期（{plain_date(issue_date)}）")
+        if field.get("past") and value > issue_date:
+            fail(f"{label}是已经发生的事，不能晚于签发日期（{plain_date(issue_date)}）")
+        if field.get("max_days") and value > issue_date + timedelta(days=field["max_days"]):
+            fail(f"{label}不能超过签发之日起{field['max_days']}日（{plain_date(issue_date + timedelta(days=field['max_days']))}）")
         return value.isoformat()
     if kind == "money":
         try:
@@ -62,8 +72,17 @@ def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> obj
     if kind == "choice":
         options = legal[field["options"]]
         if text not in options:
-            fail(f"{label}应为：" + "、".join(v["label"] for v in options.values()))
+            # An unknown value is refused here, so nothing later looks it up.
+            return fail(f"{label}应为：" + "、".join(v["label"] for v in options.values()))
         return text
+    if kind == "phone":
+        number = text.replace(" ", "").replace("－", "-")
+        if not PHONE.match(number):
+            return fail(f"{label}应为手机号码（11位）或带区号的固定电话，例如 027-83890000")
+        return number
+    if kind == "id_or_credit_code":
+        problem = id_or_credit_code_problem(text, issue_date)
+        return clean_digits(text).upper() if problem is None else fail(f"{label}{problem}")
     if kind == "id_number":
         text = text.upper()
         if not is_valid_id_number(text):

@@ -37,6 +37,7 @@ DEMO_USERS = [
     ("jiedao", "街道分管领导 蒋文斌", "responsible supervisor", 0, "street"),
     ("quzhi", "区直部门 韩志远", "responsible", None, "market"),
     ("quji", "区级领导 杨思远", "responsible supervisor", None, "office"),
+    ("sj_head", "市场监管局局长 马建华", "head", None, "market"),
 ]
 DEPARTMENTS = {
     "office": ("东西湖区打击传销工作领导小组办公室", "district", "东打传办"),

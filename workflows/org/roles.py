@@ -5,6 +5,8 @@ ADMIN, SUPERVISOR = "admin", "supervisor"
 ROLE_NAMES = {
     "grid": "网格员", "police": "公安", "market": "市场监管", "housing": "住房保障",
     "responsible": "五包责任人", "receiver": "受理人", SUPERVISOR: "督办领导", ADMIN: "系统管理员",
+    # The bureau's head (县级以上市场监管部门主要负责人), whose prior written approval a 查封 needs.
+    "head": "机关负责人",
 }
 
 # A lane is named after the role that works in it (a diagram's 公安 lane is the police role's); the
