@@ -48,6 +48,9 @@ class Settings:
     job_retry_seconds: int = 30
     # Ledger imports commit this many rows (and their progress) per transaction; a restart resumes after the last.
     import_chunk_rows: int = 200
+    # 创无 (pyramid-free communities and platforms): watching intervals, the random share, rectification deadline,
+    # serious problems, who names, the checklists; see workflows.pyramid_free.options for the defaults.
+    pyramid_free: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":

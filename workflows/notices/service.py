@@ -118,6 +118,14 @@ class NoticeService:
             clean = validate(notice_type, fields, self.local_date(now), self.legal, roles)
             return self._store(s, notice_type, clean, actor, inst, task_id, area_path, now)
 
+    def issue_within(self, s: Session, now: datetime, notice_type: str, fields: dict, actor_id: int,
+                     instance_id: int | None = None, area_id: int | None = None) -> Notice:
+        """`issue` inside an action already under way (e.g. a naming or a revocation), in its transaction."""
+        actor, inst, roles = self._context(s, notice_type, actor_id, instance_id, None)
+        area_path = self._target_area(s, actor, inst, area_id)
+        clean = validate(notice_type, fields, self.local_date(now), self.legal, roles)
+        return self._store(s, notice_type, clean, actor, inst, None, area_path, now)
+
     def issue_letters(self, instance_id: int, person_ids: list[int], fields: dict, actor_id: int,
                       task_id: str | None = None) -> list[Notice]:
         """One letter to the registration place per person of the case, all or none, consecutive numbers."""

@@ -1,0 +1,260 @@
+"""创无 communities through the services: application, acceptance, naming, watching, rectification, revocation."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from engine_helpers import CaseDriver
+from pf_helpers import COMMUNITY, FULL, ZERO, Creation
+from workflows import runtime
+from workflows.audit.models import AuditEvent
+from workflows.exceptions import ValidationFailed, WorkflowError
+from workflows.pyramid_free import lots, watching
+from workflows.pyramid_free.coverage import coverage
+from workflows.pyramid_free.models import LotDraw
+from workflows.vocabulary import InstanceStatus, NamingStatus
+
+
+@pytest.fixture
+def pf_services(db_url, clock):
+    """The demo database with 创无 options of the test's choosing (no random draw unless asked)."""
+    made = []
+
+    def build(**overrides):
+        svc = runtime.build(db_url, clock=clock, settings_overrides={
+            "pyramid_free": {"random_share": 0, **overrides}})
+        made.append(svc)
+        return svc
+
+    yield build
+    for svc in made:
+        svc.db.dispose()
+
+
+@pytest.fixture
+def cw(pf_services, lookup):
+    svc = pf_services()
+    return Creation(svc, type(lookup)(svc))
+
+
+def test_the_street_returns_an_application_with_its_reasons(cw):
+    naming_id = cw.apply()
+    inst = cw.naming(naming_id).instance_id
+    with pytest.raises(ValidationFailed):
+        cw.do(inst, "street_forward", {"forwarded": False, "opinion": ""}, "cw_street")
+    cw.do(inst, "street_forward", {"forwarded": False, "opinion": "自评材料不全"}, "cw_street")
+    naming = cw.naming(naming_id)
+    assert naming.status == NamingStatus.REFUSED and "自评材料不全" in naming.decision_reason
+    assert cw.instance(inst).end_event == "end_returned"
+
+
+def test_the_namer_refuses_an_application_with_reasons(cw):
+    naming_id = cw.apply()
+    inst = cw.naming(naming_id).instance_id
+    cw.do(inst, "street_forward", {"forwarded": True, "opinion": "同意"}, "cw_street")
+    assert cw.ready(inst) == {"namer_review": cw.ready(inst)["namer_review"]}
+    cw.do(inst, "namer_review", {"accepted": False, "reasons": "未建立五项基本机制"}, "cw_namer")
+    naming = cw.naming(naming_id)
+    assert naming.status == NamingStatus.REFUSED and "未建立五项基本机制" in naming.decision_reason
+    assert cw.instance(inst).end_event == "end_refused"
+
+
+def test_a_second_application_while_one_is_open_is_refused(cw):
+    cw.apply()
+    with pytest.raises(WorkflowError, match="不能重复申报"):
+        cw.apply()
+
+
+def test_acceptance_needs_two_inspectors_from_police_and_market(cw):
+    naming_id = cw.apply()
+    inst = cw.to_acceptance(naming_id)
+    only_police = cw.inspection(FULL, inspector_ids=[cw.lookup.user("cw_police")])
+    with pytest.raises(ValidationFailed) as exc:
+        cw.do(inst, "acceptance", only_police, "cw_police")
+    assert "inspector_ids" in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        cw.do(inst, "acceptance", cw.inspection(FULL, evidence_files=[]), "cw_police")
+    assert "files" in exc.value.errors
+    assert cw.naming(naming_id).status == NamingStatus.APPLIED  # nothing recorded by the refused submissions
+
+
+def test_failed_acceptance_scores_and_lists_the_records(cw):
+    naming_id = cw.apply()
+    inst = cw.to_acceptance(naming_id)
+    cw.do(inst, "acceptance", cw.inspection(ZERO), "cw_police")
+    naming = cw.naming(naming_id)
+    assert naming.status == NamingStatus.FAILED and cw.instance(inst).end_event == "end_failed"
+    (inspection,) = cw.inspections(naming_id)
+    items = {i["code"]: i for i in inspection.items}
+    # The demo community has its five contracts complete and no den: those score from the records; it has no
+    # rental houses, flagged houses or complaints, and the system keeps no publicity ledger: no data, no score.
+    assert items["five_contracts"]["score"] == 15 and items["no_den"]["score"] == 15
+    assert items["publicity_activities"]["no_data"] and items["rental_filings"]["no_data"]
+    assert inspection.score == pytest.approx(30 * 100 / 55, abs=0.1) and not inspection.passed
+
+
+def test_passed_acceptance_names_the_community_with_a_numbered_certificate(cw):
+    naming_id = cw.named()
+    naming = cw.naming(naming_id)
+    assert naming.status == NamingStatus.NAMED and naming.accepted_on is not None
+    certificate = cw.notice(naming.certificate_notice_id)
+    assert certificate.notice_type == "naming_certificate"
+    assert certificate.number == f"东打传办创无〔{cw.year}〕1号"
+    assert certificate.data["fields"]["community_name"] == COMMUNITY
+    assert cw.instance(naming.instance_id).end_event == "end_named"
+
+
+def test_the_household_sample_is_drawn_by_lot_and_reproducible_from_its_seed(cw):
+    naming_id = cw.apply()
+    cw.to_acceptance(naming_id)
+    with cw.services.db.read() as s:
+        draw = s.scalar(sa.select(LotDraw).where(LotDraw.key == str(naming_id)))
+    assert len(draw.picked) == 10 and len(draw.population) == 32  # 2 compounds x 2 buildings x 2 units x 4 rooms
+    assert lots.verify(draw)
+    assert lots.pick(draw.seed, list(reversed(draw.population)), draw.size) == draw.picked
+    from workflows.pyramid_free.applications import redraw_sample
+    again = redraw_sample(cw.services, cw.lookup.user("cw_namer"), naming_id)
+    with cw.services.db.read() as s:
+        second = s.get(LotDraw, again)
+    assert second.seed != draw.seed and lots.verify(second)
+
+
+def test_periodic_reinspection_falls_due_after_the_interval(cw, clock):
+    naming_id = cw.named()
+    assert cw.services.workflow.run_worker_once()["pyramid_free_watch"] == 0
+    clock.advance(days=366)
+    assert cw.services.workflow.run_worker_once()["pyramid_free_watch"] == 1
+    watch = cw.watch(naming_id)
+    assert watch is not None and "reinspect" in cw.ready(watch)
+    cw.do(watch, "reinspect", cw.inspection(FULL, serious_problems=[]), "cw_market")
+    assert cw.instance(watch).end_event == "end_kept"
+    assert cw.naming(naming_id).status == NamingStatus.NAMED and cw.watch(naming_id) is None
+
+
+def test_random_reinspection_draws_a_share_each_quarter_reproducibly(pf_services, lookup, clock):
+    svc = pf_services(random_share=0.5)
+    cw = Creation(svc, type(lookup)(svc))
+    first, second = cw.named(), cw.named("吴家山街第二社区")
+    assert svc.workflow.run_worker_once()["pyramid_free_watch"] == 1
+    assert svc.workflow.run_worker_once()["pyramid_free_watch"] == 0  # once a quarter
+    with svc.db.read() as s:
+        draw = s.scalar(sa.select(LotDraw).where(LotDraw.purpose == lots.RANDOM))
+    assert draw.population == sorted([first, second]) and lots.verify(draw)
+    (picked,) = draw.picked
+    assert cw.watch(picked) is not None and cw.watch(({first, second} - {picked}).pop()) is None
+
+
+def test_a_six_step_case_inside_a_named_community_opens_a_reinspection_at_once(cw):
+    naming_id = cw.named()
+    case = CaseDriver(cw.services, cw.lookup).start()
+    watch = cw.watch(naming_id)
+    assert watch is not None and "reinspect" in cw.ready(watch)
+    with cw.services.db.read() as s:
+        opened = s.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "pf_reinspection_opened"))
+    assert opened.details["trigger"] == "event" and cw.instance(case).reference in opened.details["reason"]
+    # A second case joins the re-inspection under way instead of opening another.
+    CaseDriver(cw.services, cw.lookup).start("第二个窝点")
+    assert cw.watch(naming_id) == watch
+
+
+def test_a_case_outside_named_communities_opens_nothing(cw):
+    cw.named("吴家山街第二社区")
+    CaseDriver(cw.services, cw.lookup).start()
+    with cw.services.db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).where(AuditEvent.kind == "pf_reinspection_opened")) == 0
+
+
+def _failed_reinspection(cw, naming_id: int) -> int:
+    with cw.services.db.unit_of_work() as s:
+        watch = watching.open_reinspection(cw.services.workflow.context(s, None), subject="community",
+                                           subject_id=cw.lookup.area(COMMUNITY), reason="群众反映")
+    cw.do(watch, "reinspect", cw.inspection(ZERO, serious_problems=[]), "cw_police")
+    cw.do(watch, "order_rectification", {"deadline_days": 30, "requirements": "更新宣传栏"}, "cw_namer")
+    assert cw.naming(naming_id).status == NamingStatus.RECTIFYING
+    return watch
+
+
+def test_rectification_passed_keeps_the_name(cw):
+    naming_id = cw.named()
+    watch = _failed_reinspection(cw, naming_id)
+    cw.do(watch, "report_rectification", {"rectified": True, "report": "已更新"}, "cw_namer")
+    cw.do(watch, "recheck", cw.inspection(FULL), "cw_market")
+    assert cw.instance(watch).end_event == "end_rectified"
+    assert cw.naming(naming_id).status == NamingStatus.NAMED
+
+
+def _assert_revoked(cw, naming_id: int, end_event: str, watch: int):
+    naming = cw.naming(naming_id)
+    assert naming.status == NamingStatus.REVOKED and cw.instance(watch).end_event == end_event
+    notice = cw.notice(naming.revocation_notice_id)
+    assert notice.notice_type == "naming_revocation" and notice.number.startswith("东打传办撤名〔")
+    assert notice.data["fields"]["subject_name"] == COMMUNITY
+    return naming
+
+
+def test_rectification_failed_revokes_the_name_with_a_notice(cw):
+    naming_id = cw.named()
+    watch = _failed_reinspection(cw, naming_id)
+    cw.do(watch, "report_rectification", {"rectified": True, "report": "已整改"}, "cw_namer")
+    cw.do(watch, "recheck", cw.inspection(ZERO), "cw_police")
+    naming = _assert_revoked(cw, naming_id, "end_recheck_revoked", watch)
+    assert "整改后仍不达标" in naming.revoke_reason
+
+
+def test_rectification_refused_revokes_the_name(cw):
+    naming_id = cw.named()
+    watch = _failed_reinspection(cw, naming_id)
+    cw.do(watch, "report_rectification", {"rectified": False, "report": "社区拒绝整改"}, "cw_namer")
+    naming = _assert_revoked(cw, naming_id, "end_refused_revoked", watch)
+    assert "社区拒绝整改" in naming.revoke_reason
+
+
+def test_the_deadline_passing_without_rectification_revokes_the_name(cw, clock):
+    naming_id = cw.named()
+    watch = _failed_reinspection(cw, naming_id)
+    clock.advance(days=29)
+    cw.services.workflow.fire_due_timers()
+    assert cw.naming(naming_id).status == NamingStatus.RECTIFYING
+    clock.advance(days=2)
+    assert cw.services.workflow.fire_due_timers() == 1
+    _assert_revoked(cw, naming_id, "end_overdue_revoked", watch)
+
+
+def test_a_serious_problem_revokes_the_name_at_once_and_blocks_reapplying(cw, clock):
+    naming_id = cw.named()
+    with cw.services.db.unit_of_work() as s:
+        watch = watching.open_reinspection(cw.services.workflow.context(s, None), subject="community",
+                                           subject_id=cw.lookup.area(COMMUNITY), reason="发生群体性事件")
+    cw.do(watch, "reinspect", cw.inspection(FULL, serious_problems=["mass_incident"]), "cw_police")
+    assert set(cw.ready(watch)) == {"decide_revocation"}
+    cw.do(watch, "decide_revocation", {"revoke": True, "reason": "因传销引发群体性事件"}, "cw_namer")
+    _assert_revoked(cw, naming_id, "end_revoked", watch)
+    with pytest.raises(WorkflowError, match="方可重新申报"):
+        cw.apply()
+    clock.advance(days=366)
+    assert cw.apply()
+
+
+def test_open_reinspection_of_a_community_not_named_returns_none(cw):
+    with cw.services.db.unit_of_work() as s:
+        assert watching.open_reinspection(cw.services.workflow.context(s, None), subject="community",
+                                          subject_id=cw.lookup.area(COMMUNITY), reason="x") is None
+
+
+def test_coverage_counts_named_communities_per_street_and_revoked_ones_against_it(cw):
+    naming_id = cw.named()
+    with cw.services.db.read() as s:
+        figures = coverage(s, "/", cw.year)
+    street = next(f for f in figures["streets"] if f.label == "吴家山街")
+    assert (street.named, street.total, street.rate) == (1, 2, 50.0)
+    assert (figures["communities"].named, figures["communities"].total) == (1, 24)
+    assert not figures["communities"].meets_target
+    with cw.services.db.unit_of_work() as s:
+        watch = watching.open_reinspection(cw.services.workflow.context(s, None), subject="community",
+                                           subject_id=cw.lookup.area(COMMUNITY), reason="x")
+    cw.do(watch, "reinspect", cw.inspection(FULL, serious_problems=["criminal_case"]), "cw_police")
+    cw.do(watch, "decide_revocation", {"revoke": True, "reason": "刑事案件"}, "cw_namer")
+    assert cw.naming(naming_id).status == NamingStatus.REVOKED
+    with cw.services.db.read() as s:
+        assert coverage(s, "/", cw.year)["communities"].named == 0
+    assert cw.instance(watch).status == InstanceStatus.COMPLETED
