@@ -142,15 +142,9 @@ def upgrade():
     with op.batch_alter_table('pf_inspection', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pf_inspection_naming_id'), ['naming_id'], unique=False)
 
-    with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.create_index('ix_human_task_inbox_pattern', ['state', 'role', 'area_path'], unique=False, postgresql_ops={'area_path': 'varchar_pattern_ops'})
-
 
 
 def downgrade():
-    with op.batch_alter_table('human_task', schema=None) as batch_op:
-        batch_op.drop_index('ix_human_task_inbox_pattern', postgresql_ops={'area_path': 'varchar_pattern_ops'})
-
     with op.batch_alter_table('pf_inspection', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_pf_inspection_naming_id'))
 
