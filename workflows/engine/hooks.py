@@ -73,5 +73,9 @@ class HookRegistry:
     def observe(self, event: str, fn: Callable) -> None:
         self.observers[event].append(fn)
 
+    def notify(self, event: str, *args) -> None:
+        for fn in self.observers[event]:
+            fn(*args)
+
     def of(self, process_id: str) -> ProcessHooks:
         return self.processes.get(process_id, _NONE)

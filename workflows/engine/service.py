@@ -183,8 +183,7 @@ class WorkflowService:
         audit.record(s, now, EventKind.STARTED, ctx.actor_id, inst.id, process_id=process_id,
                      version_id=version.id, data=data, title=title)
         ready = self._save(ctx, rt)
-        for observer in self.hooks.observers["started"]:
-            observer(ctx, inst, data)
+        self.hooks.notify("started", ctx, inst, data)
         return inst, rt, ready
 
     # ------------------------------------------------------------------ completing
@@ -253,8 +252,7 @@ class WorkflowService:
                      title=task.title, data=data)
         if hooks.after_complete is not None:
             hooks.after_complete(ctx, task, data)
-        for observer in self.hooks.observers["completed"]:
-            observer(ctx, task, data)
+        self.hooks.notify("completed", ctx, task, data)
         return rt, self._save(ctx, rt, open_before)
 
     # ------------------------------------------------------------------ inbox actions

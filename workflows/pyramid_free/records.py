@@ -128,7 +128,9 @@ def cleanup_reports(session: Session, naming: Naming, now: datetime, opts: dict)
         at -= timedelta(days=31)
     # The quarter under way is not due yet, unless it was already reported.
     reported = set(session.scalars(sa.select(PlatformReport.period).where(PlatformReport.platform_id == platform.id)))
-    due = [q for q in expected[1:] if q >= quarter_of(platform.created_at)] or expected[:1]
+    due = [q for q in expected[1:] if q >= quarter_of(platform.created_at)]
+    if not due:
+        return Measure(None, [], "登记未满一个季度，尚无应报送的期间")
     met = [q for q in due if q in reported]
     records = [f"{q}：{'已报送' if q in reported else '未报送'}" for q in due]
     return Measure(len(met) / len(due), records, f"{len(met)}/{len(due)} 期已报送")
