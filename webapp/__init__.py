@@ -97,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp):
         app.register_blueprint(bp)
+    from .pyramid_free.views import bp as pyramid_free_bp
+    app.register_blueprint(pyramid_free_bp)
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)

@@ -14,7 +14,8 @@ from workflows.vocabulary import SWEEP_FLAGS, end_name
 from .db import read_session, workflow
 
 PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
-                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查"}
+                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查",
+                 "pyramid_free_naming": "创无申报、验收与命名", "pyramid_free_watch": "创无复查、整改与撤销"}
 CLASSIFICATION_NAMES = {**CLASSIFICATIONS, "": "待定"}  # a person found but not yet classified
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",

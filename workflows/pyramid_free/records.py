@@ -82,7 +82,7 @@ def five_contracts(session: Session, naming: Naming, now: datetime, opts: dict) 
     held = set(session.execute(sa.select(FiveContractAssignment.area_id, FiveContractAssignment.level).where(
         FiveContractAssignment.area_id.in_([a.id for a in areas]))).all())
     missing = [a for a in areas if (a.id, levels[a.kind]) not in held]
-    records = [f"{a.full_name}：未落实包保责任人" for a in missing]
+    records = [f"{a.full_name}：{'未落实包保责任人' if a in missing else '已落实包保责任人'}" for a in areas]
     return Measure((len(areas) - len(missing)) / len(areas), records,
                    f"{len(areas) - len(missing)}/{len(areas)} 个楼栋、单元已落实")
 

@@ -1,0 +1,77 @@
+"""创无 pages: a community applies, the street, namer and inspectors act through their task forms (with a photo),
+the certificate prints, the lists, coverage and register export to XLSX, and nobody sees another area's records."""
+import io
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from web_fixtures import app, client, errors_in, login_as, ready_task, submit, text, user_id  # noqa: F401
+from workflows.pyramid_free.models import Naming
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+SELF = {"score_hotline": "10", "score_ledger": "5", "score_publicity_board": "5", "score_screening": "5"}
+
+
+def _community_id(services) -> int:
+    from workflows.org.models import Area
+    with services.db.read() as s:
+        return s.scalar(sa.select(Area.id).where(Area.full_name == "吴家山街第一社区"))
+
+
+def _naming(services) -> Naming:
+    with services.db.read() as s:
+        return s.scalar(sa.select(Naming).order_by(Naming.id.desc()).limit(1))
+
+
+def test_apply_inspect_name_and_print_the_certificate(services, login_as):
+    community = login_as("cw_community")
+    bad = community.post("/pyramid-free/apply", data={"community_id": _community_id(services), "year": "2026",
+                                                      **SELF, "score_hotline": "99"})
+    assert bad.status_code == 422 and "0 至 10 分之间" in text(bad) and 'value="5"' in text(bad)
+    r = community.post("/pyramid-free/apply", data={"community_id": _community_id(services), "year": "2026", **SELF})
+    assert r.status_code == 302, errors_in(text(r))
+    inst = _naming(services).instance_id
+    r = submit(login_as("cw_street"), ready_task(services, inst, "street_forward"), {"forwarded": "yes", "opinion": "同意"})
+    assert r.status_code == 302
+    r = submit(login_as("cw_namer"), ready_task(services, inst, "namer_review"), {"accepted": "yes", "reasons": ""})
+    assert r.status_code == 302
+    inspector = login_as("cw_police")
+    task = ready_task(services, inst, "acceptance")
+    page = text(inspector.get(f"/tasks/{task}"))
+    assert "公布举报电话" in page and "唐志刚" in page
+    rows = {f"items-{n}-code": code for n, code in enumerate(["hotline", "ledger", "publicity_board", "screening"])}
+    scores = {f"items-{n}-score": s for n, s in enumerate(["10", "5", "5", "5"])}
+    data = {"inspector_ids": [str(user_id(services, "cw_police")), str(user_id(services, "cw_market"))],
+            **rows, **scores, "findings": "现场检查，入户走访10户"}
+    r = submit(inspector, task, data, {"files": (io.BytesIO(JPEG), "宣传栏.jpg")})
+    assert r.status_code == 302, errors_in(text(r))
+    r = submit(login_as("cw_namer"), ready_task(services, inst, "naming"), {"naming_note": "同意命名"})
+    assert r.status_code == 302
+    naming = _naming(services)
+    namer = login_as("cw_namer")
+    page = text(namer.get(f"/pyramid-free/{naming.id}"))
+    assert "已命名" in page and "查看并打印命名证书" in page and "按种子重新抽取结果一致" in page
+    assert "所依据的记录" in page and "无数据" in page
+    pdf = namer.get(f"/notices/{naming.certificate_notice_id}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # The named list exports per street; coverage shows the street at 50%.
+    book = load_workbook(io.BytesIO(namer.get("/pyramid-free?status=named&export=xlsx").data))
+    assert [c.value for c in book.active[2]][2] == "吴家山街第一社区"
+    cover = text(namer.get("/pyramid-free/coverage?year=2026"))
+    assert "50.0%" in cover
+    assert community.get(f"/pyramid-free/{naming.id}").status_code == 200
+    assert login_as("jyh_market").get(f"/pyramid-free/{naming.id}").status_code == 403
+
+
+def test_the_platform_register_refuses_a_bad_credit_code_and_keeps_the_form(login_as):
+    namer = login_as("cw_namer")
+    r = namer.post("/pyramid-free/platforms", data={"name": "某某直播", "operator": "某某公司",
+                                                   "credit_code": "91110000600037341X", "platform_type": "live"})
+    assert r.status_code == 422 and "统一社会信用代码无效" in text(r) and 'value="某某直播"' in text(r)
+    r = namer.post("/pyramid-free/platforms", data={"name": "某某直播", "operator": "某某公司",
+                                                   "credit_code": "91110000600037341L", "platform_type": "live"})
+    assert r.status_code == 302
+    book = load_workbook(io.BytesIO(namer.get("/pyramid-free/platforms?export=xlsx").data))
+    assert [c.value for c in book.active[2]][1:4] == ["某某直播", "某某公司", "91110000600037341L"]
+    assert login_as("wjs_grid").post("/pyramid-free/platforms", data={
+        "name": "x", "operator": "y", "credit_code": "91110000600037341L", "platform_type": "live"}).status_code == 403
