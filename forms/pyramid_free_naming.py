@@ -2,7 +2,7 @@
 shared with the re-inspections)."""
 from __future__ import annotations
 
-from wtforms import FieldList, FormField, HiddenField, MultipleFileField, StringField
+from wtforms import FieldList, FormField, HiddenField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from .base import MultiCheckboxField, RowForm, TaskForm, as_bool, fill_rows, options, yes_no
@@ -12,7 +12,7 @@ from .six_step_case import long_text
 
 class ItemRow(RowForm):
     code = HiddenField()
-    item = StringField("检查项目（满分）", render_kw={"readonly": True})
+    item = TextAreaField("检查项目（满分）", render_kw={"readonly": True, "rows": 2})
     score = StringField("得分", render_kw={"inputmode": "decimal", "size": 4})
     note = StringField("检查记录", validators=[Length(max=500, message="不能超过 500 字。")])
 
@@ -37,6 +37,9 @@ class ChecklistForm(TaskForm):
         self.inspector_ids.choices = options(
             [(str(c["id"]), c["name"]) for c in self.context.get("inspector_choices", [])])
         self.manual = [i for i in self.context.get("checklist_items", []) if i.get("mode") == "manual"]
+        drawn = self.context.get("sample_households") or []
+        if drawn:
+            self.findings.description = "本次随机抽签入户走访的住户：" + "、".join(drawn)
 
     def prefill(self) -> None:
         fill_rows(self.items, [{"code": i["code"], "item": f"{i['mechanism']}：{i['title']}（{i['weight']}分）"}

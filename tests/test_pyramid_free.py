@@ -198,7 +198,7 @@ def test_rectification_failed_revokes_the_name_with_a_notice(cw):
     cw.do(watch, "report_rectification", {"rectified": True, "report": "已整改"}, "cw_namer")
     cw.do(watch, "recheck", cw.inspection(ZERO), "cw_police")
     naming = _assert_revoked(cw, naming_id, "end_recheck_revoked", watch)
-    assert "整改后仍不达标" in naming.revoke_reason
+    assert "复查，仍不符合创建标准" in naming.revoke_reason
 
 
 def test_rectification_refused_revokes_the_name(cw):
@@ -258,3 +258,59 @@ def test_coverage_counts_named_communities_per_street_and_revoked_ones_against_i
     with cw.services.db.read() as s:
         assert coverage(s, "/", cw.year)["communities"].named == 0
     assert cw.instance(watch).status == InstanceStatus.COMPLETED
+
+
+def test_a_substantiated_complaint_inside_a_named_community_opens_a_reinspection(cw):
+    from test_complaints import Driver, result
+    naming_id = cw.named()
+    complaints = Driver(cw.services, cw.lookup)
+    inst = complaints.record()["instance_id"]
+    complaints.do(inst, "accept", {"jurisdiction_clear": True, "responsible_unit": "market"}, "wjs_market1")
+    complaints.do(inst, "investigate_market", {"finding": "查实", "open_case": False}, "wjs_market2")
+    assert cw.watch(naming_id) is None
+    complaints.do(inst, "result_market", result(effective=True), "wjs_market2")
+    watch = cw.watch(naming_id)
+    assert watch is not None and "涉传举报查证属实" in cw.instance(watch).title
+
+
+def test_an_unfounded_complaint_opens_nothing(cw):
+    from test_complaints import Driver, result
+    naming_id = cw.named()
+    complaints = Driver(cw.services, cw.lookup)
+    inst = complaints.record()["instance_id"]
+    complaints.do(inst, "accept", {"jurisdiction_clear": True, "responsible_unit": "market"}, "wjs_market1")
+    complaints.do(inst, "investigate_market", {"finding": "不实", "open_case": False}, "wjs_market2")
+    complaints.do(inst, "result_market", result(effective=False), "wjs_market2")
+    assert cw.watch(naming_id) is None
+
+
+def test_reflux_found_on_patrol_is_named_as_such(cw):
+    from engine_helpers import ROOM
+    naming_id = cw.named()
+    cw.workflow.start("six_step_case", {"source": "patrol"}, cw.lookup.user("wjs_grid"), cw.lookup.area(ROOM),
+                      "回流")
+    assert "发现人员回流" in cw.instance(cw.watch(naming_id)).title
+
+
+def test_each_reinspection_draws_its_own_households(cw):
+    naming_id = cw.named()
+    CaseDriver(cw.services, cw.lookup).start()
+    with cw.services.db.read() as s:
+        draws = s.scalars(sa.select(LotDraw).where(LotDraw.key == str(naming_id)).order_by(LotDraw.id)).all()
+    assert len(draws) == 2 and all(lots.verify(d) for d in draws)
+    view = cw.workflow.instance_view(cw.watch(naming_id))
+    (task,) = view.ready
+    assert len(task.data["sample_households"]) == 10
+
+
+def test_the_namer_level_is_configuration(pf_services, lookup):
+    svc = pf_services(namer_level={"community": "street", "platform": "district"})
+    cw = Creation(svc, type(lookup)(svc))
+    naming_id = cw.apply()
+    cw.do(cw.naming(naming_id).instance_id, "street_forward", {"forwarded": True, "opinion": "同意"}, "cw_street")
+    from workflows.engine.models import HumanTask
+    from workflows.org.models import Area
+    with svc.db.read() as s:
+        task = s.scalar(sa.select(HumanTask).where(HumanTask.task_name == "namer_review"))
+        street = s.scalar(sa.select(Area).where(Area.name == "吴家山街"))
+    assert (task.area_id, task.area_path) == (street.id, street.path)

@@ -75,3 +75,50 @@ def test_the_platform_register_refuses_a_bad_credit_code_and_keeps_the_form(logi
     assert [c.value for c in book.active[2]][1:4] == ["某某直播", "某某公司", "91110000600037341L"]
     assert login_as("wjs_grid").post("/pyramid-free/platforms", data={
         "name": "x", "operator": "y", "credit_code": "91110000600037341L", "platform_type": "live"}).status_code == 403
+
+
+def test_redrawing_the_households_shows_the_new_ones_on_the_inspection_form(services, login_as):
+    from workflows.pyramid_free.models import LotDraw
+    from engine_helpers import Lookup
+    from pf_helpers import Creation
+    cw = Creation(services, Lookup(services))
+    naming_id = cw.apply()
+    inst = cw.to_acceptance(naming_id)
+    namer = login_as("cw_namer")
+    assert namer.post(f"/pyramid-free/{naming_id}/redraw").status_code == 302
+    with services.db.read() as s:
+        first, second = s.scalars(sa.select(LotDraw).order_by(LotDraw.id)).all()
+    assert first.seed != second.seed
+    page = text(login_as("cw_police").get(f"/tasks/{ready_task(services, inst, 'acceptance')}"))
+    with services.db.read() as s:
+        from workflows.org.models import Area
+        name = s.get(Area, second.picked[0]).full_name
+    assert "本次随机抽签入户走访的住户" in page and name in page
+    page = text(namer.get(f"/pyramid-free/{naming_id}"))
+    assert second.seed in page and first.seed in page
+    # Someone without the namer's or inspectors' role may not draw again.
+    assert login_as("wjs_grid").post(f"/pyramid-free/{naming_id}/redraw", follow_redirects=True).status_code in (200, 403)
+    with services.db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(LotDraw)) == 2
+
+
+def test_the_revocation_notice_prints(services, login_as):
+    import subprocess
+    from engine_helpers import Lookup
+    from pf_helpers import FULL, Creation
+    from workflows.pyramid_free import watching
+    cw = Creation(services, Lookup(services))
+    naming_id = cw.named()
+    with services.db.unit_of_work() as s:
+        watch = watching.open_reinspection(services.workflow.context(s, None), subject="community",
+                                           subject_id=cw.lookup.area("吴家山街第一社区"), reason="群体性事件")
+    cw.do(watch, "reinspect", cw.inspection(FULL, serious_problems=["mass_incident"]), "cw_police")
+    cw.do(watch, "decide_revocation", {"revoke": True, "reason": "因传销引发群体性事件"}, "cw_namer")
+    naming = cw.naming(naming_id)
+    namer = login_as("cw_namer")
+    assert "因传销引发群体性事件" in text(namer.get(f"/pyramid-free/{naming_id}"))
+    pdf = namer.get(f"/notices/{naming.revocation_notice_id}.pdf")
+    assert pdf.status_code == 200
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
+    flat = "".join(out.split())
+    assert "取消“无传销”命名通知书" in flat and "因传销引发群体性事件" in flat and "谁命名，谁负责" in flat

@@ -179,15 +179,10 @@ def platform_apply(platform_id: int):
     year = request.form.get("year", "")
     try:
         naming_id = applications.apply_platform(services(), current_user.id, platform_id,
-                                                int(year) if year.isdigit() else 0, _full_platform_entries())
+                                                int(year) if year.isdigit() else 0)
     except WorkflowError as exc:
         flash(exc.message if not isinstance(exc, ValidationFailed) else "申报年度有误。", "error")
         return redirect(url_for("pyramid_free.platform", platform_id=platform_id))
     flash("已提交网络平台创建申报，等待命名单位审查。", "success")
     return redirect(url_for("pyramid_free.show", naming_id=naming_id))
 
-
-def _full_platform_entries() -> dict:
-    # A platform's own statement is that it meets each duty; the inspection scores it.
-    return {i["code"]: {"score": i["weight"], "note": "平台自评"}
-            for i in options(services().settings)["checklists"]["platform"]["items"] if i["mode"] == MANUAL}

@@ -16,7 +16,7 @@ from workflows.org.models import Area
 from workflows.pyramid_free import checklist, lots
 from workflows.pyramid_free.models import Naming, Platform
 from workflows.pyramid_free.options import COMMUNITY, PLATFORM, SUBJECT_NAMES, options
-from workflows.vocabulary import NamingStatus
+from workflows.vocabulary import InstanceStatus, NamingStatus
 
 NAMING_PROCESS = "pyramid_free_naming"
 # Who may file an application: the community itself, or (for a platform) the namer or market supervision.
@@ -83,8 +83,9 @@ def apply_community(services, actor_id: int, area_id: int, year: int, entries: d
         return _start(services, s, actor, naming, f"{area.full_name} {year}年{SUBJECT_NAMES[COMMUNITY]}创建").id
 
 
-def apply_platform(services, actor_id: int, platform_id: int, year: int, entries: dict) -> int:
-    """A registered platform applies for `year` (filed by the namer or market supervision on its behalf)."""
+def apply_platform(services, actor_id: int, platform_id: int, year: int, entries: dict | None = None) -> int:
+    """A registered platform applies for `year` (filed by the namer or market supervision on its behalf); without
+    `entries` its statement is that it meets every duty, which the acceptance inspection then scores."""
     with services.db.unit_of_work() as s:
         actor = active_user(s, actor_id)
         platform = s.get(Platform, platform_id)
@@ -98,6 +99,9 @@ def apply_platform(services, actor_id: int, platform_id: int, year: int, entries
         naming = Naming(subject=PLATFORM, area_id=platform.area_id, area_path=platform.area_path,
                         platform_id=platform.id, year=year, status=NamingStatus.APPLIED, applied_at=now,
                         applied_by_id=actor.id, updated_at=now)
+        if entries is None:
+            entries = {i["code"]: {"score": i["weight"], "note": "平台自评"}
+                       for i in checklist.items_for(s, opts, naming) if i["mode"] == checklist.MANUAL}
         naming.self_assessment = _self_assessment(s, opts, naming, entries, now)
         return _start(services, s, actor, naming, f"{platform.name} {year}年{SUBJECT_NAMES[PLATFORM]}创建").id
 
@@ -112,8 +116,26 @@ def draw_sample_within(ctx: ActionContext, naming: Naming, seed: str | None = No
                      int(options(ctx.settings)["sample_size"]), ctx.actor_id, seed)
 
 
+def households(session: Session, draw) -> list[str]:
+    """The drawn households' addresses, in the order drawn (for the inspectors' form)."""
+    if draw is None:
+        return []
+    names = dict(session.execute(sa.select(Area.id, Area.full_name).where(Area.id.in_(draw.picked))).all())
+    return [names.get(i, str(i)) for i in draw.picked]
+
+
+def inspection_under_way(session: Session, naming: Naming) -> int | None:
+    """The instance whose inspection the households are drawn for: the acceptance or a re-inspection."""
+    for instance_id in (naming.watch_instance_id, naming.instance_id if naming.status == NamingStatus.APPLIED else None):
+        inst = session.get(ProcessInstance, instance_id) if instance_id else None
+        if inst is not None and inst.status == InstanceStatus.RUNNING:
+            return inst.id
+    return None
+
+
 def redraw_sample(services, actor_id: int, naming_id: int) -> int:
-    """Draw the households again (a new seed, kept beside the earlier draws, which stay verifiable)."""
+    """Draw the households again (a new seed, kept beside the earlier draws, which stay verifiable); the open
+    inspection's form then shows the new households."""
     with services.db.unit_of_work() as s:
         actor = active_user(s, actor_id)
         naming = s.get(Naming, naming_id)
@@ -122,6 +144,10 @@ def redraw_sample(services, actor_id: int, naming_id: int) -> int:
         if not actor.role_set & {"pf_namer", "pf_inspector"}:
             raise PermissionDenied("只有命名单位或验收人员可以重新抽签。")
         check_sees(actor, naming.area_path)
-        if naming.status != NamingStatus.APPLIED:
-            raise WorkflowError("验收已结束，不能重新抽签。")
-        return draw_sample_within(services.workflow.context(s, actor_id), naming).id
+        instance_id = inspection_under_way(s, naming)
+        if instance_id is None:
+            raise WorkflowError("当前没有进行中的验收或复查，不能重新抽签。")
+        ctx = services.workflow.context(s, actor_id)
+        draw = draw_sample_within(ctx, naming)
+        services.workflow.update_open_data(ctx, instance_id, {"sample_households": households(s, draw)})
+        return draw.id

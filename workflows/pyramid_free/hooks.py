@@ -68,6 +68,10 @@ def _naming_before(ctx: ActionContext, task, data: dict) -> None:
         _required_reason(data, "opinion", "退回须写明理由")
     elif task.task_name == "namer_review" and not data["accepted"]:
         _required_reason(data, "reasons", "不予受理须写明理由")
+    elif task.task_name == "namer_review":
+        # Accepted: the households the inspectors visit are drawn now, and their form lists them.
+        draw = applications.draw_sample_within(ctx, _naming(ctx))
+        data["sample_households"] = applications.households(ctx.session, draw)
     elif task.task_name == "acceptance":
         inspections.inspect(ctx, _naming(ctx), "acceptance", data)
 
@@ -76,11 +80,8 @@ def _naming_after(ctx: ActionContext, task, data: dict) -> None:
     naming = _naming(ctx)
     if task.task_name == "street_forward" and not data["forwarded"]:
         lifecycle.refuse(ctx, naming, f"街道退回：{data['opinion']}")
-    elif task.task_name == "namer_review":
-        if data["accepted"]:
-            applications.draw_sample_within(ctx, naming)
-        else:
-            lifecycle.refuse(ctx, naming, f"不予受理：{data['reasons']}")
+    elif task.task_name == "namer_review" and not data["accepted"]:
+        lifecycle.refuse(ctx, naming, f"不予受理：{data['reasons']}")
     elif task.task_name == "acceptance":
         if data["passed"]:
             naming.accepted_on = (ctx.now + lifecycle.UTC_OFFSET).date()
@@ -119,17 +120,26 @@ def _watch_after(ctx: ActionContext, task, data: dict) -> None:
         naming.decision_reason = data["report"][:1000]
 
 
+def _revocation_reason(naming, inst) -> str:
+    """Why the name goes, in the words the notice prints after 经检查."""
+    detail = naming.decision_reason.rstrip("。")
+    if inst.end_event == "end_revoked":
+        return f"发现重大问题（{detail}），命名单位决定立即撤销命名"
+    if inst.end_event == "end_refused_revoked":
+        return f"责令限期整改后拒不整改（{detail}）"
+    if inst.end_event == "end_overdue_revoked":
+        return "责令限期整改，整改期限届满仍未整改"
+    return "责令限期整改后复查，仍不符合创建标准"
+
+
 def _watch_end(ctx: ActionContext, inst) -> None:
     naming = _naming(ctx)
-    outcome = end_name(WATCH_PROCESS, inst.end_event)
     if inst.end_event in REVOKING_ENDS:
-        detail = naming.decision_reason if inst.end_event in ("end_revoked", "end_refused_revoked") else ""
-        reason = f"{outcome}。" + (f"{detail}" if detail else "")
         # The namer signs the notice: the one who ordered the rectification, or who decided on the spot.
         issuer = naming.rectification_ordered_by_id or ctx.actor_id
-        lifecycle.revoke(ctx, naming, reason, issuer)
+        lifecycle.revoke(ctx, naming, _revocation_reason(naming, inst), issuer)
     else:
-        lifecycle.keep(ctx, naming, outcome)
+        lifecycle.keep(ctx, naming, end_name(WATCH_PROCESS, inst.end_event))
 
 
 def register(registry: HookRegistry) -> None:

@@ -13,7 +13,7 @@ from workflows.pyramid_free import coverage as coverage_figures
 from workflows.pyramid_free import lots
 from workflows.pyramid_free.lifecycle import subject_name
 from workflows.pyramid_free.models import Inspection, LotDraw, Naming, Platform, PlatformReport
-from workflows.pyramid_free.options import COMMUNITY, PLATFORM_TYPES, SUBJECT_NAMES
+from workflows.pyramid_free.options import COMMUNITY, PLATFORM_TYPES, SUBJECT_NAMES, options
 from workflows.vocabulary import NAMING_STATUS_NAMES, NamingStatus
 
 # The audit events that make up a naming's timeline, in words.
@@ -101,6 +101,7 @@ def naming_record(services, viewer_id: int, naming_id: int) -> dict:
                 "draws": [{"draw": d, "verified": lots.verify(d), "rooms": [rooms.get(i, i) for i in d.picked]}
                           for d in draws],
                 "instances": instances, "timeline": timeline, "platform": platform,
+                "serious_names": options(services.settings)["serious_problems"],
                 "may_redraw": naming.status == NamingStatus.APPLIED
                 and bool(viewer.role_set & {"pf_namer", "pf_inspector"})}
 

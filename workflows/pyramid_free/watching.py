@@ -11,7 +11,7 @@ from workflows import audit
 from workflows.engine.context import ActionContext
 from workflows.engine.models import ProcessInstance
 from workflows.engine.spiff import duration_after
-from workflows.pyramid_free import lifecycle, lots
+from workflows.pyramid_free import applications, lifecycle, lots
 from workflows.pyramid_free.models import LotDraw, Naming
 from workflows.pyramid_free.options import COMMUNITY, PLATFORM, options
 from workflows.pyramid_free.records import quarter_of
@@ -38,9 +38,11 @@ def _open(ctx: ActionContext, naming: Naming, reason: str, kind: str) -> int:
                      reason=reason, trigger=kind)
         return running
     title = f"{lifecycle.subject_name(ctx.session, naming)} 复查（{reason}）"[:200]
+    draw = applications.draw_sample_within(ctx, naming)  # each re-inspection visits households drawn anew
     started = ctx.engine.start_within(ctx, WATCH_PROCESS, {
-        "subject": naming.subject, "naming_id": naming.id, "reason": reason, "trigger": kind},
-        naming.area_id, title, actor_id=ctx.actor_id)
+        "subject": naming.subject, "naming_id": naming.id, "reason": reason, "trigger": kind,
+        "sample_households": applications.households(ctx.session, draw)}, naming.area_id, title,
+        actor_id=ctx.actor_id)
     naming.watch_instance_id = started.instance.id
     audit.record(ctx.session, ctx.now, "pf_reinspection_opened", ctx.actor_id, started.instance.id,
                  naming_id=naming.id, reason=reason, trigger=kind)
