@@ -314,3 +314,17 @@ def test_the_namer_level_is_configuration(pf_services, lookup):
         task = s.scalar(sa.select(HumanTask).where(HumanTask.task_name == "namer_review"))
         street = s.scalar(sa.select(Area).where(Area.name == "吴家山街"))
     assert (task.area_id, task.area_path) == (street.id, street.path)
+
+
+def test_two_workers_make_one_random_draw_a_quarter(pf_services, lookup):
+    from engine_helpers import release_together
+    svc = pf_services(random_share=1.0)
+    cw = Creation(svc, type(lookup)(svc))
+    naming_id = cw.named()
+    counts = []
+    release_together(lambda i: counts.append(watching.due_reinspections(svc.workflow)), 2)
+    assert sorted(counts) == [0, 1]
+    with svc.db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).where(LotDraw.purpose == lots.RANDOM)) == 1
+        opened = s.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "pf_reinspection_opened")).all()
+    assert [e.instance_id for e in opened] == [cw.watch(naming_id)]

@@ -113,7 +113,7 @@ def draw_sample_within(ctx: ActionContext, naming: Naming, seed: str | None = No
     rooms = list(ctx.session.scalars(sa.select(Area.id).where(Area.kind == "room",
                                                               Area.path.startswith(naming.area_path))))
     return lots.draw(ctx.session, ctx.now, lots.SAMPLE, str(naming.id), rooms,
-                     int(options(ctx.settings)["sample_size"]), ctx.actor_id, seed)
+                     int(options(ctx.settings)["sample_size"]), ctx.actor_id, seed, naming_id=naming.id)
 
 
 def households(session: Session, draw) -> list[str]:

@@ -6,9 +6,12 @@ import random
 import secrets
 from datetime import datetime
 
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflows import audit
+from workflows.exceptions import ConcurrentUpdate
 from workflows.pyramid_free.models import LotDraw
 
 SAMPLE, RANDOM = "sample", "random"
@@ -21,15 +24,21 @@ def pick(seed: str, population: list[int], size: int) -> list[int]:
 
 
 def draw(session: Session, now: datetime, purpose: str, key: str, population: list[int], size: int,
-         actor_id: int | None, seed: str | None = None) -> LotDraw:
-    """Draw `size` of `population` with a new seed (or the given one), store and audit it."""
+         actor_id: int | None, seed: str | None = None, **details) -> LotDraw:
+    """Draw `size` of `population` with a new seed (or the given one), store and audit it (with `details`)."""
     seed = seed or secrets.token_hex(16)
-    row = LotDraw(purpose=purpose, key=key, seed=seed, population=sorted(set(population)), size=size,
-                  picked=pick(seed, population, size), drawn_at=now, drawn_by_id=actor_id)
+    earlier = session.scalar(sa.select(sa.func.max(LotDraw.round)).where(LotDraw.purpose == purpose,
+                                                                         LotDraw.key == key)) or 0
+    row = LotDraw(purpose=purpose, key=key, round=earlier + 1, seed=seed, population=sorted(set(population)),
+                  size=size, picked=pick(seed, population, size), drawn_at=now, drawn_by_id=actor_id)
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Someone drew the same lot at the same moment: this action rolls back and theirs stands.
+        raise ConcurrentUpdate() from None
     audit.record(session, now, "pf_lot_drawn", actor_id, None, None, draw_id=row.id, purpose=purpose, key=key,
-                 seed=seed, size=size, picked=row.picked)
+                 seed=seed, size=size, picked=row.picked, **details)
     return row
 
 

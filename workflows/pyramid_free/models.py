@@ -115,10 +115,13 @@ class LotDraw(Base):
     draw again from the same population and get the same picks."""
 
     __tablename__ = "pf_draw"
+    # One quarter's random draw is made once, even by two workers at the same moment.
+    __table_args__ = (sa.UniqueConstraint("purpose", "key", "round", name="uq_pf_draw_purpose_key_round"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     purpose: Mapped[str] = mapped_column(sa.String(16), index=True)  # sample | random
     key: Mapped[str] = mapped_column(sa.String(32), index=True)  # naming id, or the quarter (2026Q4)
+    round: Mapped[int] = mapped_column(default=1)  # the how-manieth draw for this purpose and key
     seed: Mapped[str] = mapped_column(sa.String(64))
     population: Mapped[list] = mapped_column(sa.JSON, default=list)  # sorted ids drawn from
     size: Mapped[int] = mapped_column()

@@ -19,7 +19,9 @@ from workflows.vocabulary import NAMING_STATUS_NAMES, NamingStatus
 # The audit events that make up a naming's timeline, in words.
 EVENT_NAMES = {"pf_applied": "提交创建申报", "pf_status": "状态变更", "pf_inspected": "检查评分",
                "pf_reinspection_opened": "启动复查", "pf_reinspection_cause": "复查事由追加", "started": "流程开始",
-               "completed": "办理环节", "finished": "流程结束", "timer_fired": "期限届满", "notice_issued": "签发文书"}
+               "completed": "办理环节", "finished": "流程结束", "timer_fired": "期限届满", "notice_issued": "签发文书",
+               "claimed": "认领", "released": "退回", "reassigned": "改派", "notice_printed": "打印文书",
+               "notice_reprinted": "补打文书", "pf_lot_drawn": "随机抽签"}
 
 
 def _street_of(session, path: str) -> str:
@@ -118,7 +120,9 @@ def _describe(event: AuditEvent) -> str:
         return f"得分 {d.get('score')}，{'达标' if d.get('passed') else '未达标'}"
     if event.kind in ("completed", "started"):
         return d.get("title", "")
-    if event.kind == "notice_issued":
+    if event.kind == "pf_lot_drawn":
+        return f"种子 {d.get('seed', '')}，抽取 {len(d.get('picked') or [])} 户"
+    if event.kind in ("notice_issued", "notice_printed", "notice_reprinted"):
         return f"{d.get('title', '')} {d.get('number', '')}"
     return ""
 

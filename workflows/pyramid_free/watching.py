@@ -11,6 +11,7 @@ from workflows import audit
 from workflows.engine.context import ActionContext
 from workflows.engine.models import ProcessInstance
 from workflows.engine.spiff import duration_after
+from workflows.exceptions import ConcurrentUpdate
 from workflows.pyramid_free import applications, lifecycle, lots
 from workflows.pyramid_free.models import LotDraw, Naming
 from workflows.pyramid_free.options import COMMUNITY, PLATFORM, options
@@ -114,6 +115,9 @@ def _random(ctx: ActionContext, opts: dict) -> int:
 def due_reinspections(engine) -> int:
     """The worker's duty: open the periodic re-inspections that are due and the quarter's random ones."""
     opts = options(engine.settings)
-    with engine.db.unit_of_work() as s:
-        ctx = engine.context(s)
-        return _periodic(ctx, opts) + _random(ctx, opts)
+    try:
+        with engine.db.unit_of_work() as s:
+            ctx = engine.context(s)
+            return _periodic(ctx, opts) + _random(ctx, opts)
+    except ConcurrentUpdate:
+        return 0  # another worker made this round's draw at the same moment; the next round finds it made

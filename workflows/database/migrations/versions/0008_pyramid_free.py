@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.String(length=16), nullable=False),
     sa.Column('key', sa.String(length=32), nullable=False),
+    sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('seed', sa.String(length=64), nullable=False),
     sa.Column('population', sa.JSON(), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
@@ -47,7 +48,8 @@ def upgrade():
     sa.Column('drawn_at', sa.DateTime(), nullable=False),
     sa.Column('drawn_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['drawn_by_id'], ['user_account.id'], name=op.f('fk_pf_draw_drawn_by_id_user_account')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_pf_draw'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pf_draw')),
+    sa.UniqueConstraint('purpose', 'key', 'round', name='uq_pf_draw_purpose_key_round')
     )
     with op.batch_alter_table('pf_draw', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_pf_draw_key'), ['key'], unique=False)
