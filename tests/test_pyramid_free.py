@@ -9,7 +9,7 @@ from pf_helpers import COMMUNITY, FULL, ZERO, Creation
 from workflows import runtime
 from workflows.audit.models import AuditEvent
 from workflows.exceptions import ValidationFailed, WorkflowError
-from workflows.pyramid_free import lots, watching
+from workflows.pyramid_free import applications, lots, watching
 from workflows.pyramid_free.coverage import coverage
 from workflows.pyramid_free.models import LotDraw
 from workflows.vocabulary import InstanceStatus, NamingStatus
@@ -328,3 +328,30 @@ def test_two_workers_make_one_random_draw_a_quarter(pf_services, lookup):
         assert s.scalar(sa.select(sa.func.count()).where(LotDraw.purpose == lots.RANDOM)) == 1
         opened = s.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "pf_reinspection_opened")).all()
     assert [e.instance_id for e in opened] == [cw.watch(naming_id)]
+
+
+def test_the_checklist_and_its_pass_score_are_configuration(pf_services, lookup, tmp_path):
+    import json
+    custom = {"community": {"pass_score": 50, "items": [
+        {"code": "hotline", "mechanism": "部门互动", "title": "公布举报电话", "weight": 40, "mode": "manual"},
+        {"code": "no_den", "mechanism": "监管打击", "title": "近12个月未发现窝点", "weight": 60, "mode": "computed",
+         "source": "no_den"}]}, "platform": {"pass_score": 85, "items": []}}
+    path = tmp_path / "checklists.json"
+    path.write_text(json.dumps(custom, ensure_ascii=False), encoding="utf-8")
+    svc = pf_services(checklists=str(path))
+    cw = Creation(svc, type(lookup)(svc))
+    naming_id = applications.apply_community(svc, cw.lookup.user("cw_community"), cw.lookup.area(COMMUNITY),
+                                             cw.year, {"hotline": {"score": 0}})
+    inst = cw.to_acceptance(naming_id)
+    cw.do(inst, "acceptance", cw.inspection({"hotline": {"score": 0, "note": "未公布"}}), "cw_police")
+    (inspection,) = cw.inspections(naming_id)
+    assert [i["code"] for i in inspection.items] == ["hotline", "no_den"]
+    assert inspection.score == 60.0 and inspection.passed  # 60 of 100 against a pass score of 50
+
+
+def test_unworkable_settings_are_refused_when_loaded():
+    from workflows.config import Settings
+    with pytest.raises(ValueError, match="random_share"):
+        Settings.load({"pyramid_free": {"random_share": 1.5}})
+    with pytest.raises(ValueError, match="periodic_interval"):
+        Settings.load({"pyramid_free": {"periodic_interval": "yearly"}})

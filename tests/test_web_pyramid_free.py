@@ -122,3 +122,22 @@ def test_the_revocation_notice_prints(services, login_as):
     out = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout.decode()
     flat = "".join(out.split())
     assert "取消“无传销”命名通知书" in flat and "因传销引发群体性事件" in flat and "谁命名，谁负责" in flat
+
+
+def test_a_platform_page_records_reports_and_files_an_application(services, login_as):
+    from workflows.pyramid_free import platforms
+    platform_id = platforms.save_platform(services, user_id(services, "cw_namer"), name="某某直播",
+                                          operator="某某公司", credit_code="91110000600037341L", platform_type="live")
+    namer = login_as("cw_namer")
+    bad = namer.post(f"/pyramid-free/platforms/{platform_id}", data={"period": "2026年三季度",
+                                                                    "reported_on": "2026-10-08"})
+    assert bad.status_code == 422 and "报送期间格式应为 2026Q4" in text(bad)
+    r = namer.post(f"/pyramid-free/platforms/{platform_id}", data={
+        "period": "2026q3", "reported_on": "2026-10-08", "items_removed": "12", "assistance_requests": "2",
+        "assistance_hours": "6"})
+    assert r.status_code == 302
+    r = namer.post(f"/pyramid-free/platforms/{platform_id}/apply", data={"year": "2026"})
+    assert r.status_code == 302 and "/pyramid-free/" in r.headers["Location"]
+    page = text(namer.get(f"/pyramid-free/platforms/{platform_id}"))
+    assert "2026Q3" in page and "2026 年申报" in page and "申报中" in page
+    assert login_as("wjs_market1").get(f"/pyramid-free/platforms/{platform_id}").status_code == 403

@@ -29,6 +29,9 @@ EVENT_NAMES = {
     # Notices (the timeline adds the document number).
     "notice_issued": "签发通知书", "notice_printed": "打印通知书", "notice_reprinted": "补打通知书",
     "notice_voided": "作废通知书",
+    # 创无.
+    "pf_applied": "创无申报", "pf_status": "创无状态变更", "pf_inspected": "检查评分", "pf_lot_drawn": "随机抽签",
+    "pf_reinspection_opened": "启动复查", "pf_reinspection_cause": "追加复查事由",
 }
 try:  # the complaint ledger is built alongside; without it channels and units show as their codes
     from workflows.complaints.models import CHANNELS as CHANNEL_NAMES

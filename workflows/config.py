@@ -81,6 +81,8 @@ class Settings:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
             raise ValueError("配置项 job_retry_seconds 须为不小于 0 的整数")
+        from workflows.pyramid_free.options import check as check_pyramid_free
+        check_pyramid_free(self.pyramid_free or {})
         if sorted(self.five_contract_deadlines) != ["1", "2", "3", "4", "5"]:
             raise ValueError("five_contract_deadlines 须为 1 至 5 级各设一个时限")
         for name, value in named:

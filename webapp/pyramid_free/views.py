@@ -167,9 +167,11 @@ def platform(platform_id: int):
                 return redirect(url_for("pyramid_free.platform", platform_id=platform_id))
         else:
             status = 422
-    entry, reports = queries.platform_reports(services(), current_user.id, platform_id)
-    return render_template("pyramid_free/platform.html", p=entry, reports=reports, form=form,
-                           type_name=PLATFORM_TYPES.get(entry.platform_type), year=local_now(now()).year), status
+    record = queries.platform_record(services(), current_user.id, platform_id)
+    entry = record["platform"]
+    return render_template("pyramid_free/platform.html", p=entry, reports=record["reports"],
+                           namings=record["namings"], form=form, type_name=PLATFORM_TYPES.get(entry.platform_type),
+                           year=local_now(now()).year), status
 
 
 @bp.route("/platforms/<int:platform_id>/apply", methods=["POST"])

@@ -34,6 +34,32 @@ DEFAULTS = {
 CHECKLIST_FILE = Path(__file__).with_name("checklists.json")
 
 
+def check(overrides: dict) -> None:
+    """Refuse 创无 settings that cannot work (called when the settings are loaded)."""
+    from datetime import datetime, timezone
+
+    from workflows.engine.spiff import duration_after
+    unknown = set(overrides) - set(DEFAULTS)
+    if unknown:
+        raise ValueError("pyramid_free 中有未知的配置项：" + "、".join(sorted(unknown)))
+    merged = {**DEFAULTS, **overrides}
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    try:
+        ok = duration_after(start, merged["periodic_interval"]) > start
+    except Exception:  # the ISO parser raises several kinds of error for malformed text
+        ok = False
+    if not ok:
+        raise ValueError("pyramid_free.periodic_interval 须为大于零的 ISO 8601 时长，如 P1Y、P6M")
+    if not 0 <= float(merged["random_share"]) <= 1:
+        raise ValueError("pyramid_free.random_share 须在 0 与 1 之间")
+    for key in ("rectification_days", "reapply_after_days", "sample_size", "den_lookback_days"):
+        if not isinstance(merged[key], int) or merged[key] < 0:
+            raise ValueError(f"pyramid_free.{key} 须为不小于 0 的整数")
+    levels = merged["namer_level"]
+    if not isinstance(levels, dict) or set(levels.values()) - {"district", "street"}:
+        raise ValueError("pyramid_free.namer_level 的取值须为 district 或 street")
+
+
 def options(settings) -> dict:
     """The effective 创无 options for `settings` (a workflows.config.Settings)."""
     merged = dict(DEFAULTS)

@@ -145,15 +145,20 @@ def list_platforms(services, viewer_id: int, q: str = "") -> list[dict]:
         return out
 
 
-def platform_reports(services, viewer_id: int, platform_id: int) -> tuple[Platform, list[PlatformReport]]:
+def platform_record(services, viewer_id: int, platform_id: int) -> dict:
+    """A platform's entry, its periodic reports and its applications (each with its own record and timeline)."""
     with services.db.read() as s:
         viewer = active_user(s, viewer_id)
         platform = s.get(Platform, platform_id)
         if platform is None:
             raise NotFound("找不到该网络平台。")
         check_sees(viewer, platform.area_path)
-        return platform, list(s.scalars(sa.select(PlatformReport).where(PlatformReport.platform_id == platform_id)
-                                        .order_by(PlatformReport.period)))
+        reports = list(s.scalars(sa.select(PlatformReport).where(PlatformReport.platform_id == platform_id)
+                                 .order_by(PlatformReport.period)))
+        namings = [{"id": n.id, "year": n.year, "status_name": NAMING_STATUS_NAMES[n.status]}
+                   for n in s.scalars(sa.select(Naming).where(Naming.platform_id == platform_id)
+                                      .order_by(Naming.id.desc()))]
+        return {"platform": platform, "reports": reports, "namings": namings}
 
 
 def coverage_for(services, viewer_id: int, year: int) -> dict:
