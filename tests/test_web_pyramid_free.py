@@ -141,3 +141,23 @@ def test_a_platform_page_records_reports_and_files_an_application(services, logi
     page = text(namer.get(f"/pyramid-free/platforms/{platform_id}"))
     assert "2026Q3" in page and "2026 年申报" in page and "申报中" in page
     assert login_as("wjs_market1").get(f"/pyramid-free/platforms/{platform_id}").status_code == 403
+
+
+def test_the_list_searches_by_name_and_a_platform_entry_is_edited(services, login_as):
+    from engine_helpers import Lookup
+    from pf_helpers import Creation
+    from workflows.pyramid_free import platforms
+    Creation(services, Lookup(services)).apply()
+    namer = login_as("cw_namer")
+    assert "吴家山街第一社区" in text(namer.get("/pyramid-free?q=第一社区"))
+    assert "吴家山街第一社区" not in text(namer.get("/pyramid-free?q=第二社区"))
+    platform_id = platforms.save_platform(services, user_id(services, "cw_namer"), name="某某直播",
+                                          operator="某某公司", credit_code="91110000600037341L", platform_type="live")
+    form = text(namer.get(f"/pyramid-free/platforms/{platform_id}/edit"))
+    assert 'value="某某直播"' in form
+    data = {"name": "某某直播（新）", "operator": "某某公司", "credit_code": "91110000600037341L",
+            "platform_type": "live", "liaison_name": "刘洋", "liaison_phone": "13800001111"}
+    bad = namer.post(f"/pyramid-free/platforms/{platform_id}/edit", data={**data, "credit_code": "123"})
+    assert bad.status_code == 422 and "统一社会信用代码无效" in text(bad) and "某某直播（新）" in text(bad)
+    assert namer.post(f"/pyramid-free/platforms/{platform_id}/edit", data=data).status_code == 302
+    assert "某某直播（新）" in text(namer.get(f"/pyramid-free/platforms/{platform_id}"))

@@ -18,6 +18,8 @@ from ..timefmt import local_now
 from .forms import ApplyForm, PlatformForm, ReportForm
 
 bp = Blueprint("pyramid_free", __name__, url_prefix="/pyramid-free")
+PLATFORM_FIELDS = ("name", "operator", "credit_code", "platform_type", "icp_number", "app_ids", "liaison_name",
+                   "liaison_phone")
 
 
 def _int(name: str) -> int | None:
@@ -125,9 +127,7 @@ def platform_list():
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                platforms.save_platform(services(), current_user.id, **{k: form[k].data for k in (
-                    "name", "operator", "credit_code", "platform_type", "icp_number", "app_ids", "liaison_name",
-                    "liaison_phone")})
+                platforms.save_platform(services(), current_user.id, **{k: form[k].data for k in PLATFORM_FIELDS})
             except ValidationFailed as exc:
                 _apply_errors(form, exc)
                 status = 422
@@ -172,6 +172,31 @@ def platform(platform_id: int):
     return render_template("pyramid_free/platform.html", p=entry, reports=record["reports"],
                            namings=record["namings"], form=form, type_name=PLATFORM_TYPES.get(entry.platform_type),
                            year=local_now(now()).year), status
+
+
+@bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
+@login_required
+def platform_edit(platform_id: int):
+    """Change a platform's entry in the register (the 统一社会信用代码 is checked again)."""
+    entry = queries.platform_record(services(), current_user.id, platform_id)["platform"]
+    form, status = PlatformForm(obj=entry if request.method == "GET" else None), 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                platforms.save_platform(services(), current_user.id, platform_id=platform_id, **{
+                    k: form[k].data for k in PLATFORM_FIELDS})
+            except ValidationFailed as exc:
+                _apply_errors(form, exc)
+                status = 422
+            except PermissionDenied as exc:
+                flash(exc.message, "error")
+                status = 403
+            else:
+                flash("已更新网络平台登记信息。", "success")
+                return redirect(url_for("pyramid_free.platform", platform_id=platform_id))
+        else:
+            status = 422
+    return render_template("pyramid_free/platform_edit.html", p=entry, form=form), status
 
 
 @bp.route("/platforms/<int:platform_id>/apply", methods=["POST"])

@@ -45,11 +45,14 @@ def list_namings(services, viewer_id: int, *, q: str = "", status: str = "", str
         if street_id:
             street = s.get(Area, street_id)
             query = query.where(Naming.area_path.startswith(street.path)) if street else query.where(sa.false())
+        if q.strip():
+            # A community by its address name, a platform by its name or operator.
+            query = (query.join(Area, Area.id == Naming.area_id).outerjoin(Platform, Platform.id == Naming.platform_id)
+                     .where(sa.or_(sa.and_(Naming.subject == COMMUNITY, Area.full_name.contains(q.strip())),
+                                   Platform.name.contains(q.strip()), Platform.operator.contains(q.strip()))))
         rows = []
         for naming in s.scalars(query.limit(limit)):
             name = subject_name(s, naming)
-            if q and q.strip() not in name:
-                continue
             rows.append({"id": naming.id, "subject": SUBJECT_NAMES[naming.subject], "name": name,
                          "street": _street_of(s, naming.area_path) if naming.subject == COMMUNITY else "",
                          "year": naming.year, "status": naming.status,
