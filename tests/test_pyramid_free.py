@@ -355,3 +355,22 @@ def test_unworkable_settings_are_refused_when_loaded():
         Settings.load({"pyramid_free": {"random_share": 1.5}})
     with pytest.raises(ValueError, match="periodic_interval"):
         Settings.load({"pyramid_free": {"periodic_interval": "yearly"}})
+
+
+def test_a_serious_problem_the_namer_does_not_revoke_for_goes_to_rectification(cw):
+    naming_id = cw.named()
+    with cw.services.db.unit_of_work() as s:
+        watch = watching.open_reinspection(cw.services.workflow.context(s, None), subject="community",
+                                           subject_id=cw.lookup.area(COMMUNITY), reason="刑事案件线索")
+    cw.do(watch, "reinspect", cw.inspection(FULL, serious_problems=["criminal_case"]), "cw_police")
+    with pytest.raises(ValidationFailed):
+        cw.do(watch, "decide_revocation", {"revoke": False, "reason": " "}, "cw_namer")
+    cw.do(watch, "decide_revocation", {"revoke": False, "reason": "案件与社区管理无关，限期整改"}, "cw_namer")
+    assert set(cw.ready(watch)) == {"order_rectification"}
+    with pytest.raises(ValidationFailed):
+        cw.do(watch, "order_rectification", {"deadline_days": 0, "requirements": "x"}, "cw_namer")
+    cw.do(watch, "order_rectification", {"deadline_days": 15, "requirements": "加强排查"}, "cw_namer")
+    cw.do(watch, "report_rectification", {"rectified": True, "report": "已加强排查"}, "cw_namer")
+    cw.do(watch, "recheck", cw.inspection(FULL), "cw_police")
+    assert cw.naming(naming_id).status == NamingStatus.NAMED
+    assert [i.kind for i in cw.inspections(naming_id)] == ["acceptance", "reinspection", "recheck"]
