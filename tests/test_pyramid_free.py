@@ -374,3 +374,47 @@ def test_a_serious_problem_the_namer_does_not_revoke_for_goes_to_rectification(c
     cw.do(watch, "recheck", cw.inspection(FULL), "cw_police")
     assert cw.naming(naming_id).status == NamingStatus.NAMED
     assert [i.kind for i in cw.inspections(naming_id)] == ["acceptance", "reinspection", "recheck"]
+
+
+def test_computed_items_score_from_the_ledgers_and_list_them(cw, clock):
+    from datetime import date
+
+    from engine_helpers import ROOM
+    from workflows.ledgers import registries
+    housing = cw.lookup.user("wjs_housing")
+    room2 = ROOM.replace("101室", "102室")
+    registries.save_house(cw.services, housing, ROOM, commitment_signed_on=date(2026, 3, 1),
+                          security_pledge_signed_on=date(2026, 3, 1), filed_on=date(2026, 3, 5))
+    registries.save_house(cw.services, housing, room2, commitment_signed_on=date(2026, 3, 1), flagged=True)
+    clock.advance(days=10)  # the flagged house's first patrol falls due and nobody goes
+    cw.services.workflow.fire_due_timers()
+    clock.advance(days=3)
+    naming_id = cw.apply()
+    inst = cw.to_acceptance(naming_id)
+    cw.do(inst, "acceptance", cw.inspection(FULL), "cw_police")
+    items = {i["code"]: i for i in cw.inspections(naming_id)[0].items}
+    assert items["rental_filings"]["score"] == 7.5
+    assert f"{ROOM}：两书一备案齐全" in items["rental_filings"]["records"]
+    assert f"{room2}：两书一备案不全" in items["rental_filings"]["records"]
+    assert items["flagged_patrols"]["score"] == 0 and items["flagged_patrols"]["records"] == [f"{room2}：巡查逾期"]
+
+
+def test_a_den_found_in_the_last_twelve_months_scores_nothing_and_is_listed(cw, clock):
+    cases = CaseDriver(cw.services, cw.lookup)
+    case = cases.start("花园小区窝点")
+    cases.to_comparison(case)
+    naming_id = cw.apply()
+    inst = cw.to_acceptance(naming_id)
+    cw.do(inst, "acceptance", cw.inspection(FULL), "cw_police")
+    items = {i["code"]: i for i in cw.inspections(naming_id)[0].items}
+    assert items["no_den"]["score"] == 0
+    assert items["no_den"]["records"] == [f"传销窝点案件 {cw.instance(case).reference} 花园小区窝点"]
+    clock.advance(days=366)  # a year on, the den no longer counts
+    naming_id = cw.apply("吴家山街第二社区", "cw_namer")
+    with cw.services.db.read() as s:
+        from workflows.pyramid_free import records
+        from workflows.pyramid_free.models import Naming
+        from workflows.pyramid_free.options import options
+        first = s.scalar(sa.select(Naming).order_by(Naming.id))
+        measure = records.no_den(s, first, cw.workflow.now(), options(cw.services.settings))
+    assert measure.share == 1.0
