@@ -74,7 +74,21 @@ class ChecklistForm(TaskForm):
                 "findings": self.findings.data.strip()}
 
 
-class StreetForwardForm(TaskForm):
+class ApplicationFacts:
+    """Shows the step what the application says so far (self-assessment score, the street's opinion)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        facts = []
+        if self.context.get("self_score") is not None:
+            facts.append(f"自评得分 {self.context['self_score']} 分")
+        if self.context.get("opinion"):
+            facts.append(f"街道意见：{self.context['opinion']}")
+        if facts:
+            self.guidance = f"{self.guidance}（{'；'.join(facts)}）"
+
+
+class StreetForwardForm(ApplicationFacts, TaskForm):
     guidance = "街道审核社区（村）的申报材料和自评，符合条件的转报命名单位；不符合的写明理由退回。"
     forwarded = yes_no("是否转报命名单位", "请选择是否转报。")
     opinion = long_text("审核意见", description="退回的须写明理由。")
@@ -87,7 +101,7 @@ class StreetForwardForm(TaskForm):
         return {"forwarded": as_bool(self.forwarded.data), "opinion": (self.opinion.data or "").strip()}
 
 
-class NamerReviewForm(TaskForm):
+class NamerReviewForm(ApplicationFacts, TaskForm):
     guidance = "命名单位审查申报：受理的，系统按存储的随机种子抽取入户走访的住户，转验收人员验收；不予受理的写明理由。"
     accepted = yes_no("是否受理", "请选择是否受理。")
     reasons = long_text("审查意见", description="不予受理的须写明理由。")

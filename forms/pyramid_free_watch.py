@@ -15,6 +15,8 @@ class ReinspectForm(ChecklistForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.serious_problems.choices = options(list(self.context.get("serious_choices", {}).items()))
+        if self.context.get("reason"):
+            self.guidance = f"复查事由：{self.context['reason']}。{self.guidance}"
 
     def to_data(self) -> dict:
         return {**super().to_data(), "serious_problems": list(self.serious_problems.data or [])}
@@ -44,6 +46,12 @@ class OrderRectificationForm(TaskForm):
 
 class ReportRectificationForm(TaskForm):
     guidance = "登记整改情况：已整改的转验收人员复查；拒不整改的，撤销命名。"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.context.get("requirements"):
+            self.guidance = (f"{self.guidance}（整改要求：{self.context['requirements']}；"
+                             f"期限 {self.context.get('deadline_days')} 天）")
     rectified = yes_no("是否已整改", "请选择是否已整改。")
     report = long_text("整改情况", "请填写整改情况。")
 

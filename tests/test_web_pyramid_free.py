@@ -161,3 +161,14 @@ def test_the_list_searches_by_name_and_a_platform_entry_is_edited(services, logi
     assert bad.status_code == 422 and "统一社会信用代码无效" in text(bad) and "某某直播（新）" in text(bad)
     assert namer.post(f"/pyramid-free/platforms/{platform_id}/edit", data=data).status_code == 302
     assert "某某直播（新）" in text(namer.get(f"/pyramid-free/platforms/{platform_id}"))
+
+
+def test_the_namer_sees_the_self_assessment_and_the_street_opinion(services, login_as):
+    from engine_helpers import Lookup
+    from pf_helpers import Creation
+    cw = Creation(services, Lookup(services))
+    naming_id = cw.apply()
+    inst = cw.naming(naming_id).instance_id
+    cw.do(inst, "street_forward", {"forwarded": True, "opinion": "材料齐全"}, "cw_street")
+    page = text(login_as("cw_namer").get(f"/tasks/{ready_task(services, inst, 'namer_review')}"))
+    assert "自评得分 100.0 分" in page and "街道意见：材料齐全" in page
