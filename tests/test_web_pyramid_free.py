@@ -140,6 +140,8 @@ def test_a_platform_page_records_reports_and_files_an_application(services, logi
     assert r.status_code == 302 and "/pyramid-free/" in r.headers["Location"]
     page = text(namer.get(f"/pyramid-free/platforms/{platform_id}"))
     assert "2026Q3" in page and "2026 年申报" in page and "申报中" in page
+    book = load_workbook(io.BytesIO(namer.get(f"/pyramid-free/platforms/{platform_id}?export=xlsx").data))
+    assert [c.value for c in book.active[2]][:3] == ["2026Q3", "2026-10-08", 12]
     assert login_as("wjs_market1").get(f"/pyramid-free/platforms/{platform_id}").status_code == 403
 
 

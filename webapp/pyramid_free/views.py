@@ -169,6 +169,8 @@ def platform(platform_id: int):
             status = 422
     record = queries.platform_record(services(), current_user.id, platform_id)
     entry = record["platform"]
+    if request.method == "GET" and request.args.get("export") == "xlsx":
+        return xlsx_response(exports.reports_xlsx(entry, record["reports"]), f"{entry.name}定期报告.xlsx")
     return render_template("pyramid_free/platform.html", p=entry, reports=record["reports"],
                            namings=record["namings"], form=form, type_name=PLATFORM_TYPES.get(entry.platform_type),
                            year=local_now(now()).year), status

@@ -46,3 +46,10 @@ def coverage_xlsx(figures: dict, year: int) -> bytes:
     for f, kind in ((figures["communities"], "community"), (figures["platforms"], "platform")):
         rows.append([f.label, SUBJECT_NAMES[kind], f.named, f.total, f.rate, "是" if f.meets_target else "否"])
     return _book(f"{year}年创建覆盖率", ["范围", "类别", "已命名", "总数", "覆盖率（%）", f"达到{figures['target']:.0f}%"], rows)
+
+
+def reports_xlsx(platform, reports: list) -> bytes:
+    return _book("平台定期报告", ["报送期间", "报送日期", "清理信息", "处置账号", "受理投诉", "报送线索", "协查次数",
+                            "平均响应（小时）", "说明"],
+                 [[r.period, r.reported_on.isoformat(), r.items_removed, r.accounts_closed, r.complaints_received,
+                   r.clues_reported, r.assistance_requests, r.assistance_hours, r.note] for r in reports])
