@@ -27,6 +27,8 @@ def _when(value) -> str:
 
 
 def namings_xlsx(rows: list[dict]) -> bytes:
+    """By street, then name: the named communities of each street together."""
+    rows = sorted(rows, key=lambda r: (r["subject"], r["street"], r["name"], r["year"]))
     return _book("创建命名", ["序号", "类别", "名称", "街道", "年度", "状态", "申报日期", "命名日期", "撤销日期", "撤销理由"],
                  [[i, r["subject"], r["name"], r["street"], r["year"], r["status_name"], _when(r["applied_at"]),
                    _when(r["named_at"]), _when(r["revoked_at"]), r["revoke_reason"]] for i, r in enumerate(rows, 1)])

@@ -14,7 +14,7 @@ from workflows.pyramid_free import lots
 from workflows.pyramid_free.lifecycle import subject_name
 from workflows.pyramid_free.models import Inspection, LotDraw, Naming, Platform, PlatformReport
 from workflows.pyramid_free.options import COMMUNITY, PLATFORM_TYPES, SUBJECT_NAMES, options
-from workflows.vocabulary import NAMING_STATUS_NAMES, NamingStatus
+from workflows.vocabulary import NAMED_STATUSES, NAMING_STATUS_NAMES, NamingStatus
 
 # The audit events that make up a naming's timeline, in words.
 EVENT_NAMES = {"pf_applied": "提交创建申报", "pf_status": "状态变更", "pf_inspected": "检查评分",
@@ -36,7 +36,9 @@ def list_namings(services, viewer_id: int, *, q: str = "", status: str = "", str
         viewer = active_user(s, viewer_id)
         visible_prefix(viewer, "创建记录")
         query = sa.select(Naming).where(visible_clause(Naming.area_path, viewer)).order_by(Naming.id.desc())
-        if status in NAMING_STATUS_NAMES:
+        if status == NamingStatus.NAMED:
+            query = query.where(Naming.status.in_(NAMED_STATUSES))  # under rectification still holds the name
+        elif status in NAMING_STATUS_NAMES:
             query = query.where(Naming.status == status)
         if subject in SUBJECT_NAMES:
             query = query.where(Naming.subject == subject)
