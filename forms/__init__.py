@@ -1,7 +1,8 @@
 """One form per user task, one module per process; `form_for` finds the form of a task."""
 from __future__ import annotations
 
-from . import complaint_intake, five_contracts, online_clue, rental_patrol, seizure, six_step_case
+from . import (complaint_intake, five_contracts, online_clue, pyramid_free_naming, pyramid_free_watch, rental_patrol,
+               seizure, six_step_case)
 from .base import TaskForm
 
 REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
@@ -11,6 +12,8 @@ REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
     "rental_patrol": rental_patrol.FORMS,
     "online_clue": online_clue.FORMS,
     "seizure": seizure.FORMS,
+    "pyramid_free_naming": pyramid_free_naming.FORMS,
+    "pyramid_free_watch": pyramid_free_watch.FORMS,
 }
 
 

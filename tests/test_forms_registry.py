@@ -56,10 +56,26 @@ SAMPLES = {
                                     "water": "东西湖区自来水公司", "power": "", "gas": "", "lock": ""},
     ("seizure", "in_force"): {"action": "extend", "reason": "案情复杂", "extension_days": "15"},
     ("seizure", "approve_extension"): {"extension_approved": "no", "approval_note": "不予延长"},
+    ("pyramid_free_naming", "street_forward"): {"forwarded": "yes", "opinion": "同意转报"},
+    ("pyramid_free_naming", "namer_review"): {"accepted": "no", "reasons": "五项机制未建立"},
+    ("pyramid_free_naming", "acceptance"): {"inspector_ids": ["1", "2"], "items-0-code": "hotline",
+                                            "items-0-score": "8", "items-0-note": "已公布", "findings": "现场检查"},
+    ("pyramid_free_naming", "naming"): {"naming_note": "同意命名"},
+    ("pyramid_free_watch", "reinspect"): {"inspector_ids": ["1", "2"], "items-0-code": "hotline", "items-0-score": "0",
+                                          "findings": "宣传栏未更新", "serious_problems": ["mass_incident"]},
+    ("pyramid_free_watch", "recheck"): {"inspector_ids": ["1", "2"], "items-0-code": "hotline", "items-0-score": "10",
+                                        "findings": "已整改"},
+    ("pyramid_free_watch", "decide_revocation"): {"revoke": "yes", "reason": "因传销引发群体性事件"},
+    ("pyramid_free_watch", "order_rectification"): {"deadline_days": "30", "requirements": "更新宣传栏"},
+    ("pyramid_free_watch", "report_rectification"): {"rectified": "yes", "report": "已更新"},
 }
 CONTEXT = {"persons": [{"name": "张三", "id_number": "420106199001011231", "classification": ""},
                        {"name": "李四", "id_number": "360426198506124566", "classification": ""}],
-           "house_type": "rental"}
+           "house_type": "rental",
+           "inspector_choices": [{"id": 1, "name": "民警"}, {"id": 2, "name": "市场监管"}],
+           "checklist_items": [{"code": "hotline", "mechanism": "部门互动", "title": "公布举报电话", "weight": 10,
+                                "mode": "manual"}],
+           "serious_choices": {"mass_incident": "因传销引发群体性事件"}}
 
 
 @pytest.fixture

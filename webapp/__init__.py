@@ -107,6 +107,8 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (incidents_bp, health_bp):
         app.register_blueprint(bp)
+    from .pyramid_free.views import bp as pyramid_free_bp
+    app.register_blueprint(pyramid_free_bp)
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)

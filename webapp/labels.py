@@ -15,7 +15,8 @@ from .db import read_session, workflow
 
 PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
                  "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查", "online_clue": "网络传销线索",
-                 "seizure": "查封涉传经营场所"}
+                 "seizure": "查封涉传经营场所",
+                 "pyramid_free_naming": "创无申报、验收与命名", "pyramid_free_watch": "创无复查、整改与撤销"}
 CLASSIFICATION_NAMES = {**CLASSIFICATIONS, "": "待定"}  # a person found but not yet classified
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
@@ -38,6 +39,9 @@ EVENT_NAMES = {
     "seizure_decided": "作出查封决定", "seizure_measure_started": "请求协助", "seizure_extension_requested": "申请延长查封",
     "seizure_extension_approved": "批准延长查封", "seizure_extension_refused": "不予延长查封",
     "seizure_extended": "延长查封期限", "seizure_released": "解除查封", "seizure_expired": "查封期限届满解除",
+    # 创无.
+    "pf_applied": "创无申报", "pf_status": "创无状态变更", "pf_inspected": "检查评分", "pf_lot_drawn": "随机抽签",
+    "pf_reinspection_opened": "启动复查", "pf_reinspection_cause": "追加复查事由",
 }
 try:  # the complaint ledger is built alongside; without it channels and units show as their codes
     from workflows.complaints.models import CHANNELS as CHANNEL_NAMES

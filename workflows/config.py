@@ -61,6 +61,9 @@ class Settings:
     # (queued, or running under a lease that ran out) this long counts as stuck.
     worker_stale_seconds: int = 120
     job_stuck_seconds: int = 900
+    # 创无 (pyramid-free communities and platforms): watching intervals, the random share, rectification deadline,
+    # serious problems, who names, the checklists; see workflows.pyramid_free.options for the defaults.
+    pyramid_free: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -92,6 +95,8 @@ class Settings:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
             raise ValueError("配置项 job_retry_seconds 须为不小于 0 的整数")
+        from workflows.pyramid_free.options import check as check_pyramid_free
+        check_pyramid_free(self.pyramid_free or {})
         if sorted(self.five_contract_deadlines) != ["1", "2", "3", "4", "5"]:
             raise ValueError("five_contract_deadlines 须为 1 至 5 级各设一个时限")
         for name, value in named:

@@ -143,3 +143,30 @@ def end_name(process_id: str, end_event: str | None) -> str:
 INCIDENT_STATUS_NAMES = {IncidentStatus.OPEN: "待处理", IncidentStatus.RESOLVED: "已重试成功",
                          IncidentStatus.SKIPPED: "已跳过"}
 INCIDENT_KIND_NAMES = {IncidentKind.COMPLETION: "办理步骤", IncidentKind.TIMER: "定时器"}
+
+
+class NamingStatus(StrEnum):
+    """A 创无 application's life: applied -> refused | failed | named -> (watched, rectifying) -> revoked."""
+
+    APPLIED = "applied"
+    REFUSED = "refused"
+    FAILED = "failed"
+    NAMED = "named"
+    RECTIFYING = "rectifying"
+    REVOKED = "revoked"
+
+
+STATUSES["NamingStatus"] = NamingStatus
+
+NAMING_STATUS_NAMES = {NamingStatus.APPLIED: "申报中", NamingStatus.REFUSED: "未受理", NamingStatus.FAILED: "验收未通过",
+                       NamingStatus.NAMED: "已命名", NamingStatus.RECTIFYING: "限期整改中",
+                       NamingStatus.REVOKED: "已撤销命名"}
+# Still holding the name: what coverage counts.
+NAMED_STATUSES = (NamingStatus.NAMED, NamingStatus.RECTIFYING)
+
+END_EVENT_NAMES["pyramid_free_naming"] = {"end_named": "已命名", "end_returned": "街道退回", "end_refused": "不予受理",
+                                          "end_failed": "验收未通过"}
+END_EVENT_NAMES["pyramid_free_watch"] = {
+    "end_kept": "复查达标，保留命名", "end_rectified": "整改达标，保留命名", "end_revoked": "重大问题，撤销命名",
+    "end_refused_revoked": "拒不整改，撤销命名", "end_overdue_revoked": "逾期未整改，撤销命名",
+    "end_recheck_revoked": "整改后仍不达标，撤销命名"}

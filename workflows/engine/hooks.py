@@ -13,6 +13,8 @@ action (all inside the action's transaction, with its `ActionContext`):
 - `on_end(ctx, instance)`: the instance has just finished;
 - `move_to_level(ctx, task, level)`: a supervisor moves an open task to a level of the process's chain.
 
+Observers (`observe`) hear of every process's starts and completions, whatever its domain.
+
 Script functions, called by name from script tasks in the diagrams, are registered the same way and receive the
 action context first. Periodic duties (e.g. raising matters for overdue steps) run in every round of the worker.
 """
@@ -52,6 +54,10 @@ class HookRegistry:
         self.processes: dict[str, ProcessHooks] = {}
         self.script_functions: dict[str, Callable] = {}
         self.periodic: dict[str, Callable] = {}  # name -> duty(engine) -> count, run by each worker round
+        # Functions told of every process's starts and completions, for domains that watch other domains'
+        # processes (e.g. a case inside a named pyramid-free community): "started" -> fn(ctx, instance, data),
+        # "completed" -> fn(ctx, task, data); called inside the action's transaction.
+        self.observers: dict[str, list[Callable]] = {"started": [], "completed": []}
 
     def register(self, hooks: ProcessHooks) -> None:
         self.processes[hooks.process_id] = hooks
@@ -63,6 +69,13 @@ class HookRegistry:
 
     def periodic_duty(self, name: str, duty: Callable) -> None:
         self.periodic[name] = duty
+
+    def observe(self, event: str, fn: Callable) -> None:
+        self.observers[event].append(fn)
+
+    def notify(self, event: str, *args) -> None:
+        for fn in self.observers[event]:
+            fn(*args)
 
     def of(self, process_id: str) -> ProcessHooks:
         return self.processes.get(process_id, _NONE)

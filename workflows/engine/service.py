@@ -132,6 +132,7 @@ class WorkflowService:
         audit.record(s, now, EventKind.STARTED, ctx.actor_id, inst.id, process_id=process_id,
                      version_id=version.id, data=data, title=title)
         ready = self._save(ctx, rt)
+        self.hooks.notify("started", ctx, inst, data)
         return inst, rt, ready
 
     # ------------------------------------------------------------------ completing
@@ -213,6 +214,7 @@ class WorkflowService:
                      title=task.title, data=data)
         if hooks.after_complete is not None:
             hooks.after_complete(ctx, task, data)
+        self.hooks.notify("completed", ctx, task, data)
         return rt, self._save(ctx, rt, open_before)
 
     # ------------------------------------------------------------------ inbox actions

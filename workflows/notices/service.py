@@ -119,16 +119,18 @@ class NoticeService:
             clean = self._resolve(s, notice_type, clean, inst)
             return self._store(s, notice_type, clean, actor, inst, task_id, area_path, now)
 
-    def issue_within(self, s: Session, notice_type: str, fields: dict, actor_id: int, inst=None,
+    def issue_within(self, s: Session, now: datetime, notice_type: str, fields: dict, actor_id: int, inst=None,
                      area_path: str = "") -> Notice:
-        """Validate, number and store a notice inside the caller's transaction: how a domain's own documents
-        (e.g. a 查封's decision and its notices to utilities) are issued together with the step they record."""
+        """Validate, number and store a notice inside an action already under way, in its transaction: how a
+        domain's own documents (a 查封's decision and its notices to utilities, a naming's certificate or its
+        revocation) are issued together with the step they record."""
         actor = self._actor(s, actor_id)
         self._check_role(actor, notice_type)
-        now = self.now()
+        if inst is not None:
+            self._check_sees(actor, inst.area_path)
+        area_path = area_path or (inst.area_path if inst is not None else self._target_area(s, actor, None, None))
         clean = validate(notice_type, fields, self.local_date(now), self.legal)
-        return self._store(s, notice_type, clean, actor, inst, None, area_path or (inst.area_path if inst else ""),
-                           now)
+        return self._store(s, notice_type, clean, actor, inst, None, area_path, now)
 
     def issue_letters(self, instance_id: int, person_ids: list[int], fields: dict, actor_id: int,
                       task_id: str | None = None) -> list[Notice]:

@@ -38,6 +38,12 @@ DEMO_USERS = [
     ("quzhi", "区直部门 韩志远", "responsible", None, "market"),
     ("quji", "区级领导 杨思远", "responsible supervisor", None, "office"),
     ("sj_head", "市场监管局局长 马建华", "head", None, "market"),
+    # 创无: the community that applies, the street that forwards, the joint inspectors, the naming unit.
+    ("cw_community", "吴家山街第一社区 创建联络员 林芳", "pf_community", 0, "community"),
+    ("cw_street", "吴家山街 创无专干 马骏", "pf_street", 0, "street"),
+    ("cw_police", "民警 唐志刚（验收）", "police pf_inspector", None, "police"),
+    ("cw_market", "市场监管 许文静（验收）", "market pf_inspector", None, "market"),
+    ("cw_namer", "区打传办 命名审核 高明", "pf_namer", None, "office"),
 ]
 DEPARTMENTS = {
     "office": ("东西湖区打击传销工作领导小组办公室", "district", "东打传办"),
@@ -87,6 +93,8 @@ def load(session) -> bool:
     first_compound = session.scalar(sa.select(Area).where(Area.kind == "compound",
                                                           Area.path.startswith(streets[0].path)).order_by(Area.id))
     users["wjs_grid"].area_id = first_compound.id
+    # The applying community answers for its own community only.
+    users["cw_community"].area_id = first_compound.parent_id
     # Five contracts in 吴家山街: one responsible person per level; the district leader answers for every street.
     holders = {1: "louzhang", 2: "shequ", 3: "jiedao", 4: "quzhi"}
     kinds = {1: "unit", 2: "building", 3: "compound", 4: "community"}

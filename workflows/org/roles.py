@@ -7,6 +7,8 @@ ROLE_NAMES = {
     "responsible": "五包责任人", "receiver": "受理人", SUPERVISOR: "督办领导", ADMIN: "系统管理员",
     # The bureau's head (县级以上市场监管部门主要负责人), whose prior written approval a 查封 needs.
     "head": "机关负责人",
+    # 创无: the applying community, the street that forwards, the acceptance inspectors, the naming unit.
+    "pf_community": "创建社区", "pf_street": "街道", "pf_inspector": "验收人员", "pf_namer": "命名单位",
 }
 
 # A lane is named after the role that works in it (a diagram's 公安 lane is the police role's); the

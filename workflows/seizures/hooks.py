@@ -96,7 +96,7 @@ def _serve(ctx: ActionContext, seizure: Seizure, data: dict) -> None:
     if unknown:
         raise ValidationFailed({"assist": ["未知的协助事项：" + "、".join(sorted(unknown))]})
     contact = _contact(s, ctx.actor_id)
-    decision = svc.issue_within(s, "seizure_decision", dict(
+    decision = svc.issue_within(s, ctx.now, "seizure_decision", dict(
         contact, party_name=seizure.party_name, party_id=seizure.party_id, party_address=seizure.party_address,
         premises=seizure.premises, reasons=seizure.reasons, items=seizure.items,
         approval_note=seizure.approval_note, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat()),
@@ -118,7 +118,7 @@ def _serve(ctx: ActionContext, seizure: Seizure, data: dict) -> None:
 
 def _start_measure(ctx, seizure: Seizure, decision_number: str, kind: str, supplier: str, contact: dict) -> None:
     words = rules()["utilities"][kind]
-    notice = _notices(ctx).issue_within(ctx.session, "seizure_assist", dict(
+    notice = _notices(ctx).issue_within(ctx.session, ctx.now, "seizure_assist", dict(
         contact, supplier=supplier, measure=words[0], premises=seizure.premises, decision_number=decision_number,
         starts_on=seizure.starts_on.isoformat(), ends_on=seizure.ends_on.isoformat()),
         ctx.actor_id, area_path=seizure.area_path)
@@ -165,7 +165,7 @@ def _extend(ctx: ActionContext, days, approval_note):
     seizure.extension_days, seizure.ends_on = days, old_end + timedelta(days=days)
     decision_number = _number(s, seizure.decision_notice_id)
     issuer = _issuer(s, seizure)
-    notice = _notices(ctx).issue_within(s, "seizure_extension", dict(
+    notice = _notices(ctx).issue_within(s, ctx.now, "seizure_extension", dict(
         _contact(s, issuer), party_name=seizure.party_name, decision_number=decision_number,
         premises=seizure.premises, reasons=seizure.extension_reason, approval_note=approval_note,
         old_ends_on=old_end.isoformat(), ends_on=seizure.ends_on.isoformat()),
@@ -192,12 +192,12 @@ def _end(ctx: ActionContext, how: str, reason: str = ""):
     words = rules()["utilities"]
     decision_number = _number(s, seizure.decision_notice_id)
     released_on = local_date(ctx)
-    release = _notices(ctx).issue_within(s, "seizure_release", dict(
+    release = _notices(ctx).issue_within(s, ctx.now, "seizure_release", dict(
         contact, party_name=seizure.party_name, decision_number=decision_number, premises=seizure.premises,
         starts_on=seizure.starts_on.isoformat(), reason=reason, released_on=released_on.isoformat(),
         measures_ended=[f"{m.supplier}：{words[m.kind][1]}" for m in measures]), issuer, area_path=seizure.area_path)
     for m in measures:
-        restore = _notices(ctx).issue_within(s, "seizure_restore", dict(
+        restore = _notices(ctx).issue_within(s, ctx.now, "seizure_restore", dict(
             contact, supplier=m.supplier, measure=words[m.kind][0], restore=words[m.kind][1],
             premises=seizure.premises, decision_number=decision_number,
             assist_number=_number(s, m.assist_notice_id), release_number=release.number,
