@@ -37,6 +37,9 @@ DEMO_USERS = [
     ("jiedao", "街道分管领导 蒋文斌", "responsible supervisor", 0, "street"),
     ("quzhi", "区直部门 韩志远", "responsible", None, "market"),
     ("quji", "区级领导 杨思远", "responsible supervisor", None, "office"),
+    # The penalty procedure's legal reviewer and the market bureau's head, for the whole district.
+    ("fazhi", "法制审核 林淑芬", "legal", None, "market"),
+    ("juzhang", "市场监管局负责人 高振华", "head", None, "market"),
 ]
 DEPARTMENTS = {
     "office": ("东西湖区打击传销工作领导小组办公室", "district", "东打传办"),
