@@ -14,9 +14,10 @@ from workflows.engine.service import WorkflowService
 from workflows.ledgers import hooks as ledger_hooks
 from workflows.matters import hooks as matter_hooks
 from workflows.org import demo
+from workflows.penalties import hooks as penalty_hooks
 
 # Every domain that runs processes registers its hooks here; the engine itself knows none of them.
-DOMAINS = (case_hooks, matter_hooks, complaint_hooks, ledger_hooks)
+DOMAINS = (case_hooks, matter_hooks, complaint_hooks, ledger_hooks, penalty_hooks)
 
 
 @dataclass

@@ -52,3 +52,6 @@ class PenaltyCase(Base):
     enforcement_applied_on: Mapped[Optional[date]] = mapped_column()
     closed_on: Mapped[Optional[date]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(index=True)
+    # Everything the steps recorded so far (the data each completion handed in, with the dates it implied),
+    # so a step's checks read the procedure's record without restoring its workflow.
+    record: Mapped[dict] = mapped_column(sa.JSON, default=dict)

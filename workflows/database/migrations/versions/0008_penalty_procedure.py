@@ -49,6 +49,7 @@ def upgrade():
     sa.Column('enforcement_applied_on', sa.Date(), nullable=True),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('record', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['instance_id'], ['process_instance.id'], name=op.f('fk_penalty_case_instance_id_process_instance')),
     sa.ForeignKeyConstraint(['source_instance_id'], ['process_instance.id'], name=op.f('fk_penalty_case_source_instance_id_process_instance')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_penalty_case')),
