@@ -79,6 +79,12 @@ class PenaltyDriver:
         with self.services.db.read() as s:
             return s.scalar(sa.select(PenaltyCase).where(PenaltyCase.instance_id == instance_id))
 
+    def overdue_matter(self, instance_id: int, task_name: str) -> int | None:
+        """The five-contracts matter an overdue step raised, if any."""
+        with self.services.db.read() as s:
+            return s.scalar(sa.select(HumanTask.overdue_matter_id).where(
+                HumanTask.instance_id == instance_id, HumanTask.task_name == task_name))
+
     def instance(self, instance_id: int) -> ProcessInstance:
         with self.services.db.read() as s:
             return s.get(ProcessInstance, instance_id)
