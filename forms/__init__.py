@@ -1,7 +1,7 @@
 """One form per user task, one module per process; `form_for` finds the form of a task."""
 from __future__ import annotations
 
-from . import complaint_intake, five_contracts, rental_patrol, six_step_case
+from . import complaint_intake, five_contracts, penalty_procedure, rental_patrol, six_step_case
 from .base import TaskForm
 
 REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
@@ -9,6 +9,7 @@ REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
     "five_contracts": five_contracts.FORMS,
     "complaint_intake": complaint_intake.FORMS,
     "rental_patrol": rental_patrol.FORMS,
+    "penalty_procedure": penalty_procedure.FORMS,
 }
 
 

@@ -10,6 +10,7 @@ from workflows.cases.models import CasePerson
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
 from workflows.ledgers import blacklist
+from workflows.penalties import case_steps
 from workflows.vocabulary import HOUSE_TYPES
 
 PROCESS = "six_step_case"
@@ -31,6 +32,12 @@ TASK_SCHEMAS = {
 
 def _prepare_start(ctx: ActionContext, data: dict, area) -> None:
     data.setdefault("persons", [])
+
+
+def _after_complete(ctx: ActionContext, task, data: dict) -> None:
+    _mirror_persons(ctx, task, data)
+    # A penalty step decides nothing itself: it starts one penalty procedure per party.
+    case_steps.start_for_case_step(ctx, task, data)
 
 
 def _mirror_persons(ctx: ActionContext, task, data: dict) -> None:
@@ -60,5 +67,5 @@ def _compare_persons(ctx: ActionContext, persons) -> dict:
 
 def register(registry: HookRegistry) -> None:
     registry.register(ProcessHooks(PROCESS, reference_prefix="AJ", task_schemas=TASK_SCHEMAS,
-                                   prepare_start=_prepare_start, after_complete=_mirror_persons, on_end=_on_end))
+                                   prepare_start=_prepare_start, after_complete=_after_complete, on_end=_on_end))
     registry.script_function("compare_persons", _compare_persons)

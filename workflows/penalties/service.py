@@ -13,7 +13,7 @@ from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
 from workflows.org import access
 from workflows.penalties import legal_terms as terms
-from workflows.penalties.hooks import PROCESS, penalty_case
+from workflows.penalties.hooks import penalty_case
 from workflows.penalties.models import PenaltyCase
 from workflows.penalties.starting import start_for_party
 from workflows.vocabulary import DeadlineLight, PenaltyOutcome, TaskState
