@@ -93,9 +93,10 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .complaints.views import bp as complaints_bp
     from .registries.views import bp as registries_bp
+    from .penalties.views import bp as penalties_bp
     from .sweeps.views import bp as sweeps_bp
 
-    for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp):
+    for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp, penalties_bp):
         app.register_blueprint(bp)
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:

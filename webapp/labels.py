@@ -4,9 +4,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from workflows.engine.models import ProcessVersion
+from workflows.notices.legal import legal_data
 # The vocabulary's labels, under the names the templates use (labels.X).
 from workflows.org.roles import ROLE_NAMES  # noqa: F401
 from workflows.vocabulary import CLASSIFICATIONS  # noqa: F401
+from workflows.vocabulary import PENALTY_OUTCOME_NAMES  # noqa: F401
 from workflows.vocabulary import HOUSE_TYPES as HOUSE_TYPE_NAMES  # noqa: F401
 from workflows.vocabulary import INSTANCE_STATUS_NAMES as STATUS_NAMES
 from workflows.vocabulary import SWEEP_FLAGS, end_name
@@ -14,7 +16,8 @@ from workflows.vocabulary import SWEEP_FLAGS, end_name
 from .db import read_session, workflow
 
 PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
-                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查"}
+                 "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查",
+                 "penalty_procedure": "行政处罚（一般程序）"}
 CLASSIFICATION_NAMES = {**CLASSIFICATIONS, "": "待定"}  # a person found but not yet classified
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
@@ -117,3 +120,7 @@ def show_value(key: str, value) -> str:
 def step_items(data: dict) -> list[tuple[str, str]]:
     """(label, value) for the labelled keys a step recorded, in the order of FIELD_LABELS."""
     return [(label, show_value(key, data[key])) for key, label in FIELD_LABELS.items() if key in data]
+
+
+# The roles a penalty is issued under (legal_texts.json "fine_ranges"), by key.
+PENALTY_ROLE_NAMES = {k: v["label"] for k, v in legal_data()["fine_ranges"].items()}

@@ -22,8 +22,8 @@ from workflows.notices.legal import legal_data, type_spec
 from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
 from workflows.notices.validation import NoticeRejected, validate
 from workflows.org import access
-from workflows.penalties import documents as procedure_documents
 from workflows.org.models import Area, Department, User
+from workflows.penalties import documents as procedure_documents
 from workflows.vocabulary import JobStatus, NoticeStatus
 
 # The kind of background job that renders a batch print (its handler lives with the templates, in webapp).
