@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.engine.models import HumanTask
-from workflows.exceptions import ValidationFailed, WorkflowError
+from workflows.exceptions import WorkflowError
 from workflows.notices.legal import legal_data
+from workflows.notices.validation import NoticeRejected
 from workflows.penalties.models import PenaltyCase
 from workflows.vocabulary import TaskState
 
@@ -71,8 +72,25 @@ def bind(session: Session, notice_type: str, inst, task_id: str | None, fields: 
         if fields.get("summary_kind") == "fine" and (amount is None or not 0 < amount <= 200):
             errors["fine_yuan"] = ["当场罚款对公民为 200 元以下（《中华人民共和国行政处罚法》第五十一条）"]
     if errors:
-        raise ValidationFailed(errors)
+        raise NoticeRejected(errors, [])
     return bound
+
+
+def prefill(session: Session, inst) -> dict:
+    """What a document form of a procedure starts from: the party, the findings and amounts recorded so far."""
+    if inst is None or inst.process_id != PROCESS:
+        return {}
+    row = session.scalar(sa.select(PenaltyCase).where(PenaltyCase.instance_id == inst.id))
+    if row is None:
+        return {}
+    record = row.record or {}
+    fine = record.get("fine", record.get("fine_ceiling"))
+    return {"party_name": row.party_name, "party_id": row.party_id_number, "party_address": row.party_address,
+            "role": row.role, "facts": row.facts, "evidence": record.get("evidence") or [],
+            "conduct_form": record.get("conduct_form", ""), "fine_yuan": "" if fine is None else str(fine),
+            "requested_on": record.get("hearing_requested_on", ""), "hearing_date": record.get("hearing_date", ""),
+            "hearing_place": record.get("hearing_place", ""),
+            "document": f"{record.get('decision_number', '')} 行政处罚决定书" if record.get("decision_number") else ""}
 
 
 def _penalty_kind(role: str) -> str:
