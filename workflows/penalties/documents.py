@@ -88,6 +88,7 @@ def prefill(session: Session, inst) -> dict:
     return {"party_name": row.party_name, "party_id": row.party_id_number, "party_address": row.party_address,
             "role": row.role, "facts": row.facts, "evidence": record.get("evidence") or [],
             "conduct_form": record.get("conduct_form", ""), "fine_yuan": "" if fine is None else str(fine),
+            "hearing_right": "yes" if record.get("hearing_right") else "no",
             "requested_on": record.get("hearing_requested_on", ""), "hearing_date": record.get("hearing_date", ""),
             "hearing_place": record.get("hearing_place", ""),
             "document": f"{record.get('decision_number', '')} 行政处罚决定书" if record.get("decision_number") else ""}
