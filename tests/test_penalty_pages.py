@@ -27,6 +27,7 @@ def test_the_list_is_area_scoped_and_filtered_and_the_page_shows_steps_and_light
     assert "立案审批" in page and "报警" in page and "由来源案件中的人员分类确定" in page
     assert f"/cases/{case}" in page
     assert "张三" in text(market.get(f"/cases/{case}"))  # the case lists its procedures
+    assert "立案审批" in text(market.get(f"/cases/{inst}"))  # the procedure also reads as a case
 
 
 def test_a_step_is_done_through_its_form_and_bad_input_keeps_what_was_typed(pen, services, login_as):

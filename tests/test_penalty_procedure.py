@@ -173,6 +173,7 @@ def _served(pen) -> int:
 def test_paid_late_with_the_daily_surcharge_then_capped_at_the_fine(pen, clock):
     inst = _served(pen)
     clock.advance(days=19)  # 20 Dec: four days late, 4 x 3% of 100,000
+    assert pen.penalties.view(inst, pen.lookup.user("wjs_market1")).accrued_surcharge == 12000
     with pytest.raises(ValidationFailed) as err:
         pen.do(inst, "execute", {"execution": "paid", "paid_on": pen.today(), "paid_amount": 100000})
     assert "另加处罚款 12000 元" in err.value.errors["paid_amount"][0]

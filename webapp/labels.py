@@ -11,7 +11,7 @@ from workflows.vocabulary import CLASSIFICATIONS  # noqa: F401
 from workflows.vocabulary import PENALTY_OUTCOME_NAMES  # noqa: F401
 from workflows.vocabulary import HOUSE_TYPES as HOUSE_TYPE_NAMES  # noqa: F401
 from workflows.vocabulary import INSTANCE_STATUS_NAMES as STATUS_NAMES
-from workflows.vocabulary import SWEEP_FLAGS, end_name
+from workflows.vocabulary import SERVICE_METHODS, SWEEP_FLAGS, end_name
 
 from .db import read_session, workflow
 
@@ -91,6 +91,19 @@ FIELD_LABELS = {
     "reward_approved": "批准奖励", "reward_amount": "奖励金额（元）", "approval_note": "审批意见",
     "patrolled_on": "巡查日期", "three_stops_in_place": "三停一换仍在落实", "people_back": "人员回流",
     "patrol_note": "巡查情况", "unflag_reason": "解除理由",
+    # The penalty procedure's steps.
+    "disposal": "处置方式", "spot_record": "当场处罚记录", "filing_decision": "立案审批意见", "filing_reason": "理由",
+    "filed_on": "立案日期", "evidence": "证据", "report": "调查终结报告", "conduct_form": "传销行为形式",
+    "proposed_fine": "拟罚款（元）", "notified_on": "告知书送达日期", "reply_deadline": "陈述申辩期限至",
+    "response": "当事人意见", "statement": "陈述申辩内容", "hearing_requested_on": "申请听证日期",
+    "review_note": "复核意见", "fine_after_review": "复核后拟罚款（元）", "hearing_date": "听证日期",
+    "hearing_place": "听证地点", "hearing_minutes": "听证笔录", "hearing_report": "听证报告",
+    "fine_after_hearing": "听证后拟罚款（元）", "legal_review_passed": "法制审核通过", "legal_opinion": "法制审核意见",
+    "members": "参加讨论人员", "discussion_conclusion": "集体讨论结论", "decision": "决定", "fine": "罚款（元）",
+    "decision_number": "决定书文号", "decided_on": "决定日期", "service_method": "送达方式", "served_on": "送达日期",
+    "receipt_returned_on": "送达回证收回日期", "payment_due": "缴款期限", "execution": "执行情况",
+    "paid_on": "缴款日期", "paid_amount": "缴款金额（元）", "surcharge": "加处罚款（元）",
+    "enforcement_applied_on": "申请强制执行日期", "closing_approved": "准予结案", "closing_note": "结案意见",
 }
 CHOICE_NAMES = {
     **SWEEP_FLAGS,
@@ -99,6 +112,11 @@ CHOICE_NAMES = {
     "rectify_order": "责令改正", "lease_terminated": "解除租赁合同", "stop_water": "停水", "stop_power": "停电",
     "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES, **RESPONSIBLE_UNITS,
     "phone": "电话", "written": "书面", "sms": "短信", "visit": "当面",
+    **SERVICE_METHODS, "warning": "当场警告", "summary_fine": "当场罚款", "ordinary": "一般程序",
+    "open": "立案", "not_open": "不予立案", "extend": "延长立案期限", "silent": "未提出意见", "statement": "陈述、申辩",
+    "hearing": "申请听证", "penalty": "作出行政处罚决定", "no_penalty": "不予行政处罚", "paid": "已缴纳",
+    "enforcement": "申请人民法院强制执行",
+    "ban_7_1": "拉人头计酬", "ban_7_2": "交纳入门费取得资格", "ban_7_3": "以下线销售业绩计酬",
 }
 
 

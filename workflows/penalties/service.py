@@ -38,6 +38,7 @@ class ProcedureView:
     steps: list[StepDeadline]
     events: list[AuditEvent]
     decision_light: DeadlineLight
+    accrued_surcharge: int | None = None  # 第七十二条: what is owed on top of the fine if paid today
 
 
 class PenaltyService:
@@ -126,7 +127,10 @@ class PenaltyService:
                                   if t.state != TaskState.CANCELLED else DeadlineLight.NONE) for t in tasks]
             events = list(s.scalars(sa.select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                     .order_by(AuditEvent.id)))
-            return ProcedureView(row, inst, source, steps, events, self.decision_light(row, now))
+            accrued = None
+            if row.served_on and row.fine and row.paid_on is None and row.enforcement_applied_on is None:
+                accrued = terms.surcharge(row.fine, row.served_on, terms.local_today(now))
+            return ProcedureView(row, inst, source, steps, events, self.decision_light(row, now), accrued)
 
     def decision_light(self, row: PenaltyCase, now: datetime) -> DeadlineLight:
         """The light of the 90 days to decide (第六十条), while no decision is made."""
