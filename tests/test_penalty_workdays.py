@@ -51,3 +51,14 @@ def test_lights_follow_the_share_of_the_period_used(hours, expected):
     start, due = datetime(2026, 11, 1), datetime(2026, 11, 5, 4)  # a 100-hour period
     from datetime import timedelta
     assert light(start, due, start + timedelta(hours=hours)) == expected
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"hearing_threshold_person": 0}, "hearing_threshold_person"),
+    ({"deadline_remind_at": 0.9, "deadline_warn_at": 0.5}, "deadline_remind_at"),
+    ({"workday_unknown_year": "guess"}, "workday_unknown_year"),
+])
+def test_bad_penalty_settings_are_refused_with_their_name(overrides, message):
+    from workflows.config import Settings
+    with pytest.raises(ValueError, match=message):
+        Settings.load(overrides)

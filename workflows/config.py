@@ -92,6 +92,9 @@ class Settings:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if self.workday_unknown_year not in ("error", "weekdays"):
             raise ValueError("配置项 workday_unknown_year 须为 error 或 weekdays")
+        for name in ("hearing_threshold_person", "hearing_threshold_organisation"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"配置项 {name} 须为不小于 1 的整数（元）")
         if not 0 < self.deadline_remind_at <= self.deadline_warn_at < 1:
             raise ValueError("配置项 deadline_remind_at、deadline_warn_at 须满足 0 < 提醒 <= 预警 < 1")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
