@@ -51,3 +51,22 @@ def test_a_party_the_case_never_listed_cannot_be_penalised_from_it(pen, services
     inst = pen.start(case, {"name": "王房东", "id_number": "110105194912310029"}, role="premises")
     with services.db.read() as s:
         assert penalty_case(s, inst).role == "premises"
+
+
+def test_the_public_starter_takes_exactly_its_documented_arguments_and_other_sources_name_the_role(pen, services):
+    import inspect
+
+    from workflows.penalties.starting import start_for_party
+    params = inspect.signature(start_for_party).parameters
+    assert list(params) == ["ctx", "source_instance_id", "party", "role", "facts"]
+    assert all(params[p].kind == inspect.Parameter.KEYWORD_ONLY for p in ("source_instance_id", "party", "role", "facts"))
+    # A source that does not classify persons (here a five-contracts matter about an online clue) names the role.
+    complaint = services.workflow.start("five_contracts", {"subject": "网络传销线索"}, pen.lookup.user("wjs_market1"),
+                                        pen.lookup.area("吴家山街第一社区花园小区1栋1单元101室"), "网络传销线索").instance_id
+    with services.db.unit_of_work() as s:
+        ctx = services.workflow.context(s, pen.lookup.user("wjs_market1"))
+        inst = start_for_party(ctx, source_instance_id=complaint, party={"name": "某网络科技有限公司",
+                               "kind": "organisation", "id_number": "91420100MA4K0000X0"}, role="organiser",
+                               facts="利用网络平台组织策划传销")
+    row = pen.row(inst)
+    assert row.party_kind == "organisation" and row.role == "organiser" and row.source_instance_id == complaint

@@ -248,3 +248,24 @@ def test_filing_may_be_extended_once_or_refused_with_reasons(pen, services, tmp_
     pen.do(inst, "approve_filing", {"filing_decision": "not_open", "filing_reason": "证据不足以认定违法"})
     assert pen.instance(inst).end_event == "end_not_opened"
     assert pen.row(inst).outcome == PenaltyOutcome.NOT_OPENED
+
+
+@pytest.mark.parametrize("kind, fine, right", [("person", 100000, True), ("organisation", 100000, True),
+                                               ("organisation", 99999, None)])
+def test_the_hearing_right_follows_the_configured_thresholds_for_persons_and_organisations(services, kind, fine,
+                                                                                           right):
+    from workflows.penalties import steps
+    terms = steps.terms_for(services.workflow.context(None))
+    assert terms.hearing_right("person", 9999) is False and terms.hearing_right("person", 10000) is True
+    assert terms.hearing_right("organisation", 99999) is False and terms.hearing_right("organisation", 100000) is True
+    # The report step records the right with the proposed fine (and checks the fine against the role's range).
+    data = {"report": "经查", "proposed_fine": fine, "serious": False, "complex": False}
+    with services.db.read() as s:
+        if right is None:
+            with pytest.raises(ValidationFailed):  # below the 10万 minimum for introducers
+                steps.check(services.workflow.context(s), "investigation_report",
+                            {"role": "introducer", "party_kind": kind}, data)
+            return
+        steps.check(services.workflow.context(s), "investigation_report", {"role": "introducer", "party_kind": kind},
+                    data)
+    assert data["hearing_right"] is right and data["fine_ceiling"] == fine

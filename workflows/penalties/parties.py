@@ -18,6 +18,9 @@ ROLES_BY_CLASSIFICATION = {
 }
 # Roles for parties who are not persons caught in the case (the landlord of a repeat house, an intermediary).
 ROLES_WITHOUT_CLASSIFICATION = ("premises",)
+# Sources whose persons are classified (the comparison step of the six-step case); other sources (online clues,
+# 创无) name the role themselves.
+CLASSIFYING_PROCESSES = ("six_step_case",)
 PARTY_KINDS = {"person": "自然人", "organisation": "单位"}
 
 
@@ -29,7 +32,8 @@ def classification_in_case(session: Session, source_instance_id: int, id_number:
         CasePerson.instance_id == source_instance_id, CasePerson.id_number == id_number).limit(1))
 
 
-def check_party(session: Session, source_instance_id: int | None, party: dict, role: str) -> dict:
+def check_party(session: Session, source_instance_id: int | None, party: dict, role: str,
+                source_process_id: str = "") -> dict:
     """The party's record, cleaned, or ValidationFailed naming the field; the role must fit the classification."""
     errors: dict[str, list[str]] = {}
     ranges = legal_data()["fine_ranges"]
@@ -42,7 +46,7 @@ def check_party(session: Session, source_instance_id: int | None, party: dict, r
         errors["kind"] = ["当事人类型应为自然人或单位"]
     if role not in ranges:
         errors["role"] = [f"未知的违法行为类别“{role}”"]
-    elif source_instance_id is not None and role not in ROLES_WITHOUT_CLASSIFICATION:
+    elif source_process_id in CLASSIFYING_PROCESSES and role not in ROLES_WITHOUT_CLASSIFICATION:
         classification = classification_in_case(session, source_instance_id, id_number)
         if classification is None:
             errors["role"] = ["该当事人不在来源案件的人员名单中，无法按其分类确定处罚类别"]

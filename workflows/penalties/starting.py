@@ -27,7 +27,7 @@ def start_for_party(ctx: ActionContext, *, source_instance_id: int | None, party
     source = s.get(ProcessInstance, source_instance_id) if source_instance_id is not None else None
     if source_instance_id is not None and source is None:
         raise ValidationFailed({"source_instance_id": [f"来源案件 {source_instance_id} 不存在"]})
-    clean = check_party(s, source_instance_id, party, role)
+    clean = check_party(s, source_instance_id, party, role, source.process_id if source is not None else "")
     today = terms.local_today(ctx.now)
     try:
         discovered = date.fromisoformat(party.get("discovered_on") or today.isoformat())
