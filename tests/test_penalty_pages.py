@@ -55,3 +55,4 @@ def test_only_the_head_extends_the_time_to_decide(pen, login_as):
     assert r.status_code == 422 and "请填写延长办案期限的理由。" in text(r)
     r = head.post(f"/penalties/{inst}/extend", data={"reason": "案情复杂"}, follow_redirects=True)
     assert "办案期限已延长至 2027-03-23" in text(r)
+    assert "延长办案期限（案情复杂）" in text(r)  # on the procedure's record

@@ -31,6 +31,8 @@ EVENT_NAMES = {
     # Notices (the timeline adds the document number).
     "notice_issued": "签发通知书", "notice_printed": "打印通知书", "notice_reprinted": "补打通知书",
     "notice_voided": "作废通知书",
+    # The penalty procedure.
+    "penalty_started": "启动行政处罚程序", "penalty_deadline_extended": "延长办案期限",
 }
 try:  # the complaint ledger is built alongside; without it channels and units show as their codes
     from workflows.complaints.models import CHANNELS as CHANNEL_NAMES
