@@ -14,7 +14,9 @@ from workflows.penalties.service import PenaltyService
 OFFICER = {"approve_filing": "juzhang", "collective_discussion": "juzhang", "decide": "juzhang",
            "close_case": "juzhang", "legal_review": "fazhi"}
 MARKET = "wjs_market1"
-CORE, PARTICIPANT = PERSONS[0], PERSONS[1]
+# Two persons caught, with valid ID numbers (the procedure checks them; the six-step service does not).
+CORE = PERSONS[0]
+PARTICIPANT = {**PERSONS[1], "id_number": "420106199001011231"}
 
 
 class PenaltyDriver:

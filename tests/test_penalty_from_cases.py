@@ -45,10 +45,11 @@ def test_a_participant_listed_as_an_organiser_on_a_case_step_is_refused_and_noth
 
 def test_a_party_the_case_never_listed_cannot_be_penalised_from_it(pen, services):
     case = pen.classified_case()
-    with pytest.raises(ValidationFailed):
-        pen.start(case, {"name": "王五", "id_number": "110105194912310029"}, role="introducer")
+    with pytest.raises(ValidationFailed) as err:
+        pen.start(case, {"name": "王五", "id_number": "110105194912310038"}, role="introducer")
+    assert "不在来源案件的人员名单中" in err.value.errors["role"][0]
     # An intermediary or landlord is not a caught person: their role needs no classification.
-    inst = pen.start(case, {"name": "王房东", "id_number": "110105194912310029"}, role="premises")
+    inst = pen.start(case, {"name": "王房东", "id_number": "110105194912310038"}, role="premises")
     with services.db.read() as s:
         assert penalty_case(s, inst).role == "premises"
 
@@ -66,7 +67,15 @@ def test_the_public_starter_takes_exactly_its_documented_arguments_and_other_sou
     with services.db.unit_of_work() as s:
         ctx = services.workflow.context(s, pen.lookup.user("wjs_market1"))
         inst = start_for_party(ctx, source_instance_id=complaint, party={"name": "某网络科技有限公司",
-                               "kind": "organisation", "id_number": "91420100MA4K0000X0"}, role="organiser",
+                               "kind": "organisation", "id_number": "91420100MA4K0000XJ"}, role="organiser",
                                facts="利用网络平台组织策划传销")
+        with pytest.raises(ValidationFailed) as err:
+            start_for_party(ctx, source_instance_id=complaint, party={"name": "某公司", "kind": "organisation",
+                            "id_number": "91420100MA4K0000X0"}, role="organiser", facts="……")
+        assert "统一社会信用代码无效" in err.value.errors["id_number"][0]
+        with pytest.raises(ValidationFailed) as err:
+            start_for_party(ctx, source_instance_id=complaint, party={"name": "王五",
+                            "id_number": "420106199001011234"}, role="organiser", facts="……")
+        assert "校验位" in err.value.errors["id_number"][0]
     row = pen.row(inst)
     assert row.party_kind == "organisation" and row.role == "organiser" and row.source_instance_id == complaint

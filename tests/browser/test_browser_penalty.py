@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from test_browser_case import Officer, check
 
-from engine_helpers import PERSONS, CaseDriver, Lookup, comparison
+from engine_helpers import CaseDriver, Lookup, comparison
+from penalty_helpers import CORE, PARTICIPANT
 from workflows.engine.models import HumanTask
 from workflows.penalties.models import PenaltyCase
 
@@ -79,7 +80,7 @@ def test_a_core_member_from_the_case_through_notice_defence_decision_service_to_
     cases = CaseDriver(services, lookup)
     case = cases.start("花园小区1栋1单元101室传销窝点")
     cases.to_comparison(case)
-    persons = [{**PERSONS[0], "classification": "core"}, {**PERSONS[1], "classification": "participant"}]
+    persons = [{**CORE, "classification": "core"}, {**PARTICIPANT, "classification": "participant"}]
     cases.do(case, "comparison", {**comparison(has_core=True), "persons": persons})
     reference = cases.instance(case).reference
 

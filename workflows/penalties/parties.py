@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from stdnum.cn import uscc
 
 from workflows.cases.models import CasePerson
 from workflows.exceptions import ValidationFailed
-from workflows.idnumbers import clean_digits
+from workflows.idnumbers import clean_digits, id_number_problem
 from workflows.notices.legal import legal_data
 
 # classification in a six-step case -> the fine ranges (legal_texts.json "fine_ranges") it may be penalised under
@@ -44,6 +45,12 @@ def check_party(session: Session, source_instance_id: int | None, party: dict, r
         errors["name"] = ["请填写当事人姓名或名称"]
     if kind not in PARTY_KINDS:
         errors["kind"] = ["当事人类型应为自然人或单位"]
+    elif id_number and kind == "person":
+        problem = id_number_problem(id_number)
+        if problem:
+            errors["id_number"] = [problem]
+    elif id_number and not uscc.is_valid(id_number):
+        errors["id_number"] = ["统一社会信用代码无效（格式或校验位不符）"]
     if role not in ranges:
         errors["role"] = [f"未知的违法行为类别“{role}”"]
     elif source_process_id in CLASSIFYING_PROCESSES and role not in ROLES_WITHOUT_CLASSIFICATION:
