@@ -1,8 +1,8 @@
 """One form per user task, one module per process; `form_for` finds the form of a task."""
 from __future__ import annotations
 
-from . import (complaint_intake, five_contracts, online_clue, pyramid_free_naming, pyramid_free_watch, rental_patrol,
-               seizure, six_step_case)
+from . import (complaint_intake, five_contracts, online_clue, penalty_procedure, pyramid_free_naming, pyramid_free_watch,
+               rental_patrol, seizure, six_step_case)
 from .base import TaskForm
 
 REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
@@ -14,6 +14,7 @@ REGISTRY: dict[str, dict[str, type[TaskForm]]] = {
     "seizure": seizure.FORMS,
     "pyramid_free_naming": pyramid_free_naming.FORMS,
     "pyramid_free_watch": pyramid_free_watch.FORMS,
+    "penalty_procedure": penalty_procedure.FORMS,
 }
 
 

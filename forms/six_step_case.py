@@ -10,7 +10,7 @@ from workflows.vocabulary import CLASSIFICATIONS, HOUSE_TYPES
 from .base import (MultiCheckboxField, OfficerRow, RowForm, TaskForm, as_bool, fill_rows, filled_rows, iso,
                    options, person_dict, person_rows, yes_no)
 from .files import EvidenceFiles, chosen_files
-from .validators import MinRows, NotFuture, UniqueIn
+from .validators import IdNumber, MinRows, NotFuture, UniqueIn
 
 
 def date_field(label: str, what: str):
@@ -226,57 +226,76 @@ PARTICIPANT_MEASURES = [("education", "引导教育"), ("sent_home", "遣返"),
 
 
 class HandleParticipantsForm(HandlingForm):
-    guidance = ("普通参与者：引导教育、遣返，并致信户籍地基层组织；"
-                "可处 2000 元以下罚款（《禁止传销条例》第二十四条）。")
+    guidance = ("普通参与者：引导教育、遣返，并致信户籍地基层组织。提交后为每名普通参与者启动一个行政处罚程序，"
+                "在该程序中决定当场警告或罚款（简易程序，200 元以下）、一般程序罚款（2000 元以下，"
+                "《禁止传销条例》第二十四条第三款）或仅教育不处罚。")
     measures = MultiCheckboxField("处置措施", choices=options(PARTICIPANT_MEASURES))
-    fine_total = IntegerField("罚款合计（元）", validators=[Optional(), NumberRange(0, message="罚款不能为负数。")],
-                              description="没有罚款的留空。", render_kw={"inputmode": "numeric"})
     handled_on = date_field("处置日期", "处置日期")
 
     def validate_measures(self, field):
         if not field.data:
             raise ValidationError("请至少选择一项处置措施。")
 
-    def validate_fine_total(self, field):
-        participants = sum(1 for p in self.context.get("persons") or [] if p.get("classification") == "participant")
-        if field.data and field.data > 2000 * max(participants, 1):
-            raise ValidationError(f"普通参与者罚款每人不超过 2000 元（《禁止传销条例》第二十四条），"
-                                  f"本案 {max(participants, 1)} 人合计不超过 {2000 * max(participants, 1)} 元。")
+    def extra_data(self) -> dict:
+        # Every participant gets a procedure of their own (workflows.penalties.case_steps); the role is theirs
+        # by classification, never chosen here.
+        return {"participant_measures": list(self.measures.data), "participants_handled_on": iso(self.handled_on.data),
+                "penalty_parties": [{"name": p.get("name", ""), "id_number": p.get("id_number", ""),
+                                     "role": "participant"}
+                                    for p in self.context.get("persons") or [] if p.get("classification") == "participant"]}
+
+
+# The roles a core member may be penalised under (legal_texts.json "fine_ranges"), by the part they played.
+CORE_ROLES = [("introducer", "介绍、诱骗、胁迫他人参加传销（10 万元以上 50 万元以下）"),
+              ("organiser", "组织策划传销（50 万元以上 200 万元以下）")]
+
+
+class CoreRoleRow(RowForm):
+    name = StringField("姓名", render_kw={"readonly": True})
+    id_number = StringField("身份证号码", render_kw={"readonly": True})
+    role = SelectField("违法行为类别", choices=options([("", "请选择")] + CORE_ROLES),
+                       validators=[InputRequired("请为该骨干成员选择违法行为类别。")])
+
+    def validate(self, extra_validators=None):
+        return super(RowForm, self).validate(extra_validators)
+
+
+class PenaltyCoreForm(HandlingForm):
+    guidance = ("骨干成员一律依法予以行政处罚：提交后为每名骨干成员启动行政处罚程序（一般程序：立案、调查取证、告知、"
+                "陈述申辩或听证、决定、送达、执行、结案）。行政处罚决定书只在该程序的“决定”环节签发。")
+    parties = FieldList(FormField(CoreRoleRow), "骨干成员")
+    fixed_rows = ("parties",)
+
+    def prefill(self) -> None:
+        fill_rows(self.parties, [{"name": p.get("name", ""), "id_number": p.get("id_number", ""), "role": ""}
+                                 for p in self.context.get("persons") or [] if p.get("classification") == "core"], 0)
+
+    def validate_parties(self, field):
+        core = [p for p in self.context.get("persons") or [] if p.get("classification") == "core"]
+        if len(field.entries) != len(core):
+            raise ValidationError("骨干成员名单已变化，请刷新页面后重新填写。")
 
     def extra_data(self) -> dict:
-        return {"participant_measures": list(self.measures.data), "participant_fine_total": self.fine_total.data or 0,
-                "participants_handled_on": iso(self.handled_on.data)}
+        core = [p for p in self.context.get("persons") or [] if p.get("classification") == "core"]
+        # Names and ID numbers come from the case (matched by position), only the role from the form.
+        return {"penalty_parties": [{"name": p.get("name", ""), "id_number": p.get("id_number", ""),
+                                     "role": e.form.role.data} for p, e in zip(core, self.parties.entries)]}
 
 
-class PenaltyForm(HandlingForm):
-    """An administrative penalty decision (一般程序): number, amount, date."""
+class PenaltyLandlordForm(HandlingForm):
+    guidance = ("出租屋再次涉传：提交后对房东启动行政处罚程序（《禁止传销条例》第二十六条，5 万元以上 50 万元以下），"
+                "行政处罚决定书在该程序的“决定”环节签发。")
+    landlord_name = StringField("房东姓名", validators=[InputRequired("请填写房东姓名。"), Length(max=64)])
+    landlord_id_number = StringField("房东身份证号码", validators=[InputRequired("请填写房东身份证号码。"), IdNumber()])
+    landlord_address = StringField("房东住址", validators=[Optional(), Length(max=200)])
 
-    decision_number = StringField("行政处罚决定书文号", validators=[
-        InputRequired("请填写行政处罚决定书文号。"), Length(max=60)], description="如：东市监罚〔2026〕12号")
-    fine_amount = IntegerField("罚款金额（元）", validators=[InputRequired("请填写罚款金额。"),
-                                                        NumberRange(1, message="罚款金额应大于 0。")],
-                               render_kw={"inputmode": "numeric"})
-    decided_on = date_field("决定日期", "决定日期")
-    key = "penalty"
+    def prefill(self) -> None:
+        self.landlord_name.data = self.context.get("landlord_name", "")
 
     def extra_data(self) -> dict:
-        return {f"{self.key}_decision_number": self.decision_number.data.strip(),
-                f"{self.key}_fine_amount": self.fine_amount.data, f"{self.key}_decided_on": iso(self.decided_on.data)}
-
-
-class PenaltyCoreForm(PenaltyForm):
-    guidance = ("骨干成员一律依法依规予以行政处罚（一般程序）：介绍、诱骗、胁迫他人参加的，处 10 万元以上 50 万元以下罚款；"
-                "组织者处 50 万元以上 200 万元以下罚款（《禁止传销条例》第二十四条）。")
-    key = "core_penalty"
-
-
-class PenaltyLandlordForm(PenaltyForm):
-    guidance = "出租屋再次涉传：对房东依法予以行政处罚（《禁止传销条例》第二十六条，5 万元以上 50 万元以下）。"
-    key = "landlord_penalty"
-
-    def validate_fine_amount(self, field):
-        if field.data is not None and not 50000 <= field.data <= 500000:
-            raise ValidationError("依《禁止传销条例》第二十六条，罚款应在 5 万元至 50 万元之间。")
+        return {"penalty_parties": [{"name": self.landlord_name.data.strip(),
+                                     "id_number": self.landlord_id_number.data,
+                                     "address": (self.landlord_address.data or "").strip(), "role": "premises"}]}
 
 
 class TransferForm(HandlingForm):

@@ -111,14 +111,10 @@ CASES = {
     ],
     "handle_participants": [
         ({**STEP_DATA["handle_participants"], "measures": []}, ["请至少选择一项处置措施。"]),
-        ({**STEP_DATA["handle_participants"], "fine_total": "2500"},
-         ["普通参与者罚款每人不超过 2000 元（《禁止传销条例》第二十四条），本案 1 人合计不超过 2000 元。"]),
         ({**STEP_DATA["handle_participants"], "result": ""}, ["请填写处置结果。"]),
     ],
     "penalty_core": [
-        ({**STEP_DATA["penalty_core"], "decision_number": ""}, ["请填写行政处罚决定书文号。"]),
-        ({**STEP_DATA["penalty_core"], "fine_amount": "0"}, ["罚款金额应大于 0。"]),
-        ({**STEP_DATA["penalty_core"], "fine_amount": ""}, ["请填写罚款金额。"]),
+        ({**STEP_DATA["penalty_core"], "parties-0-role": ""}, ["请为该骨干成员选择违法行为类别。"]),
     ],
     "transfer_police": [
         ({**STEP_DATA["transfer_police"], "decided_on": "2026-11-23", "transferred_on": "2026-11-20"},
@@ -126,8 +122,7 @@ CASES = {
         ({**STEP_DATA["transfer_police"], "receiving_unit": ""}, ["请填写接收机关。"]),
     ],
     "penalty_landlord": [
-        ({**STEP_DATA["penalty_landlord"], "fine_amount": "1000"},
-         ["依《禁止传销条例》第二十六条，罚款应在 5 万元至 50 万元之间。"]),
+        ({**STEP_DATA["penalty_landlord"], "landlord_id_number": ""}, ["请填写房东身份证号码。"]),
     ],
     "transfer_discipline": [
         ({**STEP_DATA["transfer_discipline"], "transferred_on": ""}, ["请填写移送日期。"]),

@@ -54,7 +54,8 @@ def test_a_case_goes_from_registration_to_closed(services, login_as):
     page = text(market.get(f"/cases/{case_id}"))
     assert "已办结" in page and "结案" in page
     assert "普通参与者" in page and "骨干成员" in page  # classification shown per person
-    assert "东市监罚〔2026〕12号" in page             # what each step recorded
+    assert "已对骨干成员启动行政处罚程序" in page     # what each step recorded
+    assert "行政处罚程序" in page and "（介绍、诱骗、胁迫他人参加传销）" in page  # the procedures it started
     assert page.count("<li><strong>办理</strong>") == 9  # the timeline lists every completed step
 
 

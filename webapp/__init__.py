@@ -94,10 +94,11 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .complaints.views import bp as complaints_bp
     from .registries.views import bp as registries_bp
+    from .penalties.views import bp as penalties_bp
     from .seizures.views import bp as seizures_bp
     from .sweeps.views import bp as sweeps_bp
 
-    for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp, seizures_bp):
+    for bp in (complaints_bp, registries_bp, sweeps_bp, api_bp, api_clients_bp, seizures_bp, penalties_bp):
         app.register_blueprint(bp)
     from .online_clues.views import bp as online_clues_bp
 

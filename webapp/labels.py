@@ -4,19 +4,22 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from workflows.engine.models import ProcessVersion
+from workflows.notices.legal import legal_data
 # The vocabulary's labels, under the names the templates use (labels.X).
 from workflows.org.roles import ROLE_NAMES  # noqa: F401
 from workflows.vocabulary import CLASSIFICATIONS  # noqa: F401
+from workflows.vocabulary import PENALTY_OUTCOME_NAMES  # noqa: F401
 from workflows.vocabulary import HOUSE_TYPES as HOUSE_TYPE_NAMES  # noqa: F401
 from workflows.vocabulary import INSTANCE_STATUS_NAMES as STATUS_NAMES
-from workflows.vocabulary import SWEEP_FLAGS, end_name
+from workflows.vocabulary import SERVICE_METHODS, SWEEP_FLAGS, end_name
 
 from .db import read_session, workflow
 
 PROCESS_NAMES = {"six_step_case": "六步工作法案件", "five_contracts": "五包责任事项",
                  "complaint_intake": "投诉举报", "rental_patrol": "涉传出租屋巡查", "online_clue": "网络传销线索",
                  "seizure": "查封涉传经营场所",
-                 "pyramid_free_naming": "创无申报、验收与命名", "pyramid_free_watch": "创无复查、整改与撤销"}
+                 "pyramid_free_naming": "创无申报、验收与命名", "pyramid_free_watch": "创无复查、整改与撤销",
+                 "penalty_procedure": "行政处罚（一般程序）"}
 CLASSIFICATION_NAMES = {**CLASSIFICATIONS, "": "待定"}  # a person found but not yet classified
 EVENT_NAMES = {
     "started": "立案", "completed": "办理", "claimed": "认领", "released": "退回", "reassigned": "改派",
@@ -42,6 +45,8 @@ EVENT_NAMES = {
     # 创无.
     "pf_applied": "创无申报", "pf_status": "创无状态变更", "pf_inspected": "检查评分", "pf_lot_drawn": "随机抽签",
     "pf_reinspection_opened": "启动复查", "pf_reinspection_cause": "追加复查事由",
+    # The penalty procedure.
+    "penalty_started": "启动行政处罚程序", "penalty_deadline_extended": "延长办案期限",
 }
 try:  # the complaint ledger is built alongside; without it channels and units show as their codes
     from workflows.complaints.models import CHANNELS as CHANNEL_NAMES
@@ -102,9 +107,22 @@ FIELD_LABELS = {
     "reward_approved": "批准奖励", "reward_amount": "奖励金额（元）", "approval_note": "审批意见",
     "patrolled_on": "巡查日期", "three_stops_in_place": "三停一换仍在落实", "people_back": "人员回流",
     "patrol_note": "巡查情况", "unflag_reason": "解除理由",
-    "approved": "批准", "served_on": "交付日期", "witnesses": "当事人或见证人",
+    "approved": "批准", "witnesses": "当事人或见证人",
     "assist": "协助单位", "action": "办理事项", "reason": "理由", "extension_days": "延长天数",
     "extension_approved": "批准延长",
+    # The penalty procedure's steps.
+    "disposal": "处置方式", "spot_record": "当场处罚记录", "filing_decision": "立案审批意见", "filing_reason": "理由",
+    "filed_on": "立案日期", "evidence": "证据", "report": "调查终结报告", "conduct_form": "传销行为形式",
+    "proposed_fine": "拟罚款（元）", "notified_on": "告知书送达日期", "reply_deadline": "陈述申辩期限至",
+    "response": "当事人意见", "statement": "陈述申辩内容", "hearing_requested_on": "申请听证日期",
+    "review_note": "复核意见", "fine_after_review": "复核后拟罚款（元）", "hearing_date": "听证日期",
+    "hearing_place": "听证地点", "hearing_minutes": "听证笔录", "hearing_report": "听证报告",
+    "fine_after_hearing": "听证后拟罚款（元）", "legal_review_passed": "法制审核通过", "legal_opinion": "法制审核意见",
+    "members": "参加讨论人员", "discussion_conclusion": "集体讨论结论", "decision": "决定", "fine": "罚款（元）",
+    "decision_number": "决定书文号", "decided_on": "决定日期", "service_method": "送达方式", "served_on": "送达日期",
+    "receipt_returned_on": "送达回证收回日期", "payment_due": "缴款期限", "execution": "执行情况",
+    "paid_on": "缴款日期", "paid_amount": "缴款金额（元）", "surcharge": "加处罚款（元）",
+    "enforcement_applied_on": "申请强制执行日期", "closing_approved": "准予结案", "closing_note": "结案意见",
 }
 CHOICE_NAMES = {
     **SWEEP_FLAGS,
@@ -113,7 +131,12 @@ CHOICE_NAMES = {
     "rectify_order": "责令改正", "lease_terminated": "责令停止提供房屋", "seizure": "查封", "stop_water": "停水", "stop_power": "停电",
     "stop_gas": "停气", "lock_changed": "换锁", **HOUSE_TYPE_NAMES, **RESPONSIBLE_UNITS,
     "phone": "电话", "written": "书面", "sms": "短信", "visit": "当面",
-    "extend": "申请延长", "release": "解除查封",
+    "release": "解除查封",
+    **SERVICE_METHODS, "warning": "当场警告", "summary_fine": "当场罚款", "ordinary": "一般程序",
+    "open": "立案", "not_open": "不予立案", "extend": "申请延长", "silent": "未提出意见", "statement": "陈述、申辩",
+    "hearing": "申请听证", "penalty": "作出行政处罚决定", "no_penalty": "不予行政处罚", "paid": "已缴纳",
+    "enforcement": "申请人民法院强制执行",
+    "ban_7_1": "拉人头计酬", "ban_7_2": "交纳入门费取得资格", "ban_7_3": "以下线销售业绩计酬",
 }
 
 
@@ -135,3 +158,7 @@ def show_value(key: str, value) -> str:
 def step_items(data: dict) -> list[tuple[str, str]]:
     """(label, value) for the labelled keys a step recorded, in the order of FIELD_LABELS."""
     return [(label, show_value(key, data[key])) for key, label in FIELD_LABELS.items() if key in data]
+
+
+# The roles a penalty is issued under (legal_texts.json "fine_ranges"), by key.
+PENALTY_ROLE_NAMES = {k: v["label"] for k, v in legal_data()["fine_ranges"].items()}

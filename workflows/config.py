@@ -40,7 +40,7 @@ class Settings:
         "*": {"*": "P7D"},
     })
     # Process ids whose overdue steps raise five-contracts matters (the matter itself escalates by its timer).
-    escalate_overdue_processes: tuple = ("six_step_case", "complaint_intake")
+    escalate_overdue_processes: tuple = ("six_step_case", "complaint_intake", "penalty_procedure")
     # How often a grid worker patrols each flagged rental house (ISO 8601 duration; the diagram repeats it).
     patrol_interval: str = "P7D"
     # An entity or platform reported this many times for online MLM opens an investigation by itself.
@@ -64,6 +64,20 @@ class Settings:
     # 创无 (pyramid-free communities and platforms): watching intervals, the random share, rectification deadline,
     # serious problems, who names, the checklists; see workflows.pyramid_free.options for the defaults.
     pyramid_free: dict = field(default_factory=dict)
+    # Working days: a JSON file of the official arrangement for years chinese-calendar does not know yet
+    # ({"2027": {"holidays": [...], "workdays": [...]}}), and what to do for a year neither knows:
+    # "error" (refuse to count) or "weekdays" (count Monday to Friday until the calendar is published).
+    workday_overrides_path: str = ""
+    workday_unknown_year: str = "error"
+    # The penalty procedure. A party may ask for a hearing when the proposed fine reaches these amounts (yuan;
+    # 市场监督管理行政处罚听证办法 第五条: a person 1万, an organisation 10万).
+    hearing_threshold_person: int = 10000
+    hearing_threshold_organisation: int = 100000
+    # Every case goes through 法制审核, not only those 第五十八条 names.
+    legal_review_always: bool = False
+    # Deadline lights: the share of a step's period used up at which it shows 提醒 and 预警 (报警 when overdue).
+    deadline_remind_at: float = 0.5
+    deadline_warn_at: float = 0.8
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -93,6 +107,13 @@ class Settings:
                      "criminal_threshold_levels", "worker_stale_seconds", "job_stuck_seconds"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
+        if self.workday_unknown_year not in ("error", "weekdays"):
+            raise ValueError("配置项 workday_unknown_year 须为 error 或 weekdays")
+        for name in ("hearing_threshold_person", "hearing_threshold_organisation"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
+                raise ValueError(f"配置项 {name} 须为不小于 1 的整数（元）")
+        if not 0 < self.deadline_remind_at <= self.deadline_warn_at < 1:
+            raise ValueError("配置项 deadline_remind_at、deadline_warn_at 须满足 0 < 提醒 <= 预警 < 1")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
             raise ValueError("配置项 job_retry_seconds 须为不小于 0 的整数")
         from workflows.pyramid_free.options import check as check_pyramid_free

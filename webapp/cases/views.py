@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from workflows.engine.models import ProcessVersion
 from workflows.org.areas import area_by_address
+from workflows.penalties.service import PenaltyService
 
 from .. import uploads
 from ..access import areas_below, sees, visible_instance
@@ -75,6 +76,7 @@ def show(instance_id):
     return render_template("cases/show.html", case=case, inst=inst, done=done, current=current,
                            files=uploads.files_in_events((e.kind, e.details, e.at) for e in case.timeline),
                            titles=step_titles(inst.version_id), notices=_notices(inst.id),
+                           penalties=PenaltyService(services()).for_case(inst.id),
                            process_name=PROCESS_NAMES.get(inst.process_id, inst.process_id))
 
 

@@ -11,6 +11,7 @@ from workflows.notices.legal import choice_options, form_fields, legal_data, typ
 from workflows.notices.models import Notice
 from workflows.notices.service import NoticeService
 from workflows.notices.validation import NoticeRejected
+from workflows.penalties import documents as procedure_documents
 from workflows.vocabulary import JobStatus, NoticeStatus
 
 from ..access import sees
@@ -62,8 +63,12 @@ def _defaults(inst: ProcessInstance | None) -> dict:
     user = current_user.user
     name = user.display_name.split()[-1] if user.display_name else ""
     address = inst.area.full_name if inst is not None and inst.area is not None else ""
-    return {"contact_person": name, "contact_phone": user.phone, "house_address": address,
-            "party_address": address}
+    defaults = {"contact_person": name, "contact_phone": user.phone, "house_address": address,
+                "party_address": address}
+    with _read() as s:
+        # A penalty procedure's documents start from the party and findings the procedure recorded.
+        defaults.update({k: v for k, v in procedure_documents.prefill(s, inst).items() if v})
+    return defaults
 
 
 def _case_context(instance_id, task_id):
@@ -104,7 +109,10 @@ def _form_page(notice_type, inst, task, persons, values, errors=None, preview=No
             # One item per line; a new form starts from the type's default list (e.g. the transfer attachments).
             items = values.get(f["key"]) or f.get("default") or []
             values[f["key"]] = "\n".join(items) if isinstance(items, (list, tuple)) else items
-    if notice_type == "penalty_decision" and task is not None:
+    if inst is not None and inst.process_id == procedure_documents.PROCESS and "role" in options:
+        # The party's role, fixed by their classification in the case: the only one offered.
+        options["role"] = {k: v for k, v in options["role"].items() if k == values.get("role")}
+    elif notice_type == "penalty_decision" and task is not None:
         # Only the roles this sorted-handling branch deals with (e.g. 房东 → 提供场所).
         per_task = legal_data()["tasks"].get(task.process_id, {}).get(task.task_name, {})
         allowed = per_task.get("penalty_roles")

@@ -10,6 +10,7 @@ from workflows.cases.models import CasePerson
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
 from workflows.ledgers import blacklist
+from workflows.penalties import case_steps
 from workflows.vocabulary import HOUSE_TYPES
 
 PROCESS = "six_step_case"
@@ -31,6 +32,12 @@ TASK_SCHEMAS = {
 
 def _prepare_start(ctx: ActionContext, data: dict, area) -> None:
     data.setdefault("persons", [])
+
+
+def _before_complete(ctx: ActionContext, task, data: dict) -> None:
+    # A penalty step decides nothing itself: it starts one penalty procedure per party. Done before the engine
+    # runs the step, because joining the parallel branches afterwards merges their data into the submitted lists.
+    case_steps.start_for_case_step(ctx, task, data)
 
 
 def _mirror_persons(ctx: ActionContext, task, data: dict) -> None:
@@ -60,5 +67,6 @@ def _compare_persons(ctx: ActionContext, persons) -> dict:
 
 def register(registry: HookRegistry) -> None:
     registry.register(ProcessHooks(PROCESS, reference_prefix="AJ", task_schemas=TASK_SCHEMAS,
-                                   prepare_start=_prepare_start, after_complete=_mirror_persons, on_end=_on_end))
+                                   prepare_start=_prepare_start, before_complete=_before_complete,
+                                   after_complete=_mirror_persons, on_end=_on_end))
     registry.script_function("compare_persons", _compare_persons)

@@ -14,6 +14,7 @@ from workflows.jobs import models as _jobs  # noqa: F401
 from workflows.ledgers import models as _ledgers  # noqa: F401
 from workflows.notices import models as _notices  # noqa: F401
 from workflows.online_clues import models as _online_clues  # noqa: F401
+from workflows.penalties import models as _penalties  # noqa: F401
 from workflows.operations import models as _operations  # noqa: F401
 from workflows.org import models as _org  # noqa: F401
 from workflows.pyramid_free import models as _pyramid_free  # noqa: F401

@@ -61,13 +61,20 @@ def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department,
         basis.append(violation["article"])
         extra["violation"] = violation["label"]
         consequence = violation["consequence"]
-    if notice_type == "penalty_decision":
+    if notice_type in ("penalty_decision", "penalty_notice"):
         rng = legal["fine_ranges"][clean["role"]]
         basis.append(rng["article"])
         amount = Decimal(clean["fine_yuan"])
         extra.update(role=rng["label"],
                      penalty_text=legal["articles"][rng["article"]]["text"],
                      fine_upper=rmb_upper(amount), fine_figure=yuan_figure(amount))
+    if clean.get("fine_yuan") and "fine_upper" not in extra:
+        amount = Decimal(clean["fine_yuan"])
+        extra.update(fine_upper=rmb_upper(amount), fine_figure=yuan_figure(amount))
+    cited = list(spec.get("cites", []))
+    if clean.get("conduct_form"):
+        # Which of the three forms of 禁止传销条例 第七条 the conduct found takes, quoted from the article.
+        cited.append(legal["conduct_forms"][clean["conduct_form"]]["article"])
     display = {}
     for field in form_fields(notice_type, legal):
         value = clean.get(field["key"])
@@ -96,7 +103,7 @@ def compose(notice_type: str, clean: dict, issue_date: date, issuer: Department,
         # Every article the template may cite, copied with its wording; basis_refs is the "依据…" line.
         "articles": {k: {"ref": basis_refs([k], legal), "text": legal["articles"][k]["text"],
                          "verbatim": legal["articles"][k].get("verbatim", True)}
-                     for k in sorted(set(basis) | set(spec.get("cites", [])))},
+                     for k in sorted(set(basis) | set(cited))},
         "basis_refs": basis_refs(basis, legal) if basis else "",
         "consequence": consequence,
         "appeal": appeal,

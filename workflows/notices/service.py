@@ -23,6 +23,7 @@ from workflows.notices.models import Notice, NoticeBatch, NoticeCounter
 from workflows.notices.validation import NoticeRejected, validate
 from workflows.org import access
 from workflows.org.models import Area, Department, User
+from workflows.penalties import documents as procedure_documents
 from workflows.vocabulary import JobStatus, NoticeStatus
 
 # The kind of background job that renders a batch print (its handler lives with the templates, in webapp).
@@ -99,6 +100,7 @@ class NoticeService:
         """The content a notice would have if issued now, without a number; nothing is written."""
         with self.db.read() as s:
             actor, inst, roles = self._context(s, notice_type, actor_id, instance_id, task_id)
+            fields = procedure_documents.bind(s, notice_type, inst, task_id, fields, type_spec(notice_type)["title"])
             issue_date = self.local_date(self.now())
             clean = self._resolve(s, notice_type, validate(notice_type, fields, issue_date, self.legal, roles), inst)
             issuer = self._issuer(actor)
@@ -113,6 +115,8 @@ class NoticeService:
         """Validate, number and store one notice in one transaction; refused notices take no number."""
         with self.db.unit_of_work() as s:
             actor, inst, roles = self._context(s, notice_type, actor_id, instance_id, task_id)
+            # A penalty procedure's documents: only at their step, with the procedure's party and role.
+            fields = procedure_documents.bind(s, notice_type, inst, task_id, fields, type_spec(notice_type)["title"])
             area_path = self._target_area(s, actor, inst, area_id)
             now = self.now()
             clean = validate(notice_type, fields, self.local_date(now), self.legal, roles)

@@ -44,6 +44,9 @@ DEMO_USERS = [
     ("cw_police", "民警 唐志刚（验收）", "police pf_inspector", None, "police"),
     ("cw_market", "市场监管 许文静（验收）", "market pf_inspector", None, "market"),
     ("cw_namer", "区打传办 命名审核 高明", "pf_namer", None, "office"),
+    # The penalty procedure's legal reviewer, and a deputy head who approves in the head's absence.
+    ("fazhi", "法制审核 林淑芬", "legal", None, "market"),
+    ("juzhang", "市场监管局副局长 高振华", "head", None, "market"),
 ]
 DEPARTMENTS = {
     "office": ("东西湖区打击传销工作领导小组办公室", "district", "东打传办"),

@@ -9,6 +9,8 @@ ROLE_NAMES = {
     "head": "机关负责人",
     # 创无: the applying community, the street that forwards, the acceptance inspectors, the naming unit.
     "pf_community": "创建社区", "pf_street": "街道", "pf_inspector": "验收人员", "pf_namer": "命名单位",
+    # The penalty procedure's legal reviewer (法制审核); the head above approves its steps too.
+    "legal": "法制审核",
 }
 
 # A lane is named after the role that works in it (a diagram's 公安 lane is the police role's); the

@@ -1,0 +1,1 @@
+"""Pages of the administrative penalty procedure: the area-scoped list and one procedure with its deadlines."""
