@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from engine_helpers import Lookup
-from pf_helpers import Creation
+from pf_helpers import Creation, name_platform
 from workflows.audit.models import AuditEvent
 from workflows.complaints import service as complaints
 from workflows.config import Settings
@@ -21,13 +21,8 @@ from workflows.online_clues.models import OnlineClue, OnlineClueLink
 from workflows.org.models import Area
 from workflows.penalties.models import PenaltyCase
 from workflows.penalties.steps import terms_for
-from workflows.pyramid_free import applications, platforms
-from workflows.vocabulary import NamingStatus
 
 CREDIT_CODE = "91110000600037341L"  # a well-formed 统一社会信用代码 (check digit correct)
-# What a content platform's inspectors enter by hand (the rest of its checklist is computed).
-PLATFORM_ITEMS = {"commitment": {"score": 15}, "keyword_filter": {"score": 15}, "complaint_entry": {"score": 10},
-                  "warning_column": {"score": 10}}
 
 
 def penalty_procedures(services) -> list[PenaltyCase]:
@@ -237,26 +232,8 @@ def test_the_threshold_is_configuration():
 
 
 # ---------------------------------------------------------------- platform re-inspection
-def name_platform(services, lookup, code=CREDIT_CODE, named=True) -> tuple[int, int]:
-    """Register a platform (and name it) through the 创无 services as their officers do; (platform, naming)."""
-    cw = Creation(services, lookup)
-    platform_id = platforms.save_platform(
-        services, lookup.user("cw_namer"), name="某某短视频", operator="某某网络科技有限公司", credit_code=code,
-        platform_type="content", icp_number="鄂ICP备12345678号", app_ids="某某短视频App", liaison_name="刘洋",
-        liaison_phone="13800001111")
-    if not named:
-        return platform_id, 0
-    naming_id = applications.apply_platform(services, lookup.user("cw_namer"), platform_id, cw.year, PLATFORM_ITEMS)
-    inst = cw.naming(naming_id).instance_id
-    cw.do(inst, "namer_review", {"accepted": True, "reasons": ""}, "cw_namer")
-    cw.do(inst, "acceptance", cw.inspection(PLATFORM_ITEMS, findings="平台检查"), "cw_market")
-    cw.do(inst, "naming", {"naming_note": "同意命名"}, "cw_namer")
-    assert cw.naming(naming_id).status == NamingStatus.NAMED
-    return platform_id, naming_id
-
-
 def test_a_confirmed_clue_against_a_named_platform_opens_its_reinspection(driver, services, lookup):
-    platform_id, naming_id = name_platform(services, lookup)
+    platform_id, naming_id = name_platform(services, lookup, CREDIT_CODE)
     c = driver.record(platform_credit_code="9111 0000 6000 3734 1l")  # as typed: spaced, lower case
     driver.to_report(c)
     (link,) = driver.links(c["id"])
@@ -278,7 +255,7 @@ def test_a_code_not_named_in_the_register_opens_no_reinspection(driver, services
     driver.to_report(c)
     assert driver.links(c["id"]) == []
     assert "clue_platform_not_named" in driver.audit_kinds(c["instance_id"])
-    name_platform(services, lookup, named=False)  # registered, but never named: no namer answers for it
+    name_platform(services, lookup, CREDIT_CODE, named=False)  # registered, never named: no namer answers
     registered = driver.record()
     driver.to_report(registered)
     assert driver.links(registered["id"]) == []
