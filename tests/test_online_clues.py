@@ -172,6 +172,8 @@ def test_penalty_tier_opens_the_penalty_procedure_against_the_organisation(drive
     assert "approve_filing" in driver.ready(row.instance_id)  # 立案 is the head's to decide
     assert "clue_link_made" in driver.audit_kinds(c["instance_id"])
     assert "penalty_started" in driver.audit_kinds(c["instance_id"])
+    timeline = [e["what"] for e in queries.view(services, driver.lookup.user("wjs_market1"), c["id"])["timeline"]]
+    assert f"启动行政处罚程序：某某科技有限公司（{procedure.reference}）" in timeline
     assert set(driver.ready(c["instance_id"])) == {"aftermath"}
     driver.aftermath(c)
     assert driver.clue(c["id"]).status == "closed"
@@ -278,6 +280,9 @@ def test_an_overdue_clue_step_raises_a_five_contracts_matter(driver, services, c
     inst = driver.instance(matter)
     assert inst.process_id == "five_contracts" and c["reference"] in inst.title
     assert "overdue_raised" in driver.audit_kinds(c["instance_id"])
+    (event,) = [e for e in queries.view(services, driver.lookup.user("wjs_market1"), c["id"])["timeline"]
+                if e["kind"] == "overdue_raised"]
+    assert event["what"] == f"“线上监测”逾期上报（{inst.reference}）"  # the clue's timeline says where it went
 
 
 # ---------------------------------------------------------------- the ledger's checks

@@ -26,7 +26,7 @@ EVENT_NAMES = {EventKind.STARTED: "流程启动", EventKind.COMPLETED: "完成",
                EventKind.REASSIGNED: "改派", EventKind.ESCALATED: "升级", "claimed": "认领", "released": "退回",
                "clue_recorded": "登记线索", "clue_updated": "修改台账", "clue_complaint_linked": "关联举报",
                "clue_link_made": "已关联", "clue_platform_not_named": "平台未命名",
-               "timer_fired": "定时触发"}
+               "timer_fired": "定时触发", EventKind.OVERDUE_RAISED: "逾期上报", "penalty_started": "启动行政处罚程序"}
 
 
 @dataclass
@@ -166,6 +166,10 @@ def _event_text(event: AuditEvent) -> str:
     if event.kind == "clue_link_made":
         return f"{name}：{LINK_KINDS.get(details.get('link_kind'), details.get('link_kind'))}" + (
             f"（{details['note']}）" if details.get("note") else "")
+    if event.kind == EventKind.OVERDUE_RAISED:
+        return f"“{details.get('title', '')}”{name}（{details.get('matter_reference', '')}）"
+    if event.kind == "penalty_started":
+        return f"{name}：{details.get('party', '')}（{details.get('penalty_reference', '')}）"
     if event.kind == "clue_complaint_linked":
         return f"{name} {details.get('complaint_reference', '')}"
     if event.kind == "clue_updated":
