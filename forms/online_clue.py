@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from workflows.online_clues.hooks import RISKS
 from workflows.online_clues.models import TIERS
 from workflows.online_clues.service import credit_code_problem
+from workflows.penalties.parties import PARTY_KINDS
 
 from .base import TaskForm, as_bool, iso, options, yes_no
 from .files import EvidenceFiles, chosen_files
@@ -73,8 +74,11 @@ class ReportUpForm(TaskForm):
                 "涉嫌犯罪的，应当依法移送公安机关立案侦查（《禁止传销条例》第十三条）。")
     tier = RadioField("处置措施", choices=options(list(TIERS.items())), validators=[InputRequired("请选择处置措施。")])
     report_note = long_text("上报意见", "请填写上报意见。")
+    party_kind = RadioField("当事人类型", choices=options(list(PARTY_KINDS.items())), default="organisation",
+                            description="单位和个人的听证标准不同（《行政处罚法》第六十三条）。")
     party_name = StringField("当事人", validators=[Length(max=200)], description="行政处罚的单位或个人名称。")
-    party_code = StringField("统一社会信用代码或身份证号码", validators=[Length(max=18)])
+    party_code = StringField("统一社会信用代码或身份证号码", validators=[Length(max=18)],
+                             description="单位填统一社会信用代码，个人填身份证号码。")
     penalty_facts = long_text("违法事实", description="行政处罚的，简要写明违法事实。")
 
     def validate_tier(self, field):
@@ -90,13 +94,19 @@ class ReportUpForm(TaskForm):
 
     def validate_party_code(self, field):
         code = (field.data or "").strip().upper()
-        if self.tier.data == "penalty" and code and credit_code_problem(code) and \
-                id_number_problem(code, self.now.date()):
-            raise ValidationError("请填写有效的统一社会信用代码（单位）或身份证号码（个人），不清楚的可留空。")
+        if self.tier.data != "penalty" or not code:
+            return
+        if self.party_kind.data == "person":
+            problem = id_number_problem(code, self.now.date())
+            if problem:
+                raise ValidationError(f"{problem}个人请填写有效的身份证号码，不清楚的可留空。")
+        elif credit_code_problem(code):
+            raise ValidationError("请填写有效的统一社会信用代码（单位），不清楚的可留空。")
 
     def to_data(self) -> dict:
         penalty = self.tier.data == "penalty"
         return {"tier": self.tier.data, "report_note": self.report_note.data.strip(),
+                "party_kind": self.party_kind.data if penalty else "",
                 "party_name": (self.party_name.data or "").strip() if penalty else "",
                 "party_code": (self.party_code.data or "").strip().upper() if penalty else "",
                 "penalty_facts": (self.penalty_facts.data or "").strip() if penalty else ""}

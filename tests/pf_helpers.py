@@ -5,12 +5,16 @@ import sqlalchemy as sa
 
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.notices.models import Notice
-from workflows.pyramid_free import applications
+from workflows.pyramid_free import applications, platforms
 from workflows.pyramid_free.models import Inspection, Naming
+from workflows.vocabulary import NamingStatus
 
 COMMUNITY = "吴家山街第一社区"
 FULL = {"hotline": {"score": 10, "note": "举报电话已公布"}, "ledger": {"score": 5, "note": "台账齐全"},
         "publicity_board": {"score": 5, "note": "宣传栏已更新"}, "screening": {"score": 5, "note": "排查制度已建立"}}
+# What a content platform's inspectors enter by hand (the rest of its checklist is computed).
+PLATFORM_ITEMS = {"commitment": {"score": 15}, "keyword_filter": {"score": 15}, "complaint_entry": {"score": 10},
+                  "warning_column": {"score": 10}}
 ZERO = {code: {"score": 0, "note": "未落实"} for code in FULL}
 PHOTO = [{"sha256": "a" * 64, "name": "现场.jpg", "content_type": "image/jpeg", "size": 10}]
 
@@ -72,3 +76,21 @@ class Creation:
         with self.services.db.read() as s:
             return list(s.scalars(sa.select(Inspection).where(Inspection.naming_id == naming_id)
                                   .order_by(Inspection.id)))
+
+
+def name_platform(services, lookup, code: str, named: bool = True) -> tuple[int, int]:
+    """Register a platform (and name it) through the 创无 services as their officers do; (platform, naming)."""
+    cw = Creation(services, lookup)
+    platform_id = platforms.save_platform(
+        services, lookup.user("cw_namer"), name="某某短视频", operator="某某网络科技有限公司", credit_code=code,
+        platform_type="content", icp_number="鄂ICP备12345678号", app_ids="某某短视频App", liaison_name="刘洋",
+        liaison_phone="13800001111")
+    if not named:
+        return platform_id, 0
+    naming_id = applications.apply_platform(services, lookup.user("cw_namer"), platform_id, cw.year, PLATFORM_ITEMS)
+    inst = cw.naming(naming_id).instance_id
+    cw.do(inst, "namer_review", {"accepted": True, "reasons": ""}, "cw_namer")
+    cw.do(inst, "acceptance", cw.inspection(PLATFORM_ITEMS, findings="平台检查"), "cw_market")
+    cw.do(inst, "naming", {"naming_note": "同意命名"}, "cw_namer")
+    assert cw.naming(naming_id).status == NamingStatus.NAMED
+    return platform_id, naming_id

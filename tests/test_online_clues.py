@@ -1,9 +1,6 @@
 """Online MLM clues (四步工作法): every path of online_clue.bpmn, the criminal threshold, the ledger's checks,
 the links to platforms and penalties, repeated complaints joining their clue, access and the export."""
-import importlib.machinery
 import io
-import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -11,18 +8,32 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from engine_helpers import Lookup
+from pf_helpers import Creation, name_platform
 from workflows.audit.models import AuditEvent
 from workflows.complaints import service as complaints
 from workflows.config import Settings
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed
-from workflows.online_clues import links, queries
+from workflows.online_clues import queries
 from workflows.online_clues import service as clues
 from workflows.online_clues.hooks import reaches_threshold
 from workflows.online_clues.models import OnlineClue, OnlineClueLink
 from workflows.org.models import Area
+from workflows.penalties.models import PenaltyCase
+from workflows.penalties.steps import terms_for
 
 CREDIT_CODE = "91110000600037341L"  # a well-formed 统一社会信用代码 (check digit correct)
+
+
+def penalty_procedures(services) -> list[PenaltyCase]:
+    with services.db.read() as s:
+        return list(s.scalars(sa.select(PenaltyCase).order_by(PenaltyCase.id)))
+
+
+def overdue_matter(services, instance_id: int, task_name: str) -> int | None:
+    with services.db.read() as s:
+        return s.scalar(sa.select(HumanTask.overdue_matter_id).where(
+            HumanTask.instance_id == instance_id, HumanTask.task_name == task_name))
 
 
 def clue_fields(**kw):
@@ -76,8 +87,8 @@ class ClueDriver:
                                  "member_count": members, "levels": levels}, "wjs_market2")
 
     def report(self, c, tier, **kw):
-        data = {"tier": tier, "report_note": "已逐级上报区打传办", "party_name": "", "party_code": "",
-                "penalty_facts": ""}
+        data = {"tier": tier, "report_note": "已逐级上报区打传办", "party_kind": "organisation", "party_name": "",
+                "party_code": "", "penalty_facts": ""}
         data.update(kw)
         return self.do(c["instance_id"], "report_up", data, "wjs_leader")
 
@@ -133,23 +144,51 @@ def test_interview_tier_then_aftermath_closes_the_clue(driver):
     assert (clue.status, clue.tier, clue.victim_count, clue.mass_incident_risk) == ("closed", "interview", 8, "low")
 
 
-def test_penalty_tier_opens_the_penalty_procedure_or_keeps_it_pending(driver):
+def test_penalty_tier_opens_the_penalty_procedure_against_the_organisation(driver, services):
     c = driver.record()
     driver.to_report(c)
     with pytest.raises(ValidationFailed) as info:
         driver.report(c, "penalty")
     assert "party_name" in info.value.errors
+    with pytest.raises(ValidationFailed) as info:  # a company's code that fails its check digit
+        driver.report(c, "penalty", party_name="某某科技有限公司", party_code="91110000600037341X")
+    assert "统一社会信用代码" in info.value.errors["party_code"][0]
+    assert penalty_procedures(services) == []  # nothing was opened by the refused attempts
     driver.report(c, "penalty", party_name="某某科技有限公司", party_code=CREDIT_CODE,
                   penalty_facts="以拉人头计酬，发展下线 12 人")
-    # The penalty procedure is another domain; on this installation the link waits for it.
-    penalty = [link for link in driver.links(c["id"]) if link.kind == "penalty"]
-    assert len(penalty) == 1 and penalty[0].status == "pending"
-    assert penalty[0].payload == {"source_instance_id": c["instance_id"], "role": "organiser",
-                                  "facts": "以拉人头计酬，发展下线 12 人",
-                                  "party": {"name": "某某科技有限公司", "code": CREDIT_CODE}}
+    (link,) = [link for link in driver.links(c["id"]) if link.kind == "penalty"]
+    (row,) = penalty_procedures(services)
+    assert link.target_id == row.instance_id and row.source_instance_id == c["instance_id"]
+    assert (row.party_name, row.party_kind, row.party_id_number, row.role) == (
+        "某某科技有限公司", "organisation", CREDIT_CODE, "organiser")
+    assert row.facts == "以拉人头计酬，发展下线 12 人"
+    procedure = driver.instance(row.instance_id)
+    assert procedure.process_id == "penalty_procedure" and procedure.parent_instance_id == c["instance_id"]
+    assert procedure.area_id == driver.instance(c["instance_id"]).area_id  # the clue's street handles it
+    # The penalty procedure applies the organisations' hearing threshold to it.
+    with services.db.read() as s:
+        terms = terms_for(services.workflow.context(s))
+        assert terms.hearing_threshold(row.party_kind) == services.settings.hearing_threshold_organisation
+    assert "approve_filing" in driver.ready(row.instance_id)  # 立案 is the head's to decide
+    assert "clue_link_made" in driver.audit_kinds(c["instance_id"])
+    assert "penalty_started" in driver.audit_kinds(c["instance_id"])
+    timeline = [e["what"] for e in queries.view(services, driver.lookup.user("wjs_market1"), c["id"])["timeline"]]
+    assert f"启动行政处罚程序：某某科技有限公司（{procedure.reference}）" in timeline
     assert set(driver.ready(c["instance_id"])) == {"aftermath"}
     driver.aftermath(c)
     assert driver.clue(c["id"]).status == "closed"
+
+
+def test_a_person_behind_the_scheme_is_the_party_by_their_id_number(driver, services):
+    c = driver.record()
+    driver.to_report(c)
+    with pytest.raises(ValidationFailed) as info:  # a company's code is not a person's ID number
+        driver.report(c, "penalty", party_kind="person", party_name="王某", party_code=CREDIT_CODE)
+    assert "party_code" in info.value.errors
+    driver.report(c, "penalty", party_kind="person", party_name="王某", party_code="420106199001011231")
+    (row,) = penalty_procedures(services)
+    assert (row.party_name, row.party_kind, row.party_id_number) == ("王某", "person", "420106199001011231")
+    assert row.facts == driver.clue(c["id"]).summary  # without facts of its own, the clue's summary
 
 
 def test_at_the_criminal_threshold_the_organisation_goes_to_the_police(driver):
@@ -195,62 +234,55 @@ def test_the_threshold_is_configuration():
 
 
 # ---------------------------------------------------------------- platform re-inspection
-def test_a_confirmed_clue_against_a_platform_asks_for_its_reinspection(driver):
-    c = driver.record()
+def test_a_confirmed_clue_against_a_named_platform_opens_its_reinspection(driver, services, lookup):
+    platform_id, naming_id = name_platform(services, lookup, CREDIT_CODE)
+    c = driver.record(platform_credit_code="9111 0000 6000 3734 1l")  # as typed: spaced, lower case
     driver.to_report(c)
     (link,) = driver.links(c["id"])
-    assert (link.kind, link.status, link.payload["credit_code"]) == ("reinspection", "pending", CREDIT_CODE)
-    assert "clue_link_pending" in driver.audit_kinds(c["instance_id"])
+    assert (link.kind, link.payload["platform_id"], link.payload["naming_id"]) == (
+        "reinspection", platform_id, naming_id)
+    watch = driver.instance(link.target_id)
+    assert watch.process_id == "pyramid_free_watch" and Creation(services, lookup).watch(naming_id) == watch.id
+    assert c["reference"] in watch.title  # the namer sees why
+    assert "reinspect" in driver.ready(watch.id)
+    assert "clue_link_made" in driver.audit_kinds(c["instance_id"])
+    # A second confirmed clue against the same platform joins the re-inspection under way.
+    other = driver.record(scheme_name="另一个项目")
+    driver.to_report(other)
+    assert driver.links(other["id"])[0].target_id == watch.id
+
+
+def test_a_code_not_named_in_the_register_opens_no_reinspection(driver, services, lookup):
+    c = driver.record()  # the register is empty
+    driver.to_report(c)
+    assert driver.links(c["id"]) == []
+    assert "clue_platform_not_named" in driver.audit_kinds(c["instance_id"])
+    name_platform(services, lookup, CREDIT_CODE, named=False)  # registered, never named: no namer answers
+    registered = driver.record()
+    driver.to_report(registered)
+    assert driver.links(registered["id"]) == []
+    assert "clue_platform_not_named" in driver.audit_kinds(registered["instance_id"])
     other = driver.record(platform_name="", platform_credit_code="")
     driver.to_report(other)
     assert driver.links(other["id"]) == []  # no platform named: nothing to re-inspect
+    assert "clue_platform_not_named" not in driver.audit_kinds(other["instance_id"])
 
 
-@pytest.fixture
-def pyramid_free_installed(monkeypatch):
-    """A stand-in for the 创无 package with the two functions it exposes, recording its calls."""
-    calls = []
-    package = types.ModuleType(links.PLATFORMS)
-    package.__spec__ = importlib.machinery.ModuleSpec(links.PLATFORMS, None, is_package=True)
-    platforms = types.ModuleType(f"{links.PLATFORMS}.platforms")
-    platforms.find_by_credit_code = lambda session, code: types.SimpleNamespace(id=77) if code == CREDIT_CODE else None
-    watching = types.ModuleType(f"{links.PLATFORMS}.watching")
-
-    def open_reinspection(ctx, *, subject, subject_id, reason):
-        calls.append((subject, subject_id, reason, ctx.session is not None))
-        return 501
-    watching.open_reinspection = open_reinspection
-    for module in (package, platforms, watching):
-        monkeypatch.setitem(sys.modules, module.__name__, module)
-    return calls
-
-
-def test_with_the_platforms_installed_the_reinspection_opens_at_once(driver, pyramid_free_installed):
+def test_an_overdue_clue_step_raises_a_five_contracts_matter(driver, services, clock):
     c = driver.record()
-    driver.to_report(c)
-    (link,) = driver.links(c["id"])
-    assert (link.status, link.target_id) == ("linked", 501)
-    ((subject, subject_id, reason, _),) = pyramid_free_installed
-    assert (subject, subject_id) == ("platform", 77) and c["reference"] in reason
-
-
-def test_pending_links_are_made_once_the_package_is_installed(driver, services, monkeypatch):
-    c = driver.record()
-    driver.to_report(c)
-    assert driver.links(c["id"])[0].status == "pending"
-    calls = []
-    package = types.ModuleType(links.PLATFORMS)
-    package.__spec__ = importlib.machinery.ModuleSpec(links.PLATFORMS, None, is_package=True)
-    platforms = types.ModuleType(f"{links.PLATFORMS}.platforms")
-    platforms.find_by_credit_code = lambda session, code: types.SimpleNamespace(id=9)
-    watching = types.ModuleType(f"{links.PLATFORMS}.watching")
-    watching.open_reinspection = lambda ctx, **kw: calls.append(kw) or types.SimpleNamespace(id=12)
-    for module in (package, platforms, watching):
-        monkeypatch.setitem(sys.modules, module.__name__, module)
-    assert services.workflow.run_worker_once()["online_clue_links"] == 1  # the worker makes it
-    assert services.workflow.run_worker_once()["online_clue_links"] == 0  # once
-    (link,) = driver.links(c["id"])
-    assert (link.status, link.target_id) == ("linked", 12) and calls[0]["subject_id"] == 9
+    clock.advance(days=2)
+    services.workflow.run_worker_once()
+    assert overdue_matter(services, c["instance_id"], "monitor") is None  # 3 days to monitor
+    clock.advance(days=1, hours=1)
+    services.workflow.run_worker_once()
+    matter = overdue_matter(services, c["instance_id"], "monitor")
+    assert matter is not None
+    inst = driver.instance(matter)
+    assert inst.process_id == "five_contracts" and c["reference"] in inst.title
+    assert "overdue_raised" in driver.audit_kinds(c["instance_id"])
+    (event,) = [e for e in queries.view(services, driver.lookup.user("wjs_market1"), c["id"])["timeline"]
+                if e["kind"] == "overdue_raised"]
+    assert event["what"] == f"“线上监测”逾期上报（{inst.reference}）"  # the clue's timeline says where it went
 
 
 # ---------------------------------------------------------------- the ledger's checks

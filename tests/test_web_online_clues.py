@@ -7,9 +7,13 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from web_fixtures import app, client, errors_in, login_as, ready_task, submit, text  # noqa: F401  (fixtures)
+from pf_helpers import name_platform
 from workflows.audit.models import AuditEvent
+from workflows.engine.models import ProcessInstance
 from workflows.online_clues.models import OnlineClue
 from workflows.online_clues.service import local_today
+from workflows.penalties.models import PenaltyCase
+from workflows.pyramid_free.models import Naming
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CREDIT_CODE = "91110000600037341L"
@@ -117,7 +121,8 @@ def test_the_steps_run_through_their_forms(login_as, services):
     assert r.status_code == 422 and any("应移送公安机关" in e for e in errors_in(text(r)))
     assert submit(leader, task, {"tier": "criminal", "report_note": "上报"}).status_code == 302
     page = text(market.get(f"/online-clues/{clue.id}"))
-    assert "已达到" in page and "移送公安机关" in page and "平台复查" in page and "待关联" in page
+    # The clue's platform is not in the 创无 register: nothing to re-inspect, and the timeline says so.
+    assert "已达到" in page and "移送公安机关" in page and "平台未命名" in page and "待关联" not in page
     assert "完成“逐级上报、确定处置措施”" in page
 
 
@@ -150,24 +155,66 @@ def test_repeated_complaints_show_their_clue_and_the_clue_has_its_process_page(l
     assert market.get(f"/cases/{clue.instance_id}/diagram.bpmn").status_code == 200
 
 
-def test_a_penalty_names_a_valid_party(login_as, services):
+def to_report_up(login_as, services, **fields) -> int:
     market = login_as("wjs_market1")
-    market.post("/online-clues/new", data=form(platform_credit_code="", platform_name=""))
+    market.post("/online-clues/new", data=form(**fields))
     inst = only_clue(services).instance_id
     submit(market, ready_task(services, inst, "monitor"), {"suspected": "yes", "monitoring_note": "疑似"})
     submit(market, ready_task(services, inst, "verify"), {"confirmed": "yes", "verification_note": "查实",
                                                           "member_count": "12", "levels": "2"})
+    return inst
+
+
+def test_a_penalty_names_a_valid_party_and_opens_the_penalty_procedure(login_as, services):
+    inst = to_report_up(login_as, services, platform_credit_code="", platform_name="")
     leader = login_as("wjs_leader")
     task = ready_task(services, inst, "report_up")
-    r = submit(leader, task, {"tier": "penalty", "report_note": "上报", "party_name": "",
-                              "party_code": "91110000600037341X", "penalty_facts": "拉人头"})
+    assert "当事人类型" in text(leader.get(f"/tasks/{task}"))
+    r = submit(leader, task, {"tier": "penalty", "report_note": "上报", "party_kind": "organisation",
+                              "party_name": "", "party_code": "91110000600037341X", "penalty_facts": "拉人头"})
     assert r.status_code == 422
-    assert set(errors_in(text(r))) == {"行政处罚的，请填写当事人。",
-                                       "请填写有效的统一社会信用代码（单位）或身份证号码（个人），不清楚的可留空。"}
-    r = submit(leader, task, {"tier": "penalty", "report_note": "上报", "party_name": "某某科技有限公司",
-                              "party_code": CREDIT_CODE, "penalty_facts": "拉人头"})
+    assert set(errors_in(text(r))) == {"行政处罚的，请填写当事人。", "请填写有效的统一社会信用代码（单位），不清楚的可留空。"}
+    assert 'value="91110000600037341X"' in text(r)  # kept as typed
+    r = submit(leader, task, {"tier": "penalty", "report_note": "上报", "party_kind": "person",
+                              "party_name": "王某", "party_code": CREDIT_CODE, "penalty_facts": "拉人头"})
+    assert r.status_code == 422 and any("身份证号码" in e for e in errors_in(text(r)))
+    r = submit(leader, task, {"tier": "penalty", "report_note": "上报", "party_kind": "organisation",
+                              "party_name": "某某科技有限公司", "party_code": CREDIT_CODE, "penalty_facts": "拉人头"})
     assert r.status_code == 302
-    assert "行政处罚" in text(market.get(f"/online-clues/{only_clue(services).id}"))
+    with services.db.read() as s:
+        row = s.scalars(sa.select(PenaltyCase)).one()
+        penalty_ref = s.get(ProcessInstance, row.instance_id).reference
+    clue = only_clue(services)
+    market = login_as("wjs_market1")
+    page = market.get(f"/online-clues/{clue.id}").get_data(as_text=True)
+    assert f'href="/penalties/{row.instance_id}"' in page and penalty_ref in page
+    # The procedure's page names its party as a company and leads back to the clue it came from.
+    procedure = market.get(f"/penalties/{row.instance_id}")
+    assert procedure.status_code == 200
+    shown = text(procedure)
+    assert "某某科技有限公司" in shown and CREDIT_CODE in shown and "<dt>当事人类型</dt><dd>单位</dd>" in shown
+    assert clue.reference in shown and "网络传销线索" in shown
+    back = market.get(f"/online-clues/instance/{clue.instance_id}")
+    assert back.status_code == 302 and back.headers["Location"].endswith(f"/online-clues/{clue.id}")
+
+
+def test_the_reinspection_link_leads_to_the_platforms_naming_for_who_may_see_it(login_as, services, lookup):
+    _platform_id, naming_id = name_platform(services, lookup, CREDIT_CODE)
+    inst = to_report_up(login_as, services)
+    clue = only_clue(services)
+    with services.db.read() as s:
+        naming = s.get(Naming, naming_id)
+        watch_ref = s.get(ProcessInstance, naming.watch_instance_id).reference
+    # The district's namer sees the platform's record: the clue page links to it.
+    namer_page = login_as("cw_namer").get(f"/online-clues/{clue.id}").get_data(as_text=True)
+    assert f'href="/pyramid-free/{naming_id}"' in namer_page and watch_ref in namer_page
+    assert login_as("cw_namer").get(f"/pyramid-free/{naming_id}").status_code == 200
+    # A street officer sees the clue, not the district's record: the page names it without a link.
+    street = login_as("wjs_market1")
+    page = street.get(f"/online-clues/{clue.id}").get_data(as_text=True)
+    assert watch_ref in page and f'href="/pyramid-free/{naming_id}"' not in page and "不在您的辖区内" in page
+    assert street.get(f"/pyramid-free/{naming_id}").status_code in (403, 404)
+    assert inst == clue.instance_id
 
 
 def test_the_clue_page_offers_a_step_only_to_who_may_do_it(login_as, services):

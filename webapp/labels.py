@@ -35,7 +35,7 @@ EVENT_NAMES = {
     "notice_voided": "作废通知书",
     # Online MLM clues.
     "clue_recorded": "登记线索", "clue_updated": "修改线索台账", "clue_complaint_linked": "关联举报",
-    "clue_link_made": "关联平台复查或行政处罚", "clue_link_pending": "待关联（相关功能尚未启用）",
+    "clue_link_made": "关联平台复查或行政处罚",
     "clue_platform_not_named": "平台未命名，无需复查",
     # 查封.
     "seizure_requested": "申请查封", "seizure_approved": "批准查封", "seizure_refused": "不予批准查封",

@@ -40,7 +40,8 @@ class Settings:
         "*": {"*": "P7D"},
     })
     # Process ids whose overdue steps raise five-contracts matters (the matter itself escalates by its timer).
-    escalate_overdue_processes: tuple = ("six_step_case", "complaint_intake", "penalty_procedure")
+    escalate_overdue_processes: tuple = ("six_step_case", "complaint_intake", "penalty_procedure",
+                                         "online_clue")
     # How often a grid worker patrols each flagged rental house (ISO 8601 duration; the diagram repeats it).
     patrol_interval: str = "P7D"
     # An entity or platform reported this many times for online MLM opens an investigation by itself.

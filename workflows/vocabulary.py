@@ -64,10 +64,11 @@ class ClueStatus(StrEnum):
 
 
 class ClueLinkStatus(StrEnum):
-    """A clue's link to another record: made, or waiting for the other domain to be installed."""
+    """A clue's link to another record; every link is made in the action that asks for it."""
 
     LINKED = "linked"
-    PENDING = "pending"
+
+
 class IncidentStatus(StrEnum):
     """An incident (a failed script task, hook or timer) stays open until an administrator retries or skips it."""
 

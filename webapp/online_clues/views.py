@@ -119,6 +119,14 @@ def show(clue_id: int):
                            may_edit=bool(current_user.role_set & clues.CLUE_ROLES))
 
 
+@bp.route("/instance/<int:instance_id>")
+@login_required
+def by_instance(instance_id: int):
+    """The clue a process instance carries (a penalty procedure links to the clue it came from this way)."""
+    return redirect(url_for("online_clues.show", clue_id=queries.clue_of_instance(services(), current_user.id,
+                                                                                 instance_id)))
+
+
 @bp.route("/<int:clue_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(clue_id: int):

@@ -4,12 +4,15 @@ its diagram calls (confirming a clue, which re-inspects a named platform; openin
 from __future__ import annotations
 
 import sqlalchemy as sa
+from stdnum.cn import uscc
 
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
 from workflows.exceptions import ValidationFailed, WorkflowError
+from workflows.idnumbers import id_number_problem
 from workflows.online_clues import links
 from workflows.online_clues.models import TIERS, OnlineClue
+from workflows.penalties.parties import PARTY_KINDS
 from workflows.vocabulary import ClueStatus
 
 PROCESS = "online_clue"
@@ -65,8 +68,26 @@ def _before_complete(ctx: ActionContext, task, data: dict) -> None:
     if not reached and data["tier"] == "criminal":
         raise ValidationFailed({"tier": [f"人数或层级未达刑事追诉标准（{threshold_text(ctx.settings)}），"
                                          "请选择约谈警示或行政处罚"]})
-    if data["tier"] == "penalty" and not (data.get("party_name") or "").strip():
-        raise ValidationFailed({"party_name": ["行政处罚须写明当事人"]})
+    if data["tier"] == "penalty":
+        _check_party(data)
+
+
+def _check_party(data: dict) -> None:
+    """The penalty's party, checked here so a bad entry is refused on the field it was typed in (the penalty
+    procedure checks it again when it starts)."""
+    errors: dict[str, list[str]] = {}
+    if not (data.get("party_name") or "").strip():
+        errors["party_name"] = ["行政处罚须写明当事人"]
+    kind = data.get("party_kind") or ""
+    code = (data.get("party_code") or "").strip().upper()
+    if kind not in PARTY_KINDS:
+        errors["party_kind"] = ["请选择当事人是单位还是个人"]
+    elif code and kind == "organisation" and not uscc.is_valid(code):
+        errors["party_code"] = ["统一社会信用代码无效（格式或校验位不符）"]
+    elif code and kind == "person" and id_number_problem(code):
+        errors["party_code"] = [id_number_problem(code)]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _after_complete(ctx: ActionContext, task, data: dict) -> None:
@@ -106,14 +127,16 @@ def _confirm_clue(ctx: ActionContext, member_count, levels):
     clue.criminal_threshold_reached = reaches_threshold(ctx.settings, int(member_count), int(levels))
     link = links.open_platform_reinspection(ctx, clue, f"网络传销线索 {clue.reference}（{clue.scheme_name}）经线下实证查实")
     return {"threshold_reached": clue.criminal_threshold_reached,
-            "reinspection": link.status if link is not None else ""}
+            "reinspection_id": link.target_id if link is not None else None}
 
 
-def _start_clue_penalty(ctx: ActionContext, party_name, party_code="", facts=""):
+def _start_clue_penalty(ctx: ActionContext, party_name, party_code="", facts="", party_kind="organisation"):
+    """多措处置 by administrative penalty: the procedure is opened against the organisation (its 统一社会信用代码)
+    or the person (their ID number) behind the scheme, as its organiser (禁止传销条例 第二十四条第一款)."""
     clue = clue_of(ctx.session, ctx.instance.id)
-    party = {"name": party_name, "code": party_code or ""}
+    party = {"name": party_name, "kind": party_kind, "id_number": party_code or ""}
     link = links.start_penalty(ctx, clue, party, "organiser", facts or clue.summary or clue.scheme_name)
-    return {"status": link.status, "target_id": link.target_id}
+    return {"penalty_instance_id": link.target_id}
 
 
 def register(registry: HookRegistry) -> None:
@@ -122,4 +145,3 @@ def register(registry: HookRegistry) -> None:
                                    instance_values=_instance_values, on_end=_on_end))
     registry.script_function("confirm_clue", _confirm_clue)
     registry.script_function("start_clue_penalty", _start_clue_penalty)
-    registry.periodic_duty("online_clue_links", links.retry_pending_duty)

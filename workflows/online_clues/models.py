@@ -73,8 +73,8 @@ class OnlineClueName(Base):
 
 
 class OnlineClueLink(Base):
-    """A clue's link to a complaint, a platform re-inspection or a penalty case; pending while the other
-    domain is not installed, so nothing is lost and the link can be made later."""
+    """A clue's link to a complaint, a platform re-inspection or a penalty procedure, made in the action that
+    opened it; the clue's page leads from here to what it links to."""
 
     __tablename__ = "online_clue_link"
     __table_args__ = (sa.Index("ix_online_clue_link_kind_target", "kind", "target_id"),)
@@ -84,7 +84,7 @@ class OnlineClueLink(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     status: Mapped[str] = mapped_column(sa.String(16), default=ClueLinkStatus.LINKED)
     target_id: Mapped[Optional[int]] = mapped_column()
-    # What the other domain needs to make the link (the call's arguments), and what it answered.
+    # What the clue asked the other domain for (the call's arguments).
     payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     note: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column()

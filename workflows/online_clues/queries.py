@@ -17,14 +17,16 @@ from workflows.online_clues.models import LINK_KINDS, SOURCES, STATUS_NAMES, TIE
 from workflows.online_clues.service import visible_clue
 from workflows.org import access
 from workflows.org.models import Area, User
-from workflows.vocabulary import ClueLinkStatus, ClueStatus, EventKind, TaskState, end_name
+from workflows.penalties.models import PenaltyCase
+from workflows.pyramid_free.models import Naming
+from workflows.vocabulary import ClueStatus, EventKind, TaskState, end_name
 
 # What each audit event of a clue means on its timeline.
 EVENT_NAMES = {EventKind.STARTED: "流程启动", EventKind.COMPLETED: "完成", EventKind.FINISHED: "办结",
                EventKind.REASSIGNED: "改派", EventKind.ESCALATED: "升级", "claimed": "认领", "released": "退回",
                "clue_recorded": "登记线索", "clue_updated": "修改台账", "clue_complaint_linked": "关联举报",
-               "clue_link_made": "已关联", "clue_link_pending": "待关联", "clue_platform_not_named": "平台未命名",
-               "timer_fired": "定时触发"}
+               "clue_link_made": "已关联", "clue_platform_not_named": "平台未命名",
+               "timer_fired": "定时触发", EventKind.OVERDUE_RAISED: "逾期上报", "penalty_started": "启动行政处罚程序"}
 
 
 @dataclass
@@ -101,9 +103,6 @@ def view(services, viewer_id: int, clue_id: int) -> dict:
         inst = s.get(ProcessInstance, clue.instance_id)
         links = list(s.scalars(sa.select(OnlineClueLink).where(OnlineClueLink.clue_id == clue.id)
                                .order_by(OnlineClueLink.id)))
-        complaint_ids = [link.target_id for link in links if link.kind == "complaint"]
-        complaints = {c.id: c for c in s.scalars(sa.select(Complaint).where(Complaint.id.in_(complaint_ids)))} \
-            if complaint_ids else {}
         open_steps = list(s.scalars(sa.select(HumanTask).where(HumanTask.instance_id == clue.instance_id,
                                                                HumanTask.state == TaskState.READY)))
         events = s.execute(sa.select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
@@ -113,10 +112,7 @@ def view(services, viewer_id: int, clue_id: int) -> dict:
             "screenshots": list(clue.screenshots or []), "instance_id": clue.instance_id,
             "ended": end_name(inst.process_id, inst.end_event) if inst.end_event else "",
             "finished": clue.status in (ClueStatus.CLOSED, ClueStatus.DISMISSED),
-            "links": [{"kind": LINK_KINDS.get(link.kind, link.kind), "kind_code": link.kind,
-                       "pending": link.status == ClueLinkStatus.PENDING, "target_id": link.target_id,
-                       "complaint": complaints.get(link.target_id) if link.kind == "complaint" else None,
-                       "note": link.note, "at": link.created_at} for link in links],
+            "links": _link_rows(s, user, links),
             "open_steps": [{"id": t.id, "title": t.title, "role": t.role, "due_at": t.due_at,
                             "may_act": access.can_act(user, t)} for t in open_steps],
             "timeline": [{"at": e.at, "kind": e.kind, "what": _event_text(e), "who": who or "系统"}
@@ -124,14 +120,56 @@ def view(services, viewer_id: int, clue_id: int) -> dict:
         }
 
 
+def clue_of_instance(services, viewer_id: int, instance_id: int) -> int:
+    """The id of the clue a process instance carries (for pages that know only the instance, e.g. a penalty
+    procedure's source), if the viewer may see it; NotFound otherwise."""
+    with services.db.read() as s:
+        user = access.active_user(s, viewer_id)
+        clue_id = s.scalar(sa.select(OnlineClue.id).where(OnlineClue.instance_id == instance_id))
+        return visible_clue(s, user, clue_id or 0).id
+
+
+def _targets(s, links: list[OnlineClueLink], kind: str, model, column) -> dict:
+    ids = [link.target_id for link in links if link.kind == kind and link.target_id is not None]
+    return {getattr(row, column.key): row for row in s.scalars(sa.select(model).where(column.in_(ids)))} if ids else {}
+
+
+def _link_rows(s, user, links: list[OnlineClueLink]) -> list[dict]:
+    """Each link with what it leads to: the complaint, the platform's naming record (where its re-inspection
+    runs) or the penalty procedure; `visible` only when the viewer's area holds that record (the one access
+    rule), so the page offers no link the viewer could not follow."""
+    complaints = _targets(s, links, "complaint", Complaint, Complaint.id)
+    penalties = _targets(s, links, "penalty", PenaltyCase, PenaltyCase.instance_id)
+    naming_ids = [link.payload.get("naming_id") for link in links if link.kind == "reinspection"]
+    namings = {n.id: n for n in s.scalars(sa.select(Naming).where(Naming.id.in_(naming_ids)))} if naming_ids else {}
+    instance_ids = [link.target_id for link in links if link.kind != "complaint"]
+    references = dict(s.execute(sa.select(ProcessInstance.id, ProcessInstance.reference).where(
+        ProcessInstance.id.in_(instance_ids))).all()) if instance_ids else {}
+    rows = []
+    for link in links:
+        target = {"complaint": complaints, "penalty": penalties}.get(link.kind, namings).get(
+            link.payload.get("naming_id") if link.kind == "reinspection" else link.target_id)
+        rows.append({"kind": LINK_KINDS.get(link.kind, link.kind), "kind_code": link.kind,
+                     "target_id": link.target_id, "reference": references.get(link.target_id, ""),
+                     "complaint": complaints.get(link.target_id) if link.kind == "complaint" else None,
+                     "naming_id": link.payload.get("naming_id"),
+                     "visible": target is not None and access.sees(user, target.area_path),
+                     "note": link.note, "at": link.created_at})
+    return rows
+
+
 def _event_text(event: AuditEvent) -> str:
     details = event.details or {}
     name = EVENT_NAMES.get(event.kind, event.kind)
     if event.kind == EventKind.COMPLETED:
         return f"{name}“{details.get('title', details.get('task', ''))}”"
-    if event.kind in ("clue_link_made", "clue_link_pending"):
+    if event.kind == "clue_link_made":
         return f"{name}：{LINK_KINDS.get(details.get('link_kind'), details.get('link_kind'))}" + (
             f"（{details['note']}）" if details.get("note") else "")
+    if event.kind == EventKind.OVERDUE_RAISED:
+        return f"“{details.get('title', '')}”{name}（{details.get('matter_reference', '')}）"
+    if event.kind == "penalty_started":
+        return f"{name}：{details.get('party', '')}（{details.get('penalty_reference', '')}）"
     if event.kind == "clue_complaint_linked":
         return f"{name} {details.get('complaint_reference', '')}"
     if event.kind == "clue_updated":
