@@ -1,5 +1,5 @@
 """The six-step case's hooks: its reference prefix and task fields, the comparison script, the persons mirror,
-and everyone caught entering the blacklist when the case closes."""
+a caught rental house entering the ledger, and everyone caught entering the blacklist when the case closes."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from workflows.cases.comparison import compare_persons
 from workflows.cases.models import CasePerson
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
-from workflows.ledgers import blacklist
+from workflows.ledgers import blacklist, catches
 from workflows.vocabulary import HOUSE_TYPES
 
 PROCESS = "six_step_case"
@@ -31,6 +31,14 @@ TASK_SCHEMAS = {
 
 def _prepare_start(ctx: ActionContext, data: dict, area) -> None:
     data.setdefault("persons", [])
+
+
+def _after_complete(ctx: ActionContext, task, data: dict) -> None:
+    _mirror_persons(ctx, task, data)
+    if task.task_name == "comparison":
+        catches.register_caught_house(ctx, data)
+    elif task.task_name == "rectify_house":
+        catches.record_three_stops(ctx, data)
 
 
 def _mirror_persons(ctx: ActionContext, task, data: dict) -> None:
@@ -60,5 +68,5 @@ def _compare_persons(ctx: ActionContext, persons) -> dict:
 
 def register(registry: HookRegistry) -> None:
     registry.register(ProcessHooks(PROCESS, reference_prefix="AJ", task_schemas=TASK_SCHEMAS,
-                                   prepare_start=_prepare_start, after_complete=_mirror_persons, on_end=_on_end))
+                                   prepare_start=_prepare_start, after_complete=_after_complete, on_end=_on_end))
     registry.script_function("compare_persons", _compare_persons)
