@@ -21,7 +21,7 @@ from workflows import audit
 from workflows.clock import SystemClock, using_clock, utcnow_naive
 from workflows.config import Settings
 from workflows.database.session import Database
-from workflows.engine import deployment, mirror, spiff, task_data
+from workflows.engine import deployment, mirror, references, spiff, task_data
 from workflows.engine.context import ActionContext, running
 from workflows.engine.hooks import HookRegistry
 from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
@@ -176,7 +176,7 @@ class WorkflowService:
         inst.process_version = version
         s.add(inst)
         s.flush()
-        inst.reference = f"{hooks.reference_prefix}{now.year}{inst.id:06d}"
+        inst.reference = references.next_reference(s, hooks.reference_prefix, now.year)
         ctx = ctx.for_instance(inst)
         parsed = deployment.parsed(version)
         rt = self._run(ctx, lambda: spiff.Runtime.start(parsed, data))
