@@ -126,6 +126,8 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act, notice_types=notice_types,
                                  **vocabulary.STATUSES)
+    from . import lights
+    lights.register(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -48,6 +48,10 @@ class Settings:
     job_retry_seconds: int = 30
     # Ledger imports commit this many rows (and their progress) per transaction; a restart resumes after the last.
     import_chunk_rows: int = 200
+    # Time-limit lights: 提醒 once this share of a step's time is used, 预警 this long (ISO 8601) before its
+    # deadline, 报警 once it has passed (workflows.time_limits).
+    time_limit_remind_share: float = 0.5
+    time_limit_warn_before: str = "P1D"
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -71,6 +75,9 @@ class Settings:
         named = [(f"five_contract_deadlines[{k}]", v) for k, v in self.five_contract_deadlines.items()]
         named += [(f"task_deadlines[{p}][{t}]", v) for p, tasks in self.task_deadlines.items() for t, v in tasks.items()]
         named.append(("patrol_interval", self.patrol_interval))
+        named.append(("time_limit_warn_before", self.time_limit_warn_before))
+        if not isinstance(self.time_limit_remind_share, (int, float)) or not 0 < self.time_limit_remind_share < 1:
+            raise ValueError("配置项 time_limit_remind_share 须为 0 与 1 之间的小数，如 0.5")
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
         for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows"):

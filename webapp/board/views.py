@@ -14,6 +14,7 @@ from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
 
 from ..access import role_required
 from ..db import now, read_session, workflow
+from ..people import person_label
 from .queries import assignable_users, board
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -43,8 +44,7 @@ class ReassignForm(FlaskForm):
 
 def _render(form, status=200, selected=()):
     users = assignable_users(read_session())
-    form.to_user.choices = options([("", "—")] + [(str(u.id), f"{u.display_name}（{u.area.full_name if u.area else ''}）")
-                                                  for u in users])
+    form.to_user.choices = options([("", "—")] + [(str(u.id), person_label(u)) for u in users])
     only = request.args.get("group") or None
     page = request.args.get("page", "1")
     # A supervisor without an area is told why (403), rather than shown an empty board.

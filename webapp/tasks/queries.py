@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -31,7 +31,7 @@ class InboxFilters:
     def from_args(cls, args) -> "InboxFilters":
         area = args.get("area", "")
         page = args.get("page", "1")
-        return cls(process=args.get("process", "")[:64], step=args.get("step", "")[:64],
+        return cls(process=args.get("process", "")[:64], step=args.get("step", "")[:400],
                    area_id=int(area) if area.isdigit() else None, overdue=args.get("overdue") == "1",
                    q=normalise(args.get("q")), page=max(1, int(page)) if page.isdigit() else 1)
 
@@ -74,6 +74,16 @@ def mine(user):
     return aliased(HumanTask, sa.union_all(*branches).subquery("mine"))
 
 
+def reassigned_to_me(session: Session, user, now: datetime, days: int = 7, limit: int = 20) -> list[HumanTask]:
+    """Open tasks a supervisor moved to me in the last `days` days, newest first, for the inbox's notice."""
+    since = now - timedelta(days=days)
+    return list(session.scalars(
+        sa.select(HumanTask).options(joinedload(HumanTask.reassigned_by), joinedload(HumanTask.instance))
+        .where(HumanTask.assignee_id == user.id, HumanTask.state == TaskState.READY,
+               HumanTask.reassigned_at >= since)
+        .order_by(HumanTask.reassigned_at.desc()).limit(limit)))
+
+
 def inbox(session: Session, user, filters: InboxFilters, now: datetime, page_size: int) -> InboxPage:
     """One page of the inbox, overdue first (the earliest due date is the most overdue), then by due time."""
     task = mine(user)
@@ -81,7 +91,7 @@ def inbox(session: Session, user, filters: InboxFilters, now: datetime, page_siz
     if filters.process:
         where.append(task.process_id == filters.process)
     if filters.step:
-        where.append(task.task_name == filters.step)
+        where.append(task.task_name.in_(filters.step.split(",")[:20]))
     if filters.overdue:
         # Wrapped so no database uses the (state, due_at) index for it: that condition gets pushed into
         # the branches of `mine`, and most ready tasks of a district are overdue, so the due-date index

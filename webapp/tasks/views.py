@@ -20,6 +20,7 @@ from ..labels import PROCESS_NAMES, step_choices
 from ..timefmt import local_now
 from .queries import InboxFilters
 from .queries import inbox as inbox_query
+from .queries import reassigned_to_me
 
 bp = Blueprint("tasks", __name__)
 
@@ -32,6 +33,7 @@ def inbox():
     filters = InboxFilters.from_args(request.args)
     page = inbox_query(read_session(), current_user, filters, now(), current_app.config["PAGE_SIZE"])
     return render_template("tasks/inbox.html", page=page, filters=filters, now=now(),
+                           reassigned=reassigned_to_me(read_session(), current_user, now()),
                            processes=PROCESS_NAMES, steps=step_choices(),
                            areas=areas_below(current_user, ("street", "community")))
 

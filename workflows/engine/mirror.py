@@ -41,6 +41,17 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
         s.execute(sa.insert(HumanTask), rows)
 
 
+def restart_deadline(ctx: ActionContext, task: HumanTask) -> None:
+    """A reassigned step's time limit counts again from now, as if it had just become ready."""
+    inst = task.instance
+    task.due_at = spiff.duration_after(ctx.now, ctx.settings.task_deadline(inst.process_id, task.task_name))
+
+
+def note_reassignment(ctx: ActionContext, task: HumanTask, reason: str) -> None:
+    """Keep who moved the task, when and why, for the new holder's task page and inbox."""
+    task.reassigned_at, task.reassigned_by_id, task.reassign_reason = ctx.now, ctx.actor_id, reason[:500]
+
+
 def holder(session: Session, task: HumanTask) -> str:
     """Who holds a task, for messages: the assignee's name, or the role's pool."""
     if task.assignee_id:

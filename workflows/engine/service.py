@@ -296,16 +296,21 @@ class WorkflowService:
                 task = self._ready_task(s, task_id)
                 if not may_reassign(actor, task.area_path):
                     raise PermissionDenied(f"“{task.title}”不在您的辖区内。")
-                before = {"assignee_id": task.assignee_id, "level": task.level}
+                before = {"assignee_id": task.assignee_id, "level": task.level, "due_at": str(task.due_at)}
+                move = self.hooks.of(task.process_id).move_to_level
+                if target is None and move is None:
+                    raise WorkflowError("只有五包责任事项可以按层级改派。")
+                if move is not None:
+                    # The level's time limit starts again, so the new holder has the whole of it to act.
+                    move(ctx, task, to_level if target is None else task.level)
+                else:
+                    mirror.restart_deadline(ctx, task)
                 if target is not None:
                     task.assignee_id = target.id
-                else:
-                    move = self.hooks.of(task.process_id).move_to_level
-                    if move is None:
-                        raise WorkflowError("只有五包责任事项可以按层级改派。")
-                    move(ctx, task, to_level)
+                mirror.note_reassignment(ctx, task, reason.strip())
                 audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id,
-                             reason=reason, before=before, to_user_id=task.assignee_id, to_level=task.level)
+                             reason=reason, before=before, to_user_id=task.assignee_id, to_level=task.level,
+                             due_at=str(task.due_at))
             return len(task_ids)
 
     def update_open_data(self, ctx: ActionContext, instance_id: int, updates: dict,
