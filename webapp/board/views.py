@@ -11,9 +11,12 @@ from forms.base import options
 from workflows.exceptions import WorkflowError
 from workflows.org import access as rules
 from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
+from workflows.time_limits import Light
+from workflows.time_limits import counts as time_limits
 
 from ..access import role_required
 from ..db import now, read_session, workflow
+from ..lights import thresholds
 from ..people import person_label
 from .queries import assignable_users, board
 
@@ -50,8 +53,9 @@ def _render(form, status=200, selected=()):
     # A supervisor without an area is told why (403), rather than shown an empty board.
     rules.visible_prefix(current_user.user, "督办看板")
     groups = board(read_session(), current_user, now(), only, int(page) if page.isdigit() else 1)
+    streets = time_limits.per_street(read_session(), current_user.user, now(), thresholds())
     return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected),
-                           only=only), status
+                           only=only, streets=streets, Light=Light), status
 
 
 @bp.route("")
