@@ -150,6 +150,7 @@ def show(task_id):
     form = form_class(context=_context(task), now=local_now(now()), lookups=LOOKUPS)
     if request.method == "GET":
         form.prefill()
+        form.fill_today()
         return _render(task, form)
     action = request.form.get("_action", "")
     if action and _apply_row_action(form, action):
