@@ -53,6 +53,8 @@ class TaskForm(FlaskForm):
     def prefill(self) -> None:
         """Fill fields from the case data on first display (GET); the default fills nothing."""
 
+    # Asked once before submitting, for a step that cannot be undone (e.g. closing a case).
+    confirm_message = ""
     # Date or time fields that record something other than what was just done (e.g. a date planned ahead).
     not_today: tuple[str, ...] = ()
 
