@@ -117,7 +117,7 @@ def test_letters_go_one_per_selected_person(services, lookup, login_as):
     assert done.status_code == 302
     listing = text(officer.get(done.headers["Location"]))
     assert "东市监致函〔2026〕1号" in listing and "东市监致函〔2026〕2号" in listing
-    assert "江西省德安县有关乡镇人民政府" in listing and "湖北省武昌区有关乡镇人民政府" in listing
+    assert "江西省九江市德安县有关乡镇人民政府" in listing and "湖北省武汉市武昌区有关乡镇人民政府" in listing
 
 
 def test_correct_and_void_from_the_notice_page(services, lookup, login_as):
