@@ -46,7 +46,7 @@ def test_officer_previews_then_issues_and_prints_a_rectification_order(services,
 
     page = officer.get(f"/notices/new?type=rectification_order&instance_id={case}")
     assert page.status_code == 200 and "签发责令改正通知书" in text(page)
-    assert 'value="吴家山街第一社区花园小区1栋1单元101室"' in text(page)  # the case address is prefilled
+    assert 'value="武汉市东西湖区吴家山街第一社区花园小区1栋1单元101室"' in text(page)  # the full case address
 
     preview = officer.post("/notices/new", data=dict(form, action="preview"))
     assert preview.status_code == 200

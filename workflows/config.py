@@ -17,6 +17,8 @@ def _default_db_url() -> str:
 class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or _default_db_url())
     bpmn_dir: Path = ROOT / "bpmn"
+    # The city the district belongs to, printed before the district in addresses on documents.
+    city_name: str = "武汉市"
     # Sweep flag: tenants whose ID number does not start with the local province code (Hubei = 42).
     local_id_prefix: str = "42"
     # How long each level of the five-contracts chain has before the matter climbs one level (ISO 8601).

@@ -126,11 +126,21 @@ def _apply_row_action(form, action: str) -> bool:
     return False
 
 
+def _issued_notices(task) -> list:
+    """The notices issued from this step (voided ones too, marked), so the officer sees what went out."""
+    if "notices" not in current_app.blueprints:
+        return []
+    from workflows.notices.models import Notice
+    return list(read_session().scalars(sa.select(Notice).where(Notice.task_id == task.id)
+                                       .order_by(Notice.issued_at, Notice.id)))
+
+
 def _render(task, form, status=200):
     inst = task.instance
     areas = areas_below(current_user, ("community", "compound", "building", "unit", "room")) if form.needs_areas else []
     return render_template("tasks/task.html", task=task, form=form, inst=inst, context=form.context, areas=areas,
-                           process_name=PROCESS_NAMES.get(task.process_id, task.process_id)), status
+                           process_name=PROCESS_NAMES.get(task.process_id, task.process_id),
+                           issued_notices=_issued_notices(task)), status
 
 
 def _complete(task: HumanTask, data: dict):
