@@ -100,6 +100,8 @@ def register_blueprints(app: Flask) -> None:
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)
+    from .substitutes.views import bp as substitutes_bp
+    app.register_blueprint(substitutes_bp)
 
 
 def _optional_notices_blueprint():

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
 from workflows.org.models import Area
+from workflows.substitutes import service as substitutes
 from workflows.vocabulary import TaskState
 
 from ..access import in_scope, under
@@ -57,7 +58,7 @@ class InboxPage:
     pages: int = 1
 
 
-def mine(user):
+def mine(user, standing_in: list[int] = ()):
     """The ready tasks that are mine: assigned to me, or unassigned with my role where I may act
     (workflows.org.access.can_act, as SQL).
 
@@ -67,6 +68,10 @@ def mine(user):
     """
     branches = [sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
                                            HumanTask.assignee_id == user.id)]
+    if standing_in:
+        # The tasks of the officers I stand in for (代班), old and new, while the substitution lasts.
+        branches.append(sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
+                                                   HumanTask.assignee_id.in_(standing_in)))
     if user.role_set and rules.scope_of(user.user) is not None:
         branches.append(sa.select(HumanTask).where(
             HumanTask.state == TaskState.READY, HumanTask.role.in_(sorted(user.role_set)),
@@ -86,7 +91,7 @@ def reassigned_to_me(session: Session, user, now: datetime, days: int = 7, limit
 
 def inbox(session: Session, user, filters: InboxFilters, now: datetime, page_size: int) -> InboxPage:
     """One page of the inbox, overdue first (the earliest due date is the most overdue), then by due time."""
-    task = mine(user)
+    task = mine(user, substitutes.standing_in_for(session, user.id, now))
     where, needs_case = [], False
     if filters.process:
         where.append(task.process_id == filters.process)

@@ -11,10 +11,11 @@ from workflows.engine.mirror import task_holder_message
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, ValidationFailed, WorkflowError
 from workflows.org.models import Area
+from workflows.substitutes import service as substitutes
 from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
-from ..access import areas_below, can_act, safe_next, sees, task_or_404
+from ..access import areas_below, can_act, safe_next, sees, stands_in, task_or_404
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..timefmt import local_now
@@ -34,6 +35,7 @@ def inbox():
     page = inbox_query(read_session(), current_user, filters, now(), current_app.config["PAGE_SIZE"])
     return render_template("tasks/inbox.html", page=page, filters=filters, now=now(),
                            reassigned=reassigned_to_me(read_session(), current_user, now()),
+                           standing_in=substitutes.standing_in_for(read_session(), current_user.id, now()),
                            processes=PROCESS_NAMES, steps=step_choices(),
                            areas=areas_below(current_user, ("street", "community")))
 
@@ -67,7 +69,7 @@ def release(task_id):
 def _checked_task(task_id: str) -> HumanTask:
     """The task if the user may work on it; otherwise the page that says why."""
     task = task_or_404(task_id)
-    assigned_to_me = task.assignee_id == current_user.id
+    assigned_to_me = task.assignee_id == current_user.id or stands_in(current_user, task)
     if not assigned_to_me and not sees(current_user, task.instance.area_path):
         abort(403, "该任务所属案件不在您的辖区内，您无权查看或办理。")
     if task.state != TaskState.READY:

@@ -30,6 +30,7 @@ from workflows.exceptions import (ConcurrentUpdate, PermissionDenied, TaskAlread
 from workflows.org.access import can_act, may_reassign, visible_clause
 from workflows.org.models import Area, User
 from workflows.org.roles import SUPERVISOR
+from workflows.substitutes import service as substitutes
 from workflows.vocabulary import EventKind, InstanceStatus, TaskState
 
 
@@ -207,7 +208,7 @@ class WorkflowService:
                 raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), inst.id)
             if actor is None:
                 raise PermissionDenied("请先登录。")
-            if not can_act(actor, task):
+            if not can_act(actor, task) and not substitutes.stands_in(s, actor_id, task.assignee_id, self.now()):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
             ctx = self.context(s, actor_id).for_instance(inst)
             rt, ready = self._complete(ctx, task, data, reuse=True)
@@ -247,8 +248,11 @@ class WorkflowService:
                   .execution_options(synchronize_session=False))
         for key, value in done.items():
             set_committed_value(task, key, value)
+        # Done by someone other than its assignee (a substitute): the audit keeps both.
+        behalf = ({"on_behalf_of": task.assignee_id, "on_behalf_of_name": mirror.holder(s, task)}
+                  if task.assignee_id not in (None, ctx.actor_id) else {})
         audit.record(s, ctx.now, EventKind.COMPLETED, ctx.actor_id, inst.id, task.id, task=task.task_name,
-                     title=task.title, data=data)
+                     title=task.title, data=data, **behalf)
         if hooks.after_complete is not None:
             hooks.after_complete(ctx, task, data)
         return rt, self._save(ctx, rt, open_before)
