@@ -52,6 +52,13 @@ def note_reassignment(ctx: ActionContext, task: HumanTask, reason: str) -> None:
     task.reassigned_at, task.reassigned_by_id, task.reassign_reason = ctx.now, ctx.actor_id, reason[:500]
 
 
+def on_behalf(session: Session, task: HumanTask, actor_id: int | None) -> dict:
+    """Audit details for a task done by someone other than its assignee (a substitute): both are kept."""
+    if task.assignee_id in (None, actor_id):
+        return {}
+    return {"on_behalf_of": task.assignee_id, "on_behalf_of_name": holder(session, task)}
+
+
 def holder(session: Session, task: HumanTask) -> str:
     """Who holds a task, for messages: the assignee's name, or the role's pool."""
     if task.assignee_id:

@@ -248,11 +248,8 @@ class WorkflowService:
                   .execution_options(synchronize_session=False))
         for key, value in done.items():
             set_committed_value(task, key, value)
-        # Done by someone other than its assignee (a substitute): the audit keeps both.
-        behalf = ({"on_behalf_of": task.assignee_id, "on_behalf_of_name": mirror.holder(s, task)}
-                  if task.assignee_id not in (None, ctx.actor_id) else {})
         audit.record(s, ctx.now, EventKind.COMPLETED, ctx.actor_id, inst.id, task.id, task=task.task_name,
-                     title=task.title, data=data, **behalf)
+                     title=task.title, data=data, **mirror.on_behalf(s, task, ctx.actor_id))
         if hooks.after_complete is not None:
             hooks.after_complete(ctx, task, data)
         return rt, self._save(ctx, rt, open_before)
@@ -304,17 +301,12 @@ class WorkflowService:
                 move = self.hooks.of(task.process_id).move_to_level
                 if target is None and move is None:
                     raise WorkflowError("只有五包责任事项可以按层级改派。")
-                if move is not None:
-                    # The level's time limit starts again, so the new holder has the whole of it to act.
-                    move(ctx, task, to_level if target is None else task.level)
-                else:
-                    mirror.restart_deadline(ctx, task)
-                if target is not None:
-                    task.assignee_id = target.id
+                # The level's (or step's) time limit starts again: the new holder has the whole of it to act.
+                move(ctx, task, to_level or task.level) if move is not None else mirror.restart_deadline(ctx, task)
+                task.assignee_id = target.id if target is not None else task.assignee_id
                 mirror.note_reassignment(ctx, task, reason.strip())
-                audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id,
-                             reason=reason, before=before, to_user_id=task.assignee_id, to_level=task.level,
-                             due_at=str(task.due_at))
+                audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id, reason=reason,
+                             before=before, to_user_id=task.assignee_id, to_level=task.level, due_at=str(task.due_at))
             return len(task_ids)
 
     def update_open_data(self, ctx: ActionContext, instance_id: int, updates: dict,
