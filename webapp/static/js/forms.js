@@ -56,20 +56,6 @@
     }
   });
 
-  // What cannot be undone asks once, saying what will happen (data-confirm on the button or its form).
-  // Runs in the capture phase, before the one-submission guard, so "cancel" leaves the form usable.
-  // Without JavaScript the button simply submits: the action still works.
-  document.addEventListener("submit", function (ev) {
-    var form = ev.target;
-    var button = ev.submitter || null;
-    var message = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
-    if (!message || form.dataset.sent) { return; }
-    if (!window.confirm(message)) {
-      ev.preventDefault();
-      ev.stopImmediatePropagation();
-    }
-  }, true);
-
   // One submission per page: a double click or an impatient second tap sends nothing more.
   document.querySelectorAll("form[data-once]").forEach(function (form) {
     form.addEventListener("submit", function () {
