@@ -90,6 +90,10 @@ def test_lights_follow_the_thresholds():
     assert light(datetime(2026, 11, 5, 8), start, due, t) == Light.ALARM
     assert light(datetime(2026, 11, 2, 9), start, due, Thresholds(0.25, "PT12H")) == Light.REMIND
     assert light(datetime(2026, 11, 2, 9), start, None, t) == Light.NONE
+    # A step given a single day warns only once its remind share is used, not from its first minute.
+    day_start, day_due = datetime(2026, 11, 1, 8), datetime(2026, 11, 2, 8)
+    assert light(datetime(2026, 11, 1, 10), day_start, day_due, t) == Light.NONE
+    assert light(datetime(2026, 11, 1, 21), day_start, day_due, t) == Light.WARN
 
 
 def test_lights_on_the_inbox_case_page_and_counted_per_street_on_the_board(services, login_as, clock):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from workflows.engine.models import HumanTask
 from workflows.org import access
 from workflows.org.models import Area
-from workflows.time_limits.lights import Light, Thresholds, light, warn_window
+from workflows.time_limits.lights import Light, Thresholds, light
 from workflows.vocabulary import TaskState
 
 
@@ -34,18 +34,16 @@ def _street_path(area_path: str) -> str:
 def per_street(session: Session, user, now: datetime, thresholds: Thresholds) -> list[StreetLights]:
     """Open steps visible to `user` with a light on, counted per street (streets with none left out).
 
-    Only steps whose deadline is within reach of a light are read: overdue or inside the warning window,
-    or past the start of their remind share (which needs each step's own start, so it is decided here).
-    """
+    Each step's light depends on its own start and deadline, so it is decided here from the three columns read
+    from the task mirror (no workflow is restored)."""
     rows = session.execute(
         sa.select(HumanTask.area_path, HumanTask.created_at, HumanTask.due_at)
         .where(HumanTask.state == TaskState.READY, HumanTask.due_at.is_not(None),
                access.visible_clause(HumanTask.area_path, user))).all()
     streets: dict[str, StreetLights] = {}
     names = dict(session.execute(sa.select(Area.path, Area.name).where(Area.kind == "street")).all())
-    horizon = now + warn_window(thresholds, now)
     for area_path, created_at, due_at in rows:
-        on = Light.WARN if now < due_at <= horizon else light(now, created_at, due_at, thresholds)
+        on = light(now, created_at, due_at, thresholds)
         if on == Light.NONE:
             continue
         path = _street_path(area_path)

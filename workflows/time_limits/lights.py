@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from workflows.engine.spiff import duration_after
@@ -41,15 +41,8 @@ def light(now: datetime, started_at: datetime | None, due_at: datetime | None,
         return Light.NONE
     if now >= due_at:
         return Light.ALARM
-    if now >= thresholds.warn_from(due_at):
-        return Light.WARN
-    if started_at is not None and started_at < due_at:
-        used = (now - started_at) / (due_at - started_at)
-        if used >= thresholds.remind_share:
-            return Light.REMIND
-    return Light.NONE
-
-
-def warn_window(thresholds: Thresholds, now: datetime) -> timedelta:
-    """How far ahead of `now` a deadline already shows 预警 (for queries that count lights in SQL)."""
-    return duration_after(now, thresholds.warn_before) - now
+    # A step given a day or less would warn from its first minute; it warns once its remind share is used.
+    used = (now - started_at) / (due_at - started_at) if started_at is not None and started_at < due_at else 1
+    if used < thresholds.remind_share:
+        return Light.NONE
+    return Light.WARN if now >= thresholds.warn_from(due_at) else Light.REMIND
