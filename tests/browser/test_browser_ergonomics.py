@@ -159,3 +159,37 @@ def test_a_day_on_the_tablet(live, browser, shots_dir):
     assert "报警" not in holder.page.locator("tr", has_text=matter).inner_text()
     holder.fits()
     holder.close()
+
+
+def _diagram_geometry(page) -> dict:
+    page.wait_for_selector("#diagram[data-rendered='1']", timeout=15000)
+    return page.evaluate("""() => {
+        const box = document.getElementById('diagram').getBoundingClientRect();
+        const drawn = document.querySelector('#diagram svg g.viewport').getBoundingClientRect();
+        const m = document.querySelector('#diagram svg g.viewport').transform.baseVal.consolidate().matrix;
+        return {left: box.left, right: box.right, drawnLeft: drawn.left, drawnRight: drawn.right, scale: m.a};
+    }""")
+
+
+@pytest.mark.browser
+def test_the_diagram_fits_a_tablet_and_stays_readable_on_a_desktop(live, browser, shots_dir):
+    base, services, _clock = live
+    cases = CaseDriver(services, Lookup(services))
+    case = cases.start("花园小区1栋1单元101室")
+    cases.to_comparison(case)
+    tablet = TabletOfficer(browser, base, shots_dir, "wjs_market1")
+    tablet.go(f"/cases/{case}", "case-diagram")
+    g = _diagram_geometry(tablet.page)
+    assert g["drawnLeft"] >= g["left"] - 2 and g["drawnRight"] <= g["right"] + 2, g  # all of it, not its left part
+    tablet.page.click(".diagram-tools button:has-text('放大')")
+    assert _diagram_geometry(tablet.page)["scale"] > g["scale"]
+    tablet.fits()
+    tablet.close()
+    desk = Officer(browser, base, shots_dir, "wjs_market1", width=1280)
+    desk.go(f"/cases/{case}", "case-diagram-desktop")
+    g = _diagram_geometry(desk.page)
+    assert g["scale"] >= 0.74, g  # labels at a readable size; pan or 适应宽度 for the rest
+    desk.page.click(".diagram-tools button:has-text('适应宽度')")
+    fitted = _diagram_geometry(desk.page)
+    assert abs(fitted["drawnRight"] - fitted["drawnLeft"] - (fitted["right"] - fitted["left"])) < 40, fitted
+    desk.close()
