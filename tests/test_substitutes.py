@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from web_fixtures import (ROOM, app, client, login_as,  # noqa: F401  (fixtures)
-                          ready_task, start_case, task_ids, text, user_id)
+from web_fixtures import (ROOM, app, client, login_as, ready_task, start_case,  # noqa: F401  (fixtures)
+                          task_ids, text, user_id)
 from workflows.audit.models import AuditEvent
 from workflows.exceptions import PermissionDenied, ValidationFailed
 from workflows.substitutes import service as substitutes

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from web_fixtures import (ROOM, app, client, login_as,  # noqa: F401  (fixtures)
-                          ready_task, start_case, task_ids, text, user_id)
-from workflows.engine.models import HumanTask
 from test_web_admin import NEW_USER
+from web_fixtures import (ROOM, app, client, login_as, ready_task, start_case,  # noqa: F401  (fixtures)
+                          task_ids, text, user_id)
+from workflows.engine.models import HumanTask
 from workflows.org.models import Area, User
 from workflows.time_limits import Light, Thresholds, light
 from workflows.time_limits.counts import per_street

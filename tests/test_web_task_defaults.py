@@ -1,8 +1,8 @@
 """On a tablet, a step's date fields open at today and its time fields at now (Beijing time)."""
 from __future__ import annotations
 
-from web_fixtures import (app, client, complete_step, login_as,  # noqa: F401  (fixtures)
-                          ready_task, start_case, text)
+from web_fixtures import (app, client, complete_step, login_as, ready_task,  # noqa: F401  (fixtures)
+                          start_case, text)
 from webapp.timefmt import local_now
 
 

@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.ledgers.registries import house_at
 from workflows.notices.legal import choice_options, form_fields, legal_data, type_spec, types_for_task
 from workflows.notices.models import Notice
 from workflows.notices.service import NoticeService
 from workflows.notices.validation import NoticeRejected
-from workflows.ledgers.registries import house_at
 from workflows.org.areas import full_address
 from workflows.org.models import Area
 from workflows.vocabulary import JobStatus, NoticeStatus, TaskState

@@ -14,7 +14,7 @@ from workflows.jobs import models as _jobs  # noqa: F401
 from workflows.ledgers import models as _ledgers  # noqa: F401
 from workflows.notices import models as _notices  # noqa: F401
 from workflows.org import models as _org  # noqa: F401
-from workflows.sweeps import models as _sweeps  # noqa: F401
 from workflows.substitutes import models as _substitutes  # noqa: F401
+from workflows.sweeps import models as _sweeps  # noqa: F401
 
 metadata = Base.metadata
