@@ -41,15 +41,21 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
         s.execute(sa.insert(HumanTask), rows)
 
 
-def restart_deadline(ctx: ActionContext, task: HumanTask) -> None:
-    """A reassigned step's time limit counts again from now, as if it had just become ready."""
-    inst = task.instance
-    task.due_at = spiff.duration_after(ctx.now, ctx.settings.task_deadline(inst.process_id, task.task_name))
+def reassign(ctx: ActionContext, task: HumanTask, target: User | None, to_level: int | None, move, reason: str) -> dict:
+    """Move one open task to `target` or (with the process's `move` hook) to `to_level`; returns what it was.
 
-
-def note_reassignment(ctx: ActionContext, task: HumanTask, reason: str) -> None:
-    """Keep who moved the task, when and why, for the new holder's task page and inbox."""
+    The time limit starts again (a matter's level timer too), so the new holder has all of it to act; who
+    moved it, when and why stay on the row for the new holder's task page and inbox.
+    """
+    before = {"assignee_id": task.assignee_id, "level": task.level, "due_at": str(task.due_at)}
+    if move is not None:
+        move(ctx, task, to_level or task.level)
+    else:
+        task.due_at = spiff.duration_after(ctx.now, ctx.settings.task_deadline(task.process_id, task.task_name))
+    if target is not None:
+        task.assignee_id = target.id
     task.reassigned_at, task.reassigned_by_id, task.reassign_reason = ctx.now, ctx.actor_id, reason[:500]
+    return before
 
 
 def on_behalf(session: Session, task: HumanTask, actor_id: int | None) -> dict:

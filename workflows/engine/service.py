@@ -297,14 +297,10 @@ class WorkflowService:
                 task = self._ready_task(s, task_id)
                 if not may_reassign(actor, task.area_path):
                     raise PermissionDenied(f"“{task.title}”不在您的辖区内。")
-                before = {"assignee_id": task.assignee_id, "level": task.level, "due_at": str(task.due_at)}
                 move = self.hooks.of(task.process_id).move_to_level
                 if target is None and move is None:
                     raise WorkflowError("只有五包责任事项可以按层级改派。")
-                # The level's (or step's) time limit starts again: the new holder has the whole of it to act.
-                move(ctx, task, to_level or task.level) if move is not None else mirror.restart_deadline(ctx, task)
-                task.assignee_id = target.id if target is not None else task.assignee_id
-                mirror.note_reassignment(ctx, task, reason.strip())
+                before = mirror.reassign(ctx, task, target, to_level, move, reason.strip())
                 audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id, reason=reason,
                              before=before, to_user_id=task.assignee_id, to_level=task.level, due_at=str(task.due_at))
             return len(task_ids)
