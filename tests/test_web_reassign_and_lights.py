@@ -130,3 +130,21 @@ def test_unclaimed_rows_explain_claim_and_handle(login_as):
     start_case(login_as("wjs_grid"))
     page = text(login_as("wjs_grid").get("/"))
     assert "待认领" in page and "点“认领”先把任务记在自己名下" in page
+
+
+def test_the_supervisor_may_set_the_new_deadline_of_a_case_step(services, login_as, clock):
+    case_id = start_case(login_as("wjs_grid"))
+    sweep = ready_task(services, case_id, "sweep")
+    board = login_as("wjs_leader")
+    r = board.post("/board/reassign", data={"task_ids": [sweep], "to_user": str(user_id(services, "wjs_police1")),
+                                            "reason": "网格员休假", "due_at": "2020-01-01T08:00"})
+    assert r.status_code == 400 and "新的截止时间须晚于现在" in text(r)
+    r = board.post("/board/reassign", data={"task_ids": [sweep], "to_user": str(user_id(services, "wjs_police1")),
+                                            "reason": "网格员休假", "due_at": "2026-12-01T18:00"})
+    assert r.status_code == 302
+    assert _task(services, sweep).due_at == datetime(2026, 12, 1, 10, 0)  # 18:00 Beijing time, stored as UTC
+    m = matter(login_as)
+    r = board.post("/board/reassign", data={"task_ids": [ready_task(services, m, "handle_matter")],
+                                            "to_user": str(user_id(services, "shequ")), "reason": "x",
+                                            "due_at": "2026-12-01T18:00"})
+    assert r.status_code == 400 and "按层级重新计时" in text(r)

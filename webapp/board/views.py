@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import DateTimeLocalField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms.base import options
 from workflows.exceptions import WorkflowError
@@ -18,6 +18,7 @@ from ..access import role_required
 from ..db import now, read_session, workflow
 from ..lights import thresholds
 from ..people import person_label
+from ..timefmt import from_local
 from .queries import assignable_users, board
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -33,6 +34,8 @@ class ReassignForm(FlaskForm):
                            validate_choice=False)
     reason = TextAreaField("改派理由", validators=[InputRequired("请填写改派理由。"),
                                                Length(max=500, message="理由不能超过 500 字。")])
+    due_at = DateTimeLocalField("新的截止时间（可选）", format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                description="不填则从现在起重新计算本环节时限；五包事项按层级重新计时，不另设。")
 
     def validate_to_user(self, field):
         if field.data and not field.data.isdigit():
@@ -81,8 +84,8 @@ def reassign():
     to_user = int(form.to_user.data) if form.to_user.data else None
     to_level = int(form.to_level.data) if form.to_level.data else None
     try:
-        count = workflow().reassign(task_ids, current_user.id, form.reason.data.strip(),
-                                    to_user_id=to_user, to_level=to_level)
+        count = workflow().reassign(task_ids, current_user.id, form.reason.data.strip(), to_user_id=to_user,
+                                    to_level=to_level, due_at=from_local(form.due_at.data))
     except WorkflowError as exc:
         flash(f"改派未完成：{exc.message}", "error")
         return _render(form, exc.status, task_ids)

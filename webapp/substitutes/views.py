@@ -1,7 +1,7 @@
 """Substitutes: an officer names a colleague with the same post for a period; it ends by itself."""
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -18,7 +18,7 @@ from workflows.substitutes import service as substitutes
 
 from ..db import now, read_session, services
 from ..people import person_label
-from ..timefmt import BEIJING, local_now
+from ..timefmt import from_local, local_now
 
 bp = Blueprint("substitutes", __name__, url_prefix="/substitutes")
 
@@ -37,10 +37,6 @@ class SubstituteForm(FlaskForm):
     reason = TextAreaField("事由", validators=[InputRequired("请填写代班事由。"),
                                              Length(max=200, message="事由不超过 200 字。")],
                            description="如：11月30日至12月4日外出培训")
-
-
-def _utc(local):
-    return local.replace(tzinfo=BEIJING).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _candidates() -> list[User]:
@@ -78,7 +74,7 @@ def create():
         return _page(form, 422)
     try:
         substitutes.set_substitute(services(), current_user.id, int(form.substitute.data),
-                                   _utc(form.starts_at.data), _utc(form.ends_at.data), form.reason.data)
+                                   from_local(form.starts_at.data), from_local(form.ends_at.data), form.reason.data)
     except ValidationFailed as exc:
         for name, messages in exc.errors.items():
             form[name].errors = list(form[name].errors) + messages

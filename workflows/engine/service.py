@@ -278,9 +278,10 @@ class WorkflowService:
             task.assignee_id = None
             audit.record(s, self.now(), "released", actor_id, task.instance_id, task.id, title=task.title)
 
-    def reassign(self, task_ids: list[str], actor_id: int, reason: str,
-                 to_user_id: int | None = None, to_level: int | None = None) -> int:
-        """A supervisor moves tasks to a person or (processes that have levels) to a level."""
+    def reassign(self, task_ids: list[str], actor_id: int, reason: str, to_user_id: int | None = None,
+                 to_level: int | None = None, due_at: datetime | None = None) -> int:
+        """A supervisor moves tasks to a person or (processes that have levels) to a level; the time limit starts
+        again, or ends at `due_at` when the supervisor sets it (not for levels, whose timers set it)."""
         if not (reason or "").strip():
             raise WorkflowError("改派须填写理由。")
         if (to_user_id is None) == (to_level is None):
@@ -300,7 +301,7 @@ class WorkflowService:
                 move = self.hooks.of(task.process_id).move_to_level
                 if target is None and move is None:
                     raise WorkflowError("只有五包责任事项可以按层级改派。")
-                before = mirror.reassign(ctx, task, target, to_level, move, reason.strip())
+                before = mirror.reassign(ctx, task, target, to_level, move, reason.strip(), due_at)
                 audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id, reason=reason,
                              before=before, to_user_id=task.assignee_id, to_level=task.level, due_at=str(task.due_at))
             return len(task_ids)
