@@ -9,7 +9,7 @@
   var done = JSON.parse(el.getAttribute("data-done") || "[]");
   var current = JSON.parse(el.getAttribute("data-current") || "[]");
   var viewer = new BpmnJS({ container: el });
-  var READABLE = 0.75;
+  var READABLE = 1;
   var WIDE = 1000;
 
   function mark(registry, canvas, ids, marker) {
