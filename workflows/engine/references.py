@@ -23,5 +23,3 @@ def next_reference(session: Session, prefix: str, year: int) -> str:
     number = session.execute(statement).scalar_one()
     return f"{prefix}{year}{number:06d}"
 
-
-__all__ = ["next_reference"]
