@@ -53,6 +53,22 @@ class TaskForm(FlaskForm):
     def prefill(self) -> None:
         """Fill fields from the case data on first display (GET); the default fills nothing."""
 
+    # Asked once before submitting, for a step that cannot be undone (e.g. closing a case).
+    confirm_message = ""
+    # Date or time fields that record something other than what was just done (e.g. a date planned ahead).
+    not_today: tuple[str, ...] = ()
+
+    def fill_today(self) -> None:
+        """On first display, date fields still empty say today and time fields now: a step is mostly
+        recorded on the day it was done, and on a tablet every date typed by hand costs time."""
+        for f in self:
+            if f.name in self.not_today or f.data is not None:
+                continue
+            if f.type == "DateField":
+                f.data = self.now.date()
+            elif f.type == "DateTimeLocalField":
+                f.data = self.now.replace(second=0, microsecond=0)
+
     def to_data(self) -> dict:
         """The dict the engine receives; see the task schemas each domain registers (workflows/*/hooks.py) for the keys it insists on."""
         raise NotImplementedError

@@ -350,6 +350,7 @@ class RectifyHouseForm(HandlingForm):
 # ---------------------------------------------------------------- 结案审核
 class CloseCaseForm(TaskForm):
     guidance = "各项处置均已有结果后结案。每名涉传人员录入黑名单，手机号码、银行卡号登记上报。"
+    confirm_message = "结案后案件办结，涉案人员录入黑名单，案件不能再办理或修改。确定结案吗？"
     closed_on = date_field("结案日期", "结案日期")
     summary = long_text("结案报告", "请填写结案报告。")
     blacklist_confirmed = BooleanField("涉案人员均已录入黑名单，手机号码、银行卡号已登记上报",

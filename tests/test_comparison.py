@@ -6,9 +6,16 @@ from workflows.idnumbers import registration_place
 
 @pytest.mark.parametrize("number, place", [
     ("11010519491231002X", "北京市朝阳区"),
-    ("420106199001011234", "湖北省武昌区"),
+    ("420106199001011234", "湖北省武汉市武昌区"),
     # Born before the county code was assigned: stdnum alone refuses it, yet the place is known.
-    ("420106197801011234", "湖北省武昌区"),
+    ("420106197801011234", "湖北省武汉市武昌区"),
+    # Province, city and county with today's names; the name at birth when the county was renamed since.
+    ("430102199001011234", "湖南省长沙市芙蓉区（原东区）"),
+    ("430102200001011234", "湖南省长沙市芙蓉区"),
+    # A code no longer in use (崇文区 merged into 东城区 in 2010) keeps its name and says so.
+    ("11010319800101123X", "北京市崇文区（该代码已撤销）"),
+    # A county-level city directly under the province has no city between.
+    ("429004199001011234", "湖北省仙桃市"),
 ])
 def test_registration_place_is_read_from_the_first_six_digits(number, place):
     assert registration_place(number) == place

@@ -46,7 +46,7 @@ def test_officer_previews_then_issues_and_prints_a_rectification_order(services,
 
     page = officer.get(f"/notices/new?type=rectification_order&instance_id={case}")
     assert page.status_code == 200 and "签发责令改正通知书" in text(page)
-    assert 'value="吴家山街第一社区花园小区1栋1单元101室"' in text(page)  # the case address is prefilled
+    assert 'value="武汉市东西湖区吴家山街第一社区花园小区1栋1单元101室"' in text(page)  # the full case address
 
     preview = officer.post("/notices/new", data=dict(form, action="preview"))
     assert preview.status_code == 200
@@ -117,7 +117,7 @@ def test_letters_go_one_per_selected_person(services, lookup, login_as):
     assert done.status_code == 302
     listing = text(officer.get(done.headers["Location"]))
     assert "东市监致函〔2026〕1号" in listing and "东市监致函〔2026〕2号" in listing
-    assert "江西省德安县有关乡镇人民政府" in listing and "湖北省武昌区有关乡镇人民政府" in listing
+    assert "江西省九江市德安县有关乡镇人民政府" in listing and "湖北省武汉市武昌区有关乡镇人民政府" in listing
 
 
 def test_correct_and_void_from_the_notice_page(services, lookup, login_as):

@@ -71,8 +71,8 @@ def test_letter_is_addressed_from_the_id_number_one_letter_per_person(services, 
 
     assert [n.number for n in letters] == ["东市监致函〔2026〕1号", "东市监致函〔2026〕2号"]
     first, second = (flat(pdf_text(_pdf(services, n.id))) for n in letters)
-    assert "江西省德安县有关乡镇人民政府（街道办事处）、村（居）民委员会：" in first and "张三（男" in first
-    assert "湖北省武昌区有关乡镇人民政府" in second and "王芳（女，1988年8月8日出生" in second
+    assert "江西省九江市德安县有关乡镇人民政府（街道办事处）、村（居）民委员会：" in first and "张三（男" in first
+    assert "湖北省武汉市武昌区有关乡镇人民政府" in second and "王芳（女，1988年8月8日出生" in second
 
 
 def test_a_bad_id_number_refuses_every_letter_of_the_batch_and_numbers_none(services, lookup):

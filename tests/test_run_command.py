@@ -93,3 +93,12 @@ def test_run_serves_the_login_page_prints_logins_and_stops_its_worker(tmp_path):
         assert conn.exec_driver_sql("SELECT count(*) FROM user_account WHERE username = 'admin'").scalar() == 1
     engine.dispose()
     assert os.path.exists(tmp_path / "run.sqlite")
+
+
+def test_run_lists_the_demo_accounts_with_role_names_in_chinese():
+    from webapp.cli import demo_account_lines
+    from workflows.org.demo import DEMO_USERS
+    lines = demo_account_lines(DEMO_USERS)
+    assert any("wjs_grid" in line and "（网格员）" in line for line in lines)
+    assert any("jiedao" in line and "督办" in line for line in lines)
+    assert not any(code in line for line in lines for code in ("grid）", "police）", "supervisor", "responsible"))

@@ -113,6 +113,8 @@ def register_blueprints(app: Flask) -> None:
     notices_bp = _optional_notices_blueprint()
     if notices_bp is not None:
         app.register_blueprint(notices_bp)
+    from .substitutes.views import bp as substitutes_bp
+    app.register_blueprint(substitutes_bp)
 
 
 def _optional_notices_blueprint():
@@ -139,6 +141,8 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.globals.update(labels=labels, now=now, can_act=can_act, notice_types=notice_types,
                                  **vocabulary.STATUSES)
+    from . import lights
+    lights.register(app)
 
 
 def register_security_headers(app: Flask) -> None:

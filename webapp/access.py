@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
 from workflows.org.models import Area
+from workflows.substitutes import service as substitutes
 
-from .db import read_session, services
+from .db import now, read_session, services
 
 
 def under(column, path: str):
@@ -72,8 +73,15 @@ def may_see_instance(instance_id: int) -> bool:
 
 
 def can_act(user, task: HumanTask) -> bool:
-    """The engine's own rule (assignee, or role over the area), so the page never offers what the engine refuses."""
-    return user.is_authenticated and rules.can_act(user.user, task)
+    """The engine's own rule (assignee, or role over the area, or standing in for the assignee), so the page
+    never offers what the engine refuses."""
+    return user.is_authenticated and (rules.can_act(user.user, task) or stands_in(user, task))
+
+
+def stands_in(user, task: HumanTask) -> bool:
+    """Whether `user` does `task` today as the substitute (代班) of its assignee."""
+    return user.is_authenticated and user.user.active and substitutes.stands_in(
+        read_session(), user.id, task.assignee_id, now())
 
 
 def task_or_404(task_id: str) -> HumanTask:

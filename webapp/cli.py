@@ -219,14 +219,21 @@ def run(ctx, host, port):
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"\n打传案件办理系统已启动：http://{host}:{port}/")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-    for username, display, roles, *_ in DEMO_USERS:
-        click.echo(f"  {username:<12} {display}（{roles}）")
+    for line in demo_account_lines(DEMO_USERS):
+        click.echo(line)
     click.echo("按 Ctrl-C 停止。\n")
     try:
         serve(create_app({"DATABASE_URL": services.settings.database_url}), host=host, port=port, threads=8)
     finally:
         worker_proc.terminate()
         worker_proc.wait(timeout=10)
+
+
+def demo_account_lines(users) -> list[str]:
+    """One line per demo account, its roles by their Chinese names (网格员、民警…), as officers know them."""
+    from workflows.org.roles import ROLE_NAMES
+    return [f"  {username:<12} {display}（{'、'.join(ROLE_NAMES.get(r, r) for r in roles.split())}）"
+            for username, display, roles, *_ in users]
 
 
 if __name__ == "__main__":

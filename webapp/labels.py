@@ -66,14 +66,20 @@ def step_titles(version_id: int) -> dict[str, str]:
 
 
 def step_choices() -> list[tuple[str, str, str]]:
-    """(process id, task name, title) of every user task in the current diagrams, for the step filter."""
+    """(process id, task names, title) of the user tasks in the current diagrams, for the step filter.
+
+    Steps that read the same (e.g. 办理结果 for the market and for the police) are one choice, so the list has
+    no duplicates; its value names all of them, comma separated.
+    """
     latest = read_session().execute(sa.select(ProcessVersion.process_id, sa.func.max(ProcessVersion.id))
                                     .group_by(ProcessVersion.process_id)).all()
-    out = []
+    by_title: dict[str, tuple[str, list[str]]] = {}
     for process_id, version_id in sorted(latest):
         for name, title in step_titles(version_id).items():
-            out.append((process_id, name, title))
-    return out
+            names = by_title.setdefault(title, (process_id, []))[1]
+            if name not in names:
+                names.append(name)
+    return [(process_id, ",".join(names), title) for title, (process_id, names) in by_title.items()]
 
 # Labels for what each step recorded, shown on the case page (lists such as persons have their own tables).
 FIELD_LABELS = {

@@ -19,6 +19,13 @@ def local_now(utc_naive: datetime) -> datetime:
     return to_local(utc_naive).replace(tzinfo=None)
 
 
+def from_local(value: datetime | None) -> datetime | None:
+    """A Beijing time typed in a form, as the naive UTC the database stores."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=BEIJING).astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def fmt(value: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     local = to_local(value)
     return local.strftime(pattern) if local else ""

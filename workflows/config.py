@@ -17,6 +17,8 @@ def _default_db_url() -> str:
 class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL") or _default_db_url())
     bpmn_dir: Path = ROOT / "bpmn"
+    # The city the district belongs to, printed before the district in addresses on documents.
+    city_name: str = "武汉市"
     # Sweep flag: tenants whose ID number does not start with the local province code (Hubei = 42).
     local_id_prefix: str = "42"
     # How long each level of the five-contracts chain has before the matter climbs one level (ISO 8601).
@@ -79,6 +81,10 @@ class Settings:
     # Deadline lights: the share of a step's period used up at which it shows 提醒 and 预警 (报警 when overdue).
     deadline_remind_at: float = 0.5
     deadline_warn_at: float = 0.8
+    # Time-limit lights: 提醒 once this share of a step's time is used, 预警 this long (ISO 8601) before its
+    # deadline, 报警 once it has passed (workflows.time_limits).
+    time_limit_remind_share: float = 0.5
+    time_limit_warn_before: str = "P1D"
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -102,6 +108,9 @@ class Settings:
         named = [(f"five_contract_deadlines[{k}]", v) for k, v in self.five_contract_deadlines.items()]
         named += [(f"task_deadlines[{p}][{t}]", v) for p, tasks in self.task_deadlines.items() for t, v in tasks.items()]
         named.append(("patrol_interval", self.patrol_interval))
+        named.append(("time_limit_warn_before", self.time_limit_warn_before))
+        if not isinstance(self.time_limit_remind_share, (int, float)) or not 0 < self.time_limit_remind_share < 1:
+            raise ValueError("配置项 time_limit_remind_share 须为 0 与 1 之间的小数，如 0.5")
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
         for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "criminal_threshold_members",

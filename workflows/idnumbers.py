@@ -63,21 +63,57 @@ def is_valid_id_number(value: str) -> bool:
     return id_number_problem(value) is None
 
 
+_NAME = re.compile(r"^(?:\[(\d*)-(\d*)\])?(.+)$")
+# City-level entries that are not a city's name (a municipality's districts, counties under the province).
+_NOT_A_CITY = ("市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政区划")
+
+
+def _names(entry: str) -> list[tuple[int, int | None, str]]:
+    """"[1983-1995]东区,[1996-]芙蓉区" -> [(1983, 1995, "东区"), (1996, None, "芙蓉区")] (0: since ever)."""
+    out = []
+    for part in (entry or "").split(","):
+        match = _NAME.match(part.strip())
+        if match:
+            since, until, name = match.groups()
+            out.append((int(since or 0), int(until) if until else None, name))
+    return out
+
+
+def _place_entry(code: str, key: str) -> str:
+    return next((props[key] for _part, props in numdb.get("cn/loc").info(code) if key in props), "")
+
+
+def place_of_code(code: str, born: int | None = None) -> dict:
+    """Province, city and county of a GB/T 2260 code (python-stdnum's table): the names in use now; a county
+    renamed since `born` also gives the name it had then, and a code no longer in use says so."""
+    province = _place_entry(code, "province")
+    counties = _names(_place_entry(code, "county"))
+    cities = _names(_place_entry(code[:4] + "00", "county")) if code[4:] != "00" else []
+    city = next((n for _s, until, n in reversed(cities) if until is None), "")
+    if city in _NOT_A_CITY or city == province:
+        city = ""
+    current = next((n for _s, until, n in reversed(counties) if until is None), "")
+    retired = bool(counties) and not current
+    county = current or (counties[-1][2] if counties else "")
+    then = next((n for since, until, n in counties
+                 if born is not None and since <= born and (until is None or born <= until)), "")
+    if county in _NOT_A_CITY or county == city:
+        county = ""
+    return {"province": province, "city": city, "county": county, "retired": retired,
+            "former": then if then and then != county else ""}
+
+
 def registration_place(id_number: str) -> str:
-    """户籍地 from the first six digits of a resident ID number, as far as python-stdnum knows it."""
-    try:
-        place = ric.get_birth_place(id_number)
-    except Exception:  # stdnum raises its own errors for unknown codes and bad numbers alike
-        place = _place_by_code(id_number)
-    county = re.sub(r"^\[[^\]]*\]", "", place.get("county") or "")
-    return "".join(v for v in (place.get("province"), place.get("city"), county) if v)
-
-
-def _place_by_code(id_number: str) -> dict:
-    """The place of a code whatever the birth year: stdnum refuses a person born before their county's
-    code was assigned (e.g. 420106 for someone born in 1978), yet that is still where they are registered."""
-    info = {k: v for _part, props in numdb.get("cn/loc").info(id_number[:6]) for k, v in props.items()}
-    counties = [c for c in (info.get("county") or "").split(",") if c]
-    if counties:
-        info["county"] = counties[-1]  # the newest name of the county
-    return info
+    """户籍地 from the first six digits of a resident ID number: "湖南省长沙市芙蓉区（原东区）", or
+    "北京市崇文区（该代码已撤销）" for a county that no longer exists."""
+    number = clean_digits(id_number)
+    if len(number) < 6 or not number[:6].isdigit():
+        return ""
+    born = int(number[6:10]) if number[6:10].isdigit() else None
+    place = place_of_code(number[:6], born)
+    text = place["province"] + place["city"] + place["county"]
+    if place["retired"]:
+        text += "（该代码已撤销）"
+    elif place["former"]:
+        text += f"（原{place['former']}）"
+    return text

@@ -30,12 +30,19 @@ class Officer:
         self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
         self.page = self.context.new_page()
         self.base, self.shots, self.username = base, shots, username
+        # What cannot be undone asks first (签发, 作废, 结案, 改派, 导入): the officer reads and confirms.
+        self.confirmations: list[str] = []
+        self.page.on("dialog", self._confirm)
         self.page.goto(base + "/login")
         self.page.fill("#username", username)
         self.page.fill("#password", PASSWORD)
         self.shot("login")
         self.page.click("button:has-text('登录')")
         assert self.page.url.endswith("/tasks"), self.page.url
+
+    def _confirm(self, dialog) -> None:
+        self.confirmations.append(dialog.message)
+        dialog.accept()
 
     def shot(self, name: str) -> None:
         Officer.counter += 1

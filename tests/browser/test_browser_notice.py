@@ -70,7 +70,8 @@ def test_the_market_officer_prints_a_rectification_order_from_the_case_page(live
     page.wait_for_load_state()
     assert "签发责令改正通知书" in page.inner_text("h1")
     assert f"案件 {reference}" in page.inner_text("main") and "环节：房东行政处罚" in page.inner_text("main")
-    assert page.input_value("#f-party_address") == ROOM  # the case address comes prefilled
+    # The case address comes prefilled, in full (city and district first).
+    assert page.input_value("#f-party_address") == "武汉市东西湖区" + ROOM
 
     # Every required field typed in, as the officer would.
     page.locator("#f-party_name").press_sequentially(ADDRESSEE)

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
+from wtforms.widgets import PasswordInput
 
 from forms.base import options
 from workflows.engine.models import ProcessInstance, ProcessVersion
@@ -17,6 +18,7 @@ from workflows.org.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_
 from ..access import role_required
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES
+from ..people import people_named, person_label
 from ..search import normalise
 from .forms import AssignmentForm, DiagramForm, NewUserForm, PasswordForm, UserForm
 
@@ -68,15 +70,28 @@ def _user_fields(form) -> dict | None:
             "phone": form.phone.data or ""}
 
 
+def _unconfirmed_namesakes(form, user_id: int | None) -> list[str]:
+    """Others with the same display name, unless the administrator ticked that this is a different person."""
+    if request.form.get("same_name_confirmed") == "1":
+        return []
+    namesakes = [person_label(u) for u in people_named(read_session(), form.display_name.data or "", user_id)]
+    if namesakes and hasattr(form, "password"):
+        # Asked again only to confirm the name: keep the typed passwords in the page.
+        form.password.widget = form.confirm.widget = PasswordInput(hide_value=False)
+    return namesakes
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     """Create a user with roles, an area and an initial password."""
     form = NewUserForm()
     _department_choices(form)
     status = 200
+    namesakes = []
     if form.validate_on_submit():
         fields = _user_fields(form)
-        if fields is not None:
+        namesakes = _unconfirmed_namesakes(form, None)
+        if fields is not None and not namesakes:
             try:
                 user_id = org_admin.create_user(services(), current_user.id, username=form.username.data,
                                                 password=form.password.data, **fields)
@@ -88,7 +103,8 @@ def new_user():
         status = 422
     elif request.method == "POST":
         status = 422
-    return render_template("admin/user_form.html", form=form, user=None, areas=_all_areas_above_rooms()), status
+    return render_template("admin/user_form.html", form=form, user=None, areas=_all_areas_above_rooms(),
+                           namesakes=namesakes), status
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -103,10 +119,11 @@ def edit_user(user_id):
         form.roles.data = sorted(user.role_set)
         form.area.data = user.area.full_name if user.area else ""
         form.department.data = str(user.department_id or "")
-    status = 200
+    status, namesakes = 200, []
     if form.validate_on_submit():
         fields = _user_fields(form)
-        if fields is not None:
+        namesakes = _unconfirmed_namesakes(form, user.id)
+        if fields is not None and not namesakes:
             try:
                 org_admin.update_user(services(), current_user.id, user.id, active=bool(form.active.data),
                                       **fields)
@@ -119,7 +136,7 @@ def edit_user(user_id):
     elif request.method == "POST":
         status = 422
     return render_template("admin/user_form.html", form=form, user=user, areas=_all_areas_above_rooms(),
-                           password_form=PasswordForm(formdata=None), now=now()), status
+                           password_form=PasswordForm(formdata=None), now=now(), namesakes=namesakes), status
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -179,10 +196,11 @@ def assignment(area_id):
     level = LEVEL_FOR_KIND[area.kind]
     current = read_session().scalar(sa.select(FiveContractAssignment).where(
         FiveContractAssignment.area_id == area.id, FiveContractAssignment.level == level))
-    candidates = list(read_session().scalars(sa.select(User).where(User.active.is_(True))
-                                             .order_by(User.display_name)))
+    candidates = list(read_session().scalars(sa.select(User).options(joinedload(User.area),
+                                                                     joinedload(User.department))
+                                             .where(User.active.is_(True)).order_by(User.display_name)))
     form = AssignmentForm()
-    form.user.choices = options([("", "（未指定）")] + [(str(u.id), u.display_name) for u in candidates])
+    form.user.choices = options([("", "（未指定）")] + [(str(u.id), person_label(u)) for u in candidates])
     if request.method == "GET":
         form.user.data = str(current.user_id) if current else ""
     if form.validate_on_submit():

@@ -110,6 +110,6 @@ def _load(session: Session, groups: list[BoardGroup], ids: dict[str, list[str]])
 
 def assignable_users(session: Session) -> list[User]:
     """Active people a supervisor can hand work to, grouped by where they work."""
-    return list(session.scalars(sa.select(User).options(joinedload(User.area))
+    return list(session.scalars(sa.select(User).options(joinedload(User.area), joinedload(User.department))
                                 .where(User.active.is_(True), User.roles != "admin")
                                 .order_by(User.area_id, User.display_name)))

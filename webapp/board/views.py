@@ -4,16 +4,21 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import DateTimeLocalField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms.base import options
 from workflows.exceptions import WorkflowError
 from workflows.org import access as rules
 from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
+from workflows.time_limits import Light
+from workflows.time_limits import counts as time_limits
 
 from ..access import role_required
 from ..db import now, read_session, workflow
+from ..lights import thresholds
+from ..people import person_label
+from ..timefmt import from_local
 from .queries import assignable_users, board
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -29,6 +34,8 @@ class ReassignForm(FlaskForm):
                            validate_choice=False)
     reason = TextAreaField("改派理由", validators=[InputRequired("请填写改派理由。"),
                                                Length(max=500, message="理由不能超过 500 字。")])
+    due_at = DateTimeLocalField("新的截止时间（可选）", format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                description="不填则从现在起重新计算本环节时限；五包事项按层级重新计时，不另设。")
 
     def validate_to_user(self, field):
         if field.data and not field.data.isdigit():
@@ -43,15 +50,15 @@ class ReassignForm(FlaskForm):
 
 def _render(form, status=200, selected=()):
     users = assignable_users(read_session())
-    form.to_user.choices = options([("", "—")] + [(str(u.id), f"{u.display_name}（{u.area.full_name if u.area else ''}）")
-                                                  for u in users])
+    form.to_user.choices = options([("", "—")] + [(str(u.id), person_label(u)) for u in users])
     only = request.args.get("group") or None
     page = request.args.get("page", "1")
     # A supervisor without an area is told why (403), rather than shown an empty board.
     rules.visible_prefix(current_user.user, "督办看板")
     groups = board(read_session(), current_user, now(), only, int(page) if page.isdigit() else 1)
+    streets = time_limits.per_street(read_session(), current_user.user, now(), thresholds())
     return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected),
-                           only=only), status
+                           only=only, streets=streets, Light=Light), status
 
 
 @bp.route("")
@@ -77,8 +84,8 @@ def reassign():
     to_user = int(form.to_user.data) if form.to_user.data else None
     to_level = int(form.to_level.data) if form.to_level.data else None
     try:
-        count = workflow().reassign(task_ids, current_user.id, form.reason.data.strip(),
-                                    to_user_id=to_user, to_level=to_level)
+        count = workflow().reassign(task_ids, current_user.id, form.reason.data.strip(), to_user_id=to_user,
+                                    to_level=to_level, due_at=from_local(form.due_at.data))
     except WorkflowError as exc:
         flash(f"改派未完成：{exc.message}", "error")
         return _render(form, exc.status, task_ids)

@@ -21,6 +21,7 @@ from workflows.vocabulary import TaskState
 from ..access import areas_below, can_act
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
+from ..search import normalise
 from ..timefmt import BEIJING, local_now
 from .forms import ComplaintForm, LedgerFilterForm, RevealForm
 
@@ -72,12 +73,13 @@ def ledger():
     form = LedgerFilterForm(request.args)
     valid = form.validate()
     since, until = _period(form) if valid else (None, None)
-    rows = complaints.ledger(services(), current_user.id, since, until)
+    q = normalise(request.args.get("q"))
+    rows = complaints.ledger(services(), current_user.id, since, until, q)
     references = [r["受理编号"] for r in rows]
     ids = dict(read_session().execute(sa.select(Complaint.reference, Complaint.id)
                                       .where(Complaint.reference.in_(references))).all()) if references else {}
-    args = {k: v for k, v in request.args.items() if k in ("since", "until") and v}
-    return render_template("complaints/ledger.html", rows=rows, ids=ids, form=form, args=args,
+    args = {k: v for k, v in request.args.items() if k in ("since", "until", "q") and v}
+    return render_template("complaints/ledger.html", rows=rows, ids=ids, form=form, args=args, q=q,
                            headers=complaints.LEDGER_HEADERS)
 
 

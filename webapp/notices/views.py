@@ -1,18 +1,23 @@
 """Notice pages: fill in and preview, issue, show, PDF and reprint, void and correct, case list, batch print."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workflows.cases.models import CasePerson
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.ledgers.registries import house_at
 from workflows.notices.legal import choice_options, form_fields, legal_data, type_spec, types_for_task
 from workflows.notices.models import Notice
 from workflows.notices.service import NoticeService
 from workflows.notices.validation import NoticeRejected
+from workflows.org.areas import full_address
+from workflows.org.models import Area
 from workflows.penalties import documents as procedure_documents
-from workflows.vocabulary import JobStatus, NoticeStatus
+from workflows.vocabulary import JobStatus, NoticeStatus, TaskState
 
 from ..access import sees
 from . import render
@@ -49,26 +54,49 @@ def _note(service: NoticeService, notice) -> str:
     return render.note_for(service, notice)
 
 
+# The notices print "经查，" before the facts themselves; an officer who starts the facts with it too would
+# print it twice.
+FACTS_OPENING = re.compile(r"^\s*经查[明实]?\s*[，,：:]?\s*")
+
+
 def _form_values(notice_type: str) -> dict:
     """The submitted fields of a type (lists as one line per item)."""
     values = {}
     for field in form_fields(notice_type):
         raw = request.form.get(field["key"], "")
         values[field["key"]] = raw.splitlines() if field.get("kind") == "list" else raw
+    if isinstance(values.get("facts"), str):
+        values["facts"] = FACTS_OPENING.sub("", values["facts"])
     return values
 
 
-def _defaults(inst: ProcessInstance | None) -> dict:
-    """Prefill what the system already knows: the case address and the officer's own contact details."""
+def _defaults(inst: ProcessInstance | None, task: HumanTask | None = None, persons=()) -> dict:
+    """Prefill what the system already knows: the full standard address, the landlord recorded at the
+    comparison (or in the rental-house ledger), the people found there, and the officer's own contact details."""
     user = current_user.user
     name = user.display_name.split()[-1] if user.display_name else ""
-    address = inst.area.full_name if inst is not None and inst.area is not None else ""
-    defaults = {"contact_person": name, "contact_phone": user.phone, "house_address": address,
-                "party_address": address}
+    values = {"contact_person": name, "contact_phone": user.phone}
+    if inst is None or inst.area is None:
+        return values
+    services = current_app.extensions["dachuan"]
+    landlord = services.workflow.instance_view(inst.id).data.get("landlord_name") or ""
+    with _read() as s:
+        address = full_address(s, s.get(Area, inst.area_id), services.settings.city_name)
+        if not landlord:
+            house = house_at(s, inst.area_id)
+            landlord = house.owner_name if house is not None else ""
+    values.update(house_address=address, party_address=address)
+    if landlord:
+        values["landlord_name"] = landlord
+        if task is not None and task.task_name == "penalty_landlord":
+            values["party_name"] = landlord
+    names = [p.name for p in persons if p.name]
+    if names:
+        values["tenant_name"] = "、".join(names)
     with _read() as s:
         # A penalty procedure's documents start from the party and findings the procedure recorded.
-        defaults.update({k: v for k, v in procedure_documents.prefill(s, inst).items() if v})
-    return defaults
+        values.update({k: v for k, v in procedure_documents.prefill(s, inst).items() if v})
+    return values
 
 
 def _case_context(instance_id, task_id):
@@ -138,7 +166,7 @@ def new():
     if notice_type not in dict(offered):
         abort(404, "该环节不签发这种通知书。")
     if request.method == "GET":
-        return _form_page(notice_type, inst, task, persons, _defaults(inst))
+        return _form_page(notice_type, inst, task, persons, _defaults(inst, task, persons))
     values = _form_values(notice_type)
     person_ids = [int(p) for p in request.form.getlist("person_id") if p.isdigit()]
     service = _service()
@@ -147,6 +175,8 @@ def new():
             if notice_type == "registration_letter" and inst is not None and person_ids:
                 issued = service.issue_letters(inst.id, person_ids, values, current_user.id, task_id)
                 flash(f"已签发 {len(issued)} 封致户籍地基层组织的信：" + "、".join(n.number for n in issued), "success")
+                if task is not None and task.state == TaskState.READY:
+                    return redirect(url_for("tasks.show", task_id=task.id))  # back to the step being done
                 return redirect(url_for("notices.for_case", instance_id=inst.id))
             notice = service.issue(notice_type, values, current_user.id, inst.id if inst else None, task_id)
             flash(f"已签发 {notice.number}。", "success")
@@ -178,8 +208,10 @@ def show(notice_id: int):
     with _read() as s:
         related = {n.id: n for n in s.scalars(sa.select(Notice).where(
             Notice.id.in_([i for i in (notice.replaces_id, notice.replaced_by_id) if i])))}
+        task = s.get(HumanTask, notice.task_id) if notice.task_id else None
+        open_task = task if task is not None and task.state == TaskState.READY else None
     return render_template("notices/pages/show.html", notice=notice, sheet=sheet, related=related,
-                           screen_css=render.screen_css())
+                           open_task=open_task, screen_css=render.screen_css())
 
 
 @bp.route("/<int:notice_id>.pdf")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
 from workflows.org.models import Area
+from workflows.substitutes import service as substitutes
 from workflows.vocabulary import TaskState
 
 from ..access import in_scope, under
@@ -31,7 +32,7 @@ class InboxFilters:
     def from_args(cls, args) -> "InboxFilters":
         area = args.get("area", "")
         page = args.get("page", "1")
-        return cls(process=args.get("process", "")[:64], step=args.get("step", "")[:64],
+        return cls(process=args.get("process", "")[:64], step=args.get("step", "")[:400],
                    area_id=int(area) if area.isdigit() else None, overdue=args.get("overdue") == "1",
                    q=normalise(args.get("q")), page=max(1, int(page)) if page.isdigit() else 1)
 
@@ -57,7 +58,7 @@ class InboxPage:
     pages: int = 1
 
 
-def mine(user):
+def mine(user, standing_in: list[int] = ()):
     """The ready tasks that are mine: assigned to me, or unassigned with my role where I may act
     (workflows.org.access.can_act, as SQL).
 
@@ -67,6 +68,10 @@ def mine(user):
     """
     branches = [sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
                                            HumanTask.assignee_id == user.id)]
+    if standing_in:
+        # The tasks of the officers I stand in for (代班), old and new, while the substitution lasts.
+        branches.append(sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
+                                                   HumanTask.assignee_id.in_(standing_in)))
     if user.role_set and rules.scope_of(user.user) is not None:
         branches.append(sa.select(HumanTask).where(
             HumanTask.state == TaskState.READY, HumanTask.role.in_(sorted(user.role_set)),
@@ -74,14 +79,24 @@ def mine(user):
     return aliased(HumanTask, sa.union_all(*branches).subquery("mine"))
 
 
+def reassigned_to_me(session: Session, user, now: datetime, days: int = 7, limit: int = 20) -> list[HumanTask]:
+    """Open tasks a supervisor moved to me in the last `days` days, newest first, for the inbox's notice."""
+    since = now - timedelta(days=days)
+    return list(session.scalars(
+        sa.select(HumanTask).options(joinedload(HumanTask.reassigned_by), joinedload(HumanTask.instance))
+        .where(HumanTask.assignee_id == user.id, HumanTask.state == TaskState.READY,
+               HumanTask.reassigned_at >= since)
+        .order_by(HumanTask.reassigned_at.desc()).limit(limit)))
+
+
 def inbox(session: Session, user, filters: InboxFilters, now: datetime, page_size: int) -> InboxPage:
     """One page of the inbox, overdue first (the earliest due date is the most overdue), then by due time."""
-    task = mine(user)
+    task = mine(user, substitutes.standing_in_for(session, user.id, now))
     where, needs_case = [], False
     if filters.process:
         where.append(task.process_id == filters.process)
     if filters.step:
-        where.append(task.task_name == filters.step)
+        where.append(task.task_name.in_(filters.step.split(",")[:20]))
     if filters.overdue:
         # Wrapped so no database uses the (state, due_at) index for it: that condition gets pushed into
         # the branches of `mine`, and most ready tasks of a district are overdue, so the due-date index

@@ -11,15 +11,17 @@ from workflows.engine.mirror import task_holder_message
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, ValidationFailed, WorkflowError
 from workflows.org.models import Area
+from workflows.substitutes import service as substitutes
 from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
-from ..access import areas_below, can_act, safe_next, sees, task_or_404
+from ..access import areas_below, can_act, safe_next, sees, stands_in, task_or_404
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..timefmt import local_now
 from .queries import InboxFilters
 from .queries import inbox as inbox_query
+from .queries import reassigned_to_me
 
 bp = Blueprint("tasks", __name__)
 
@@ -32,6 +34,8 @@ def inbox():
     filters = InboxFilters.from_args(request.args)
     page = inbox_query(read_session(), current_user, filters, now(), current_app.config["PAGE_SIZE"])
     return render_template("tasks/inbox.html", page=page, filters=filters, now=now(),
+                           reassigned=reassigned_to_me(read_session(), current_user, now()),
+                           standing_in=substitutes.standing_in_for(read_session(), current_user.id, now()),
                            processes=PROCESS_NAMES, steps=step_choices(),
                            areas=areas_below(current_user, ("street", "community")))
 
@@ -65,7 +69,7 @@ def release(task_id):
 def _checked_task(task_id: str) -> HumanTask:
     """The task if the user may work on it; otherwise the page that says why."""
     task = task_or_404(task_id)
-    assigned_to_me = task.assignee_id == current_user.id
+    assigned_to_me = task.assignee_id == current_user.id or stands_in(current_user, task)
     if not assigned_to_me and not sees(current_user, task.instance.area_path):
         abort(403, "该任务所属案件不在您的辖区内，您无权查看或办理。")
     if task.state != TaskState.READY:
@@ -124,11 +128,21 @@ def _apply_row_action(form, action: str) -> bool:
     return False
 
 
+def _issued_notices(task) -> list:
+    """The notices issued from this step (voided ones too, marked), so the officer sees what went out."""
+    if "notices" not in current_app.blueprints:
+        return []
+    from workflows.notices.models import Notice
+    return list(read_session().scalars(sa.select(Notice).where(Notice.task_id == task.id)
+                                       .order_by(Notice.issued_at, Notice.id)))
+
+
 def _render(task, form, status=200):
     inst = task.instance
     areas = areas_below(current_user, ("community", "compound", "building", "unit", "room")) if form.needs_areas else []
     return render_template("tasks/task.html", task=task, form=form, inst=inst, context=form.context, areas=areas,
-                           process_name=PROCESS_NAMES.get(task.process_id, task.process_id)), status
+                           process_name=PROCESS_NAMES.get(task.process_id, task.process_id),
+                           issued_notices=_issued_notices(task)), status
 
 
 def _complete(task: HumanTask, data: dict):
@@ -148,6 +162,7 @@ def show(task_id):
     form = form_class(context=_context(task), now=local_now(now()), lookups=LOOKUPS)
     if request.method == "GET":
         form.prefill()
+        form.fill_today()
         return _render(task, form)
     action = request.form.get("_action", "")
     if action and _apply_row_action(form, action):

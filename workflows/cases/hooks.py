@@ -1,5 +1,5 @@
 """The six-step case's hooks: its reference prefix and task fields, the comparison script, the persons mirror,
-and everyone caught entering the blacklist when the case closes."""
+a caught rental house entering the ledger, and everyone caught entering the blacklist when the case closes."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from workflows.cases.comparison import compare_persons
 from workflows.cases.models import CasePerson
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
-from workflows.ledgers import blacklist
+from workflows.ledgers import blacklist, catches
 from workflows.penalties import case_steps
 from workflows.vocabulary import HOUSE_TYPES
 
@@ -40,6 +40,12 @@ def _before_complete(ctx: ActionContext, task, data: dict) -> None:
     case_steps.start_for_case_step(ctx, task, data)
 
 
+def _after_complete(ctx: ActionContext, task, data: dict) -> None:
+    _mirror_persons(ctx, task, data)
+    if task.task_name == "comparison":
+        catches.register_caught_house(ctx, data)
+
+
 def _mirror_persons(ctx: ActionContext, task, data: dict) -> None:
     """Persons found in the case, mirrored so searches and the comparison never deserialize workflows."""
     if "persons" not in data:
@@ -68,5 +74,5 @@ def _compare_persons(ctx: ActionContext, persons) -> dict:
 def register(registry: HookRegistry) -> None:
     registry.register(ProcessHooks(PROCESS, reference_prefix="AJ", task_schemas=TASK_SCHEMAS,
                                    prepare_start=_prepare_start, before_complete=_before_complete,
-                                   after_complete=_mirror_persons, on_end=_on_end))
+                                   after_complete=_after_complete, on_end=_on_end))
     registry.script_function("compare_persons", _compare_persons)

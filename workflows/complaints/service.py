@@ -325,7 +325,18 @@ LEDGER_HEADERS = ["受理编号", "受理时间", "渠道", "举报内容", "地
                   "移送时间", "关联案件", "状态", "办理结果", "答复", "奖励"]
 
 
-def ledger(services, viewer_id: int, since=None, until=None) -> list[dict]:
+def ledger_search(q: str):
+    """A ledger row matches its number, a name reported in it (the subject, or the report's text) or its address.
+
+    Complainants' own names are not searched: finding a complaint by the complainant's name would tell who
+    complained, which the ledger never shows (举报人信息保密)."""
+    like = f"%{q}%"
+    subjects = sa.select(ComplaintSubject.id).where(ComplaintSubject.name.like(like))
+    return sa.or_(Complaint.reference == q.upper(), Complaint.address_text.like(like), Complaint.content.like(like),
+                  Complaint.subject_id.in_(subjects))
+
+
+def ledger(services, viewer_id: int, since=None, until=None, q: str = "") -> list[dict]:
     """The complaint ledger (受理、办理、答复台账) inside the viewer's area; no complainant identities."""
     with services.db.read() as s:
         user = access.active_user(s, viewer_id)
@@ -336,6 +347,8 @@ def ledger(services, viewer_id: int, since=None, until=None) -> list[dict]:
             query = query.where(Complaint.received_at >= since)
         if until is not None:
             query = query.where(Complaint.received_at < until)
+        if q:
+            query = query.where(ledger_search(q))
         names = dict(s.execute(sa.select(User.id, User.display_name)).all())
         cases = dict(s.execute(sa.select(ProcessInstance.id, ProcessInstance.reference)
                                .where(ProcessInstance.process_id == "six_step_case")).all())

@@ -19,6 +19,7 @@ from workflows.operations import models as _operations  # noqa: F401
 from workflows.org import models as _org  # noqa: F401
 from workflows.pyramid_free import models as _pyramid_free  # noqa: F401
 from workflows.seizures import models as _seizures  # noqa: F401
+from workflows.substitutes import models as _substitutes  # noqa: F401
 from workflows.sweeps import models as _sweeps  # noqa: F401
 
 metadata = Base.metadata

@@ -1,12 +1,15 @@
 """The human-task mirror: one indexed row per user task, written with the workflow state it mirrors."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.engine import spiff
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.exceptions import WorkflowError
 from workflows.org.models import User
 from workflows.org.roles import ROLE_NAMES, role_for_lane
 from workflows.vocabulary import TaskState
@@ -39,6 +42,36 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
     if rows:
         # Plain INSERTs: new mirror rows are not used again in this action.
         s.execute(sa.insert(HumanTask), rows)
+
+
+def reassign(ctx: ActionContext, task: HumanTask, target: User | None, to_level: int | None, move, reason: str,
+             due_at: datetime | None = None) -> dict:
+    """Move one open task to `target` or (with the process's `move` hook) to `to_level`; returns what it was.
+
+    The time limit starts again (a matter's level timer too), so the new holder has all of it to act, unless
+    the supervisor sets the deadline (`due_at`); who moved it, when and why stay on the row for the new
+    holder's task page and inbox.
+    """
+    before = {"assignee_id": task.assignee_id, "level": task.level, "due_at": str(task.due_at)}
+    if due_at is not None and (move is not None or due_at <= ctx.now):
+        raise WorkflowError("五包责任事项按层级重新计时，不能另设截止时间。" if move is not None
+                            else "新的截止时间须晚于现在。")
+    if move is not None:
+        move(ctx, task, to_level or task.level)
+    else:
+        task.due_at = due_at or spiff.duration_after(ctx.now, ctx.settings.task_deadline(task.process_id,
+                                                                                       task.task_name))
+    if target is not None:
+        task.assignee_id = target.id
+    task.reassigned_at, task.reassigned_by_id, task.reassign_reason = ctx.now, ctx.actor_id, reason[:500]
+    return before
+
+
+def on_behalf(session: Session, task: HumanTask, actor_id: int | None) -> dict:
+    """Audit details for a task done by someone other than its assignee (a substitute): both are kept."""
+    if task.assignee_id in (None, actor_id):
+        return {}
+    return {"on_behalf_of": task.assignee_id, "on_behalf_of_name": holder(session, task)}
 
 
 def holder(session: Session, task: HumanTask) -> str:

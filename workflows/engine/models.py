@@ -93,10 +93,15 @@ class HumanTask(Base):
     overdue_matter_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("process_instance.id"))
     completed_at: Mapped[Optional[datetime]] = mapped_column()
     completed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    # The last reassignment, shown to the new holder on the task and in their inbox.
+    reassigned_at: Mapped[Optional[datetime]] = mapped_column()
+    reassigned_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    reassign_reason: Mapped[str] = mapped_column(sa.String(500), default="")
 
     instance: Mapped[ProcessInstance] = relationship(foreign_keys=[instance_id])
     assignee: Mapped[Optional[User]] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[Optional[User]] = relationship(foreign_keys=[completed_by_id])
+    reassigned_by: Mapped[Optional[User]] = relationship(foreign_keys=[reassigned_by_id])
 
 
 class Incident(Base):
@@ -133,3 +138,13 @@ class Incident(Base):
     instance: Mapped[ProcessInstance] = relationship()
     actor: Mapped[Optional[User]] = relationship(foreign_keys=[actor_id])
     resolved_by: Mapped[Optional[User]] = relationship(foreign_keys=[resolved_by_id])
+
+
+class ReferenceCounter(Base):
+    """The last number given to references of one prefix in one year (AJ, JB and WB each count from 1)."""
+
+    __tablename__ = "reference_counter"
+
+    prefix: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

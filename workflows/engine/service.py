@@ -19,7 +19,7 @@ from workflows import audit
 from workflows.clock import SystemClock, using_clock, utcnow_naive
 from workflows.config import Settings
 from workflows.database.session import Database
-from workflows.engine import deployment, incidents, mirror, spiff, task_data
+from workflows.engine import deployment, incidents, mirror, references, spiff, task_data
 from workflows.engine.context import ActionContext, running
 from workflows.engine.hooks import HookRegistry
 from workflows.engine.models import HumanTask, Incident, ProcessInstance, ProcessVersion
@@ -30,6 +30,7 @@ from workflows.exceptions import (ConcurrentUpdate, InstanceSuspended, Permissio
 from workflows.org.access import can_act, may_reassign, visible_clause
 from workflows.org.models import Area, User
 from workflows.org.roles import SUPERVISOR
+from workflows.substitutes import service as substitutes
 from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus, InstanceStatus, TaskState
 
 
@@ -125,7 +126,7 @@ class WorkflowService:
         inst.process_version = version
         s.add(inst)
         s.flush()
-        inst.reference = f"{hooks.reference_prefix}{now.year}{inst.id:06d}"
+        inst.reference = references.next_reference(s, hooks.reference_prefix, now.year)
         ctx = ctx.for_instance(inst)
         parsed = deployment.parsed(version)
         rt = self._run(ctx, lambda: spiff.Runtime.start(parsed, data))
@@ -167,7 +168,7 @@ class WorkflowService:
                 raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), inst.id)
             if actor is None:
                 raise PermissionDenied("请先登录。")
-            if not can_act(actor, task):
+            if not can_act(actor, task) and not substitutes.stands_in(s, actor_id, task.assignee_id, self.now()):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
             if inst.suspended_at is not None:
                 raise InstanceSuspended(inst.reference)
@@ -211,7 +212,7 @@ class WorkflowService:
         for key, value in done.items():
             set_committed_value(task, key, value)
         audit.record(s, ctx.now, EventKind.COMPLETED, ctx.actor_id, inst.id, task.id, task=task.task_name,
-                     title=task.title, data=data)
+                     title=task.title, data=data, **mirror.on_behalf(s, task, ctx.actor_id))
         if hooks.after_complete is not None:
             hooks.after_complete(ctx, task, data)
         self.hooks.notify("completed", ctx, task, data)
@@ -241,9 +242,10 @@ class WorkflowService:
             task.assignee_id = None
             audit.record(s, self.now(), "released", actor_id, task.instance_id, task.id, title=task.title)
 
-    def reassign(self, task_ids: list[str], actor_id: int, reason: str,
-                 to_user_id: int | None = None, to_level: int | None = None) -> int:
-        """A supervisor moves tasks to a person or (processes that have levels) to a level."""
+    def reassign(self, task_ids: list[str], actor_id: int, reason: str, to_user_id: int | None = None,
+                 to_level: int | None = None, due_at: datetime | None = None) -> int:
+        """A supervisor moves tasks to a person or (processes that have levels) to a level; the time limit starts
+        again, or ends at `due_at` when the supervisor sets it (not for levels, whose timers set it)."""
         if not (reason or "").strip():
             raise WorkflowError("改派须填写理由。")
         if (to_user_id is None) == (to_level is None):
@@ -260,16 +262,12 @@ class WorkflowService:
                 task = self._ready_task(s, task_id)
                 if not may_reassign(actor, task.area_path):
                     raise PermissionDenied(f"“{task.title}”不在您的辖区内。")
-                before = {"assignee_id": task.assignee_id, "level": task.level}
-                if target is not None:
-                    task.assignee_id = target.id
-                else:
-                    move = self.hooks.of(task.process_id).move_to_level
-                    if move is None:
-                        raise WorkflowError("只有五包责任事项可以按层级改派。")
-                    move(ctx, task, to_level)
-                audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id,
-                             reason=reason, before=before, to_user_id=task.assignee_id, to_level=task.level)
+                move = self.hooks.of(task.process_id).move_to_level
+                if target is None and move is None:
+                    raise WorkflowError("只有五包责任事项可以按层级改派。")
+                before = mirror.reassign(ctx, task, target, to_level, move, reason.strip(), due_at)
+                audit.record(s, ctx.now, EventKind.REASSIGNED, actor_id, task.instance_id, task.id, reason=reason,
+                             before=before, to_user_id=task.assignee_id, to_level=task.level, due_at=str(task.due_at))
             return len(task_ids)
 
     def update_open_data(self, ctx: ActionContext, instance_id: int, updates: dict,

@@ -54,3 +54,12 @@ def area_by_address(session: Session, address: str | None) -> Area | None:
     """The area whose standard address (full name) is `address`, ignoring surrounding spaces."""
     address = (address or "").strip()
     return session.scalar(sa.select(Area).where(Area.full_name == address)) if address else None
+
+
+def full_address(session: Session, area: Area, city: str = "") -> str:
+    """The address as documents print it: city, district, then the standard address (武汉市东西湖区吴家山街…)."""
+    root_id = int(area.path.strip("/").split("/")[0]) if area.path.strip("/") else area.id
+    district = session.get(Area, root_id)
+    district_name = district.name if district is not None and district.kind == "district" else ""
+    name = area.full_name if area.kind != "district" else ""
+    return f"{city}{district_name}{name}"

@@ -1,0 +1,36 @@
+"""Time-limit lights on pages: one badge per open step (inbox, board, case and task pages)."""
+from __future__ import annotations
+
+from flask import Flask
+from markupsafe import Markup
+
+from workflows.time_limits import LIGHT_LABELS, Light, Thresholds, light
+from workflows.vocabulary import TaskState
+
+from .db import now, services
+
+CSS = {Light.REMIND: "badge light-remind", Light.WARN: "badge warn light-warn",
+       Light.ALARM: "badge overdue light-alarm"}
+
+
+def thresholds() -> Thresholds:
+    return Thresholds.from_settings(services().settings)
+
+
+def task_light(task) -> Light:
+    return light(now(), task.created_at, task.due_at, thresholds())
+
+
+def light_badge(task) -> Markup:
+    """提醒 / 预警 / 报警 for a step still open; nothing when its time is far from used up."""
+    if getattr(task, "state", TaskState.READY) != TaskState.READY:
+        return Markup("")
+    on = task_light(task)
+    if on == Light.NONE:
+        return Markup("")
+    text = LIGHT_LABELS[on] + (" · 已逾期" if on == Light.ALARM else "")
+    return Markup('<span class="{}" title="办理时限">{}</span>').format(CSS[on], text)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(light_badge=light_badge)
