@@ -1,7 +1,6 @@
 """After login the user goes only to a path on this site, however `next` is disguised."""
 from __future__ import annotations
 
-
 from web_fixtures import PASSWORD, app, client  # noqa: F401  (fixtures)
 
 EVIL = ["/%09/evil.example", "/%0a/evil.example", "/%0d/evil.example", "/%0d%0aSet-Cookie:x=1",

@@ -8,8 +8,7 @@ from datetime import date, datetime
 from typing import Callable
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from stdnum.cn import uscc
 
 from workflows.engine.context import ActionContext
@@ -20,6 +19,7 @@ from workflows.ledgers.registries import check_edit
 from workflows.ledgers.registries import scope as visible_scope
 from workflows.ledgers.registries import upsert_house
 from workflows.org.models import Area, User
+from workflows.tabular import to_xlsx
 from workflows.vocabulary import CLASSIFICATIONS
 
 YES, NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", "", "×"}
@@ -302,29 +302,6 @@ _IMPORTERS = {"houses": _import_house, "intermediaries": _import_intermediary, "
 
 
 # ---------------------------------------------------------------- exporting
-def to_xlsx(title: str, headers: list[str], rows: list[list]) -> bytes:
-    """One sheet with a bold, frozen Chinese header row; dates as real Excel dates."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    ws.freeze_panes = "A2"
-    for i, header in enumerate(headers, start=1):
-        width = max([len(str(header)) * 2] + [len(str(r[i - 1])) * 1.6 for r in rows[:200] if r[i - 1] is not None])
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width, 8), 60)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, (date, datetime)):
-                cell.number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def _cell(col: Column, value):
     if col.kind == "bool":
         return "是" if value else "否"
