@@ -8,8 +8,9 @@ from sqlalchemy.orm import joinedload
 
 from forms.base import options
 from workflows.engine.models import ProcessInstance, ProcessVersion
-from workflows.exceptions import InvalidDiagram, WorkflowError
+from workflows.exceptions import InvalidDiagram, ValidationFailed, WorkflowError
 from workflows.org import admin as org_admin
+from workflows.org import throttle
 from workflows.org.areas import area_by_address
 from workflows.org.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department,
                                   FiveContractAssignment, User)
@@ -54,7 +55,8 @@ def users():
         query = query.where(sa.or_(User.username.contains(q, autoescape=True),
                                    User.display_name.contains(q, autoescape=True),
                                    User.roles.contains(q, autoescape=True)))
-    return render_template("admin/users.html", users=list(read_session().scalars(query)), q=q, now=now())
+    return render_template("admin/users.html", users=list(read_session().scalars(query)), q=q, now=now(),
+                           delayed=throttle.blocked_accounts(read_session(), now()))
 
 
 def _user_fields(form) -> dict | None:
@@ -119,7 +121,8 @@ def edit_user(user_id):
     elif request.method == "POST":
         status = 422
     return render_template("admin/user_form.html", form=form, user=user, areas=_all_areas_above_rooms(),
-                           password_form=PasswordForm(formdata=None), now=now()), status
+                           password_form=PasswordForm(formdata=None), now=now(),
+                           delayed=user.username.lower() in throttle.blocked_accounts(read_session(), now())), status
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -134,18 +137,24 @@ def reset_password(user_id):
             for e in errors:
                 flash(f"密码未重置：{e}", "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    org_admin.reset_password(services(), current_user.id, user.id, form.password.data)
-    flash(f"已为 {user.display_name} 重置密码，请当面或电话告知。", "success")
+    try:
+        org_admin.reset_password(services(), current_user.id, user.id, form.password.data)
+    except ValidationFailed as exc:
+        for messages in exc.errors.values():
+            for e in messages:
+                flash(f"密码未重置：{e}", "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    flash(f"已为 {user.display_name} 重置密码，请当面或电话告知；该用户下次登录时须修改密码。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 def unlock_user(user_id):
-    """Clear the failed-login lock."""
+    """Lift the login delays on the account."""
     if read_session().get(User, user_id) is None:
         abort(404, "没有这个用户。")
     org_admin.unlock(services(), current_user.id, user_id)
-    flash("已解除锁定。", "success")
+    flash("已解除登录限制。", "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
