@@ -14,7 +14,7 @@ from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
 
 from ..access import role_required
 from ..db import now, read_session, workflow
-from .queries import assignable_users, board
+from .queries import board
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -41,8 +41,13 @@ class ReassignForm(FlaskForm):
             raise ValidationError("请选择改派给某人，或改派到某一层级（二者选一）。")
 
 
+def _receivers():
+    """The one rule's list of people this supervisor may hand work to (the POST checks each task again)."""
+    return rules.reassignable_users(read_session(), current_user.user)
+
+
 def _render(form, status=200, selected=()):
-    users = assignable_users(read_session())
+    users = _receivers()
     form.to_user.choices = options([("", "—")] + [(str(u.id), f"{u.display_name}（{u.area.full_name if u.area else ''}）")
                                                   for u in users])
     only = request.args.get("group") or None
@@ -66,7 +71,7 @@ def index():
 def reassign():
     """Reassign the ticked tasks to a person or a level, with a reason (each one audited)."""
     form = ReassignForm()
-    form.to_user.choices = options([("", "—")] + [(str(u.id), "") for u in assignable_users(read_session())])
+    form.to_user.choices = options([("", "—")] + [(str(u.id), "") for u in _receivers()])
     task_ids = [t for t in request.form.getlist("task_ids") if t][:500]
     if not task_ids:
         flash("请先勾选要改派的事项。", "error")
