@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workflows import runtime
 
-from . import errors, timefmt
+from . import errors, params, timefmt
 from .extensions import csrf, login_manager
 
 # Evidence photos from a phone run to a few MB each; a request carrying several stays under this.
@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     register_services(app)
     register_extensions(app)
+    params.register(app)  # before the blueprints: their <int:...> rules use its converter
     register_blueprints(app)
     errors.register(app)
     timefmt.register(app)

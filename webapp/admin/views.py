@@ -18,6 +18,7 @@ from workflows.org.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_
 from ..access import role_required
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES
+from ..params import is_number, page_number
 from ..search import normalise
 from .forms import AssignmentForm, DiagramForm, NewUserForm, PasswordForm, UserForm
 
@@ -66,7 +67,7 @@ def _user_fields(form) -> dict | None:
         return None
     department = form.department.data
     return {"display_name": form.display_name.data.strip(), "roles": form.roles.data, "area_id": area.id,
-            "department_id": int(department) if department and department.isdigit() else None,
+            "department_id": int(department) if is_number(department) else None,
             "phone": form.phone.data or ""}
 
 
@@ -255,7 +256,7 @@ def process_version(version_id):
     if version is None:
         abort(404, "没有这个流程版本。")
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_number(page)
     size = current_app.config["PAGE_SIZE"]
     total = read_session().scalar(sa.select(sa.func.count()).select_from(ProcessInstance)
                                   .where(ProcessInstance.version_id == version.id))

@@ -14,6 +14,7 @@ from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
 
 from ..access import role_required
 from ..db import now, read_session, workflow
+from ..params import page_number
 from .queries import board
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -54,7 +55,7 @@ def _render(form, status=200, selected=()):
     page = request.args.get("page", "1")
     # A supervisor without an area is told why (403), rather than shown an empty board.
     rules.visible_prefix(current_user.user, "督办看板")
-    groups = board(read_session(), current_user, now(), only, int(page) if page.isdigit() else 1)
+    groups = board(read_session(), current_user, now(), only, page_number(page))
     return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected),
                            only=only), status
 

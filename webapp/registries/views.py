@@ -16,6 +16,7 @@ from .. import jobs
 from ..access import areas_below, sees
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
+from ..params import page_number
 from ..timefmt import local_now
 from .forms import (HouseForm, ImportForm, IntermediaryForm, ThreeStopsForm, UnflagForm, ViolationForm,
                     tenants_text)
@@ -30,7 +31,7 @@ PAGE = 50
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() and len(page) < 6 else 1
+    return page_number(page)
 
 
 def _house_areas():

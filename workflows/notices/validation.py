@@ -62,7 +62,8 @@ def _clean(field: dict, raw, issue_date: date, legal: dict, errors: dict) -> obj
     if kind == "choice":
         options = legal[field["options"]]
         if text not in options:
-            fail(f"{label}应为：" + "、".join(v["label"] for v in options.values()))
+            # No value: the checks that read the choice (the fine range of a role) never see an unknown one.
+            return fail(f"{label}应为：" + "、".join(v["label"] for v in options.values()))
         return text
     if kind == "id_number":
         text = text.upper()

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from workflows import audit
 from workflows.exceptions import PermissionDenied, WorkflowError
-from workflows.org.access import active_user
 from workflows.org import throttle
+from workflows.org.access import active_user
 from workflows.org.accounts import add_user, by_username, check_new_password, end_sessions, set_password
 from workflows.org.models import Area, Department, FiveContractAssignment, User
 from workflows.org.roles import ADMIN
