@@ -48,6 +48,11 @@ class Settings:
     job_retry_seconds: int = 30
     # Ledger imports commit this many rows (and their progress) per transaction; a restart resumes after the last.
     import_chunk_rows: int = 200
+    # Caps on one uploaded ledger file, checked before it is parsed: its size, the size of an XLSX's contents
+    # once unzipped, and its data rows. A larger ledger is imported as several files.
+    import_max_bytes: int = 10 * 1024 * 1024
+    import_max_unzipped_bytes: int = 100 * 1024 * 1024
+    import_max_rows: int = 50_000
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -73,7 +78,8 @@ class Settings:
         named.append(("patrol_interval", self.patrol_interval))
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
-        for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows"):
+        for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "import_max_bytes",
+                     "import_max_unzipped_bytes", "import_max_rows"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
