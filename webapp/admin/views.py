@@ -197,7 +197,7 @@ def assignment(area_id):
         form.user.data = str(current.user_id) if current else ""
     if form.validate_on_submit():
         value = form.user.data
-        if value and not value.isdigit():
+        if value and not is_number(value):
             abort(400)
         org_admin.set_assignment(services(), current_user.id, area.id, level, int(value) if value else None)
         flash(f"已保存{area.full_name}第 {level} 级责任人。", "success")

@@ -10,6 +10,7 @@ from workflows.org.roles import ROLE_NAMES
 
 from ..db import read_session
 from ..extensions import login_manager
+from ..params import is_number
 
 
 class Identity(UserMixin):
@@ -62,7 +63,7 @@ def session_token(user: User) -> str:
 @login_manager.user_loader
 def load_user(token: str):
     user_id, generation, fingerprint = (token.split(":", 2) + ["", ""])[:3]
-    if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 12:
+    if not (is_number(user_id) and generation.isascii() and generation.isdigit()):
         return None
     user = read_session().scalar(sa.select(User).options(joinedload(User.area), joinedload(User.department))
                                  .where(User.id == int(user_id)))

@@ -14,7 +14,7 @@ from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
 
 from ..access import role_required
 from ..db import now, read_session, workflow
-from ..params import page_number
+from ..params import is_number, page_number
 from .queries import board
 
 bp = Blueprint("board", __name__, url_prefix="/board")
@@ -32,7 +32,7 @@ class ReassignForm(FlaskForm):
                                                Length(max=500, message="理由不能超过 500 字。")])
 
     def validate_to_user(self, field):
-        if field.data and not field.data.isdigit():
+        if field.data and not is_number(field.data):
             raise ValidationError("请选择改派对象。")
 
     def validate_to_level(self, field):

@@ -156,7 +156,9 @@ def _convert(col: Column, value, areas: dict):
         low = text.lower()
         return (True, None) if low in YES else (False, None) if low in NO else (None, "应填“是”或“否”")
     if col.kind == "int":
-        return (int(text), None) if text.isdigit() else (None, "应为非负整数")
+        # ASCII digits only ("²" passes isdigit), and small enough for the database's integer column.
+        small = text.isascii() and text.isdigit() and len(text) <= 9
+        return (int(text), None) if small else (None, "应为非负整数")
     if col.kind == "date":
         for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
             try:
