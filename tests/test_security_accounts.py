@@ -116,6 +116,19 @@ def test_an_attack_from_elsewhere_never_keeps_the_administrator_out(app, service
     assert login(desk, "admin").status_code == 302  # the known machine is never held back
 
 
+def test_the_server_operator_lifts_the_waits_from_the_command_line(app, services, db_url):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+    for i in range(12):
+        login(from_address(app, f"192.0.2.{i}"), "admin", f"guess{i}")
+    assert "过于频繁" in text(login(from_address(app, "198.51.100.1"), "admin"))
+    result = CliRunner().invoke(main, ["--database-url", db_url, "unlock", "admin"])
+    assert result.exit_code == 0 and "已解除 admin 的登录限制" in result.output
+    assert login(from_address(app, "198.51.100.1"), "admin").status_code == 302
+    assert events(services, "user_unlocked")[-1].details["via"] == "command line"
+
+
 def test_one_address_trying_many_names_is_slowed_down(app):
     c = from_address(app, "10.9.9.9")
     for i in range(20):

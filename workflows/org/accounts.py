@@ -122,3 +122,14 @@ def change_password(services, user_id: int, current: str, new: str) -> None:
         now = services.workflow.now()
         audit.record(s, now, "password_changed", user.id, forced=forced)
         end_sessions(s, now, user, "password_changed", user.id)
+
+
+def lift_login_delays(services, username: str) -> int:
+    """The server operator's way back in (the `dachuan unlock` command): lift every login wait on an account,
+    whoever caused it; audited. Returns how many counters were lifted."""
+    with services.db.unit_of_work() as s:
+        user = by_username(s, username.strip())
+        lifted = throttle.clear_account(s, username)
+        audit.record(s, services.workflow.now(), "user_unlocked", None, user_id=user.id if user else None,
+                     username=username[:64], lifted=lifted, via="command line")
+        return lifted
