@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from web_fixtures import app, client, login_as, text  # noqa: F401  (fixtures)
+from workflows.audit.models import AuditEvent
 from workflows.engine import script_policy, spiff
 from workflows.engine.models import ProcessVersion
 from workflows.exceptions import InvalidDiagram
@@ -54,6 +55,9 @@ def test_an_uploaded_diagram_that_runs_python_is_refused_with_the_reason(service
                    content_type="multipart/form-data")
     assert r.status_code == 422 and "不允许" in text(r)
     assert versions(services) == before
+    with services.db.read() as s:
+        refused = list(s.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "diagram_refused")))
+    assert len(refused) == len(ATTACKS) + 1 and all(e.actor_id is not None for e in refused)
     # The honest diagram, changed harmlessly, still deploys.
     xml = COMPLAINT.replace(HONEST, "transfer = record_transfer(responsible_unit, transfer_reason.strip())").encode()
     r = admin.post("/admin/processes", data={"diagram": (io.BytesIO(xml), "complaint_intake.bpmn")},

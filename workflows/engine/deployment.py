@@ -40,8 +40,13 @@ def deploy_xml(db: Database, now: datetime, xml: bytes, file_name: str,
                actor_id: int | None = None) -> list[ProcessVersion]:
     """Check a diagram (shapes, engine parse, and that its scripts run nothing but what script_policy allows)
     and store each of its processes once per content hash."""
-    # Scripts may call only the functions the domains registered (exposed to the engine as script globals).
-    problems = check_xml(xml, file_name) or script_policy.diagram_problems(xml, set(spiff.SCRIPT_GLOBALS), file_name)
+    problems = check_xml(xml, file_name)
+    if not problems:
+        # Scripts may call only the functions the domains registered (exposed to the engine as script globals).
+        problems = script_policy.diagram_problems(xml, set(spiff.SCRIPT_GLOBALS), file_name)
+        if problems:  # someone tried to deploy code the engine will not run: on the record
+            with db.unit_of_work() as s:
+                audit.record(s, now, "diagram_refused", actor_id, file_name=file_name[:200], problems=problems[:20])
     if problems:
         raise InvalidDiagram(problems)
     digest = spiff.content_hash(xml)
