@@ -67,9 +67,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Raised whenever every session of the user must end (logout, password change or reset, deactivation):
     # the session cookie carries the generation it was issued under, and an older one is refused.
-    session_generation: Mapped[int] = mapped_column(default=0)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     # Set for an account created or reset by an administrator: the user chooses their own password first.
-    must_change_password: Mapped[bool] = mapped_column(default=False)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     area: Mapped[Optional[Area]] = relationship()
     department: Mapped[Optional[Department]] = relationship()

@@ -1,6 +1,10 @@
 """security: sessions end server-side (a per-user session generation), forced password changes, and login
 throttling shared by every web process (replacing the per-account lock)
 
+user_account is referenced by most tables, so on SQLite it is changed in place (ADD/DROP COLUMN, SQLite
+3.35+), never by the batch copy-and-rename, whose DROP TABLE would trip the foreign keys of existing rows.
+The new columns therefore keep their server defaults, and the model declares them.
+
 Revision ID: 0008_security
 Revises: 0007
 Create Date: 2026-11-29 17:00:00
@@ -23,31 +27,20 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
-    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_login_throttle_updated_at'), ['updated_at'], unique=False)
-    # The defaults only fill the rows that exist now; the model declares none.
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_generation', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-        batch_op.drop_column('failed_logins')
-        batch_op.drop_column('locked_until')
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.alter_column('session_generation', existing_type=sa.Integer(), existing_nullable=False,
-                              server_default=None)
-        batch_op.alter_column('must_change_password', existing_type=sa.Boolean(), existing_nullable=False,
-                              server_default=None)
+    op.create_index(op.f('ix_login_throttle_updated_at'), 'login_throttle', ['updated_at'], unique=False)
+    op.add_column('user_account', sa.Column('session_generation', sa.Integer(), nullable=False,
+                                            server_default=sa.text('0')))
+    op.add_column('user_account', sa.Column('must_change_password', sa.Boolean(), nullable=False,
+                                            server_default=sa.false()))
+    op.execute('ALTER TABLE user_account DROP COLUMN failed_logins')
+    op.execute('ALTER TABLE user_account DROP COLUMN locked_until')
 
 
 def downgrade():
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.drop_column('must_change_password')
-        batch_op.drop_column('session_generation')
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.alter_column('failed_logins', existing_type=sa.Integer(), existing_nullable=False,
-                              server_default=None)
-    with op.batch_alter_table('login_throttle', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_login_throttle_updated_at'))
+    op.add_column('user_account', sa.Column('locked_until', sa.DateTime(), nullable=True))
+    op.add_column('user_account', sa.Column('failed_logins', sa.Integer(), nullable=False,
+                                            server_default=sa.text('0')))
+    op.execute('ALTER TABLE user_account DROP COLUMN must_change_password')
+    op.execute('ALTER TABLE user_account DROP COLUMN session_generation')
+    op.drop_index(op.f('ix_login_throttle_updated_at'), table_name='login_throttle')
     op.drop_table('login_throttle')
