@@ -190,5 +190,10 @@ def test_a_supervisor_cannot_reassign_outside_their_area(services, lookup, login
         assert {s.get(HumanTask, t).assignee_id for t in (jyh_task, wjs_task, bare_task)} == {None}
 
     assert wf.reassign([wjs_task], leader, "本街道内改派", to_user_id=target) == 1
-    # The district supervisor answers for the address-less case too.
-    assert wf.reassign([bare_task, jyh_task], lookup.user("dubanban"), "区级督办改派", to_user_id=target) == 2
+    # The district supervisor answers for the address-less case too, but hands a task only to someone whose
+    # area holds its address (a street's grid officer holds neither).
+    with services.db.read() as s:
+        district = s.get(User, lookup.user("dubanban"))
+        assert all(access.may_reassign(district, s.get(HumanTask, t).area_path) for t in (bare_task, jyh_task))
+    with pytest.raises(PermissionDenied, match="辖区不包含该事项的地址"):
+        wf.reassign([bare_task, jyh_task], lookup.user("dubanban"), "区级督办改派", to_user_id=target)

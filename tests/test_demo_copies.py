@@ -58,7 +58,7 @@ def test_the_postgres_test_database_is_put_back_for_the_next_test(services, look
     case = cases.start()
     cases.do(case, "sweep", {"suspicious": True, "house_type": "rental"})  # instance, tasks, audit rows, sequences
     with services.db.unit_of_work() as s:
-        s.execute(sa.text("UPDATE user_account SET failed_logins = 3 WHERE username = 'admin'"))
+        s.execute(sa.text("UPDATE user_account SET session_generation = 3 WHERE username = 'admin'"))
     assert _contents(services.db.url, metadata) != before
     services.db.dispose()
     pg_demo_snapshot.restore(services.db.url)

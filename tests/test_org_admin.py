@@ -21,7 +21,7 @@ def test_an_administrator_creates_updates_and_resets_an_account(services, lookup
     area = lookup.area("吴家山街")
     user_id = admin.create_user(services, actor, username="new_grid", password=PASSWORD, display_name="网格员 新",
                                 roles=["grid"], area_id=area, department_id=None, phone="")
-    assert accounts.attempt_login(services, "new_grid", PASSWORD, 5, 15).user_id == user_id
+    assert accounts.attempt_login(services, "new_grid", PASSWORD, "10.0.0.1").user_id == user_id
     with pytest.raises(WorkflowError, match="已存在"):
         admin.create_user(services, actor, username="new_grid", password=PASSWORD, display_name="x",
                           roles=["grid"], area_id=area, department_id=None, phone="")
@@ -63,14 +63,13 @@ def test_five_contract_assignment_is_set_moved_and_removed(services, lookup):
     assert [e.details["user_id"] for e in events(services, "assignment_changed")] == [lookup.user("jiedao"), None]
 
 
-def test_failed_logins_lock_the_account_and_an_administrator_unlocks_it(services, lookup):
-    for _ in range(2):
-        assert accounts.attempt_login(services, "wjs_grid", "wrong", 3, 15).message == accounts.GENERIC_FAILURE
-    locked = accounts.attempt_login(services, "wjs_grid", "wrong", 3, 15)
-    assert locked.user_id is None and "锁定" in locked.message
-    assert accounts.attempt_login(services, "wjs_grid", "dachuan2026", 3, 15).user_id is None
-    assert len(events(services, "login_failed")) == 3 and len(events(services, "login_locked")) == 1
+def test_failed_logins_delay_the_account_and_an_administrator_lifts_the_delay(services, lookup):
+    for _ in range(4):
+        assert accounts.attempt_login(services, "wjs_grid", "wrong", "10.0.0.1").message == accounts.GENERIC_FAILURE
+    waiting = accounts.attempt_login(services, "wjs_grid", "dachuan2026", "10.0.0.1")
+    assert waiting.user_id is None and "过于频繁" in waiting.message and "锁定" not in waiting.message
+    assert len(events(services, "login_failed")) == 4 and len(events(services, "login_throttled")) == 1
     admin.unlock(services, lookup.user("admin"), lookup.user("wjs_grid"))
-    assert accounts.attempt_login(services, "wjs_grid", "dachuan2026", 3, 15).user_id == lookup.user("wjs_grid")
+    assert accounts.attempt_login(services, "wjs_grid", "dachuan2026", "10.0.0.1").user_id == lookup.user("wjs_grid")
     # An unknown name gets the same answer as a wrong password.
-    assert accounts.attempt_login(services, "nobody", "x", 3, 15).message == accounts.GENERIC_FAILURE
+    assert accounts.attempt_login(services, "nobody", "x", "10.0.0.2").message == accounts.GENERIC_FAILURE

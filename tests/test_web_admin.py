@@ -88,14 +88,14 @@ def test_an_admin_cannot_lock_themselves_out(services, login_as):
     assert r.status_code == 422 and "不能停用自己的账号或取消自己的管理员角色" in text(r)
 
 
-def test_reset_password_logs_out_and_unlocks(services, login_as, app, clock):
+def test_reset_password_logs_out_and_lifts_login_delays(services, login_as, app, clock):
     victim = login_as("wjs_grid")
     bad = app.test_client()
     for _ in range(5):
         bad.post("/login", data={"username": "wjs_grid", "password": "wrong"})
     admin = login_as("admin")
     uid = user_id(services, "wjs_grid")
-    assert "已锁定" in text(admin.get("/admin/users"))
+    assert "登录受限" in text(admin.get("/admin/users"))
     r = admin.post(f"/admin/users/{uid}/password", data={"password": "brand-new-pass", "confirm": "brand-new-pass"})
     assert r.status_code == 302
     assert "已为 网格员 陈小红 重置密码" in text(admin.get(r.headers["Location"]))
@@ -119,7 +119,7 @@ def test_unlock(services, login_as, app):
         bad.post("/login", data={"username": "wjs_grid", "password": "wrong"})
     admin = login_as("admin")
     uid = user_id(services, "wjs_grid")
-    assert "解除锁定" in text(admin.get(f"/admin/users/{uid}"))
+    assert "解除登录限制" in text(admin.get(f"/admin/users/{uid}"))
     assert admin.post(f"/admin/users/{uid}/unlock").status_code == 302
     assert bad.post("/login", data={"username": "wjs_grid", "password": PASSWORD}).status_code == 302
 

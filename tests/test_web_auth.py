@@ -1,4 +1,4 @@
-"""Login and logout: hashed passwords, one message for any wrong name or password, lockout after failures."""
+"""Login and logout: hashed passwords, one message for any wrong name or password, delays after failures."""
 from __future__ import annotations
 
 from web_fixtures import PASSWORD, app, client, login_as, text  # noqa: F401  (fixtures)
@@ -55,26 +55,22 @@ def test_empty_fields_are_explained(client):
     assert "请输入用户名" in text(r) and "请输入密码" in text(r)
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(client, clock):
+def test_failures_slow_the_next_attempts_down_without_locking_the_account(client, clock):
     for _ in range(4):
         assert "用户名或密码错误。" in text(login(client, "wjs_grid", "bad"))
-    r = login(client, "wjs_grid", "bad")
-    assert "账号已临时锁定" in text(r) and "15 分钟" in text(r)
-    # Even the right password is refused while locked.
+    # Even the right password waits out the delay; nothing says the account exists or is locked.
     r = login(client, "wjs_grid")
-    assert r.status_code == 401 and "账号已临时锁定" in text(r)
-    clock.advance(minutes=14)
-    assert "1 分钟" in text(login(client, "wjs_grid"))
-    clock.advance(minutes=1, seconds=1)
+    assert r.status_code == 429 and "过于频繁" in text(r) and "锁定" not in text(r)
+    clock.advance(seconds=2)
     assert login(client, "wjs_grid").status_code == 302
 
 
 def test_a_successful_login_resets_the_failure_count(client, clock):
-    for _ in range(4):
+    for _ in range(3):
         login(client, "wjs_grid", "bad")
     assert login(client, "wjs_grid").status_code == 302
     client.post("/logout")
-    for _ in range(4):
+    for _ in range(3):
         assert "用户名或密码错误。" in text(login(client, "wjs_grid", "bad"))
 
 

@@ -128,12 +128,12 @@ def test_claim_twice_explains_who_has_it(services, login_as):
 
 
 def test_a_reassigned_task_shows_up_in_the_new_assignees_inbox(services, login_as):
-    case_id = start_case(login_as("wjs_grid"))
-    task_id = ready_task(services, case_id, "sweep")
-    services.workflow.reassign([task_id], user_id(services, "wjs_leader"), "网格员休假",
-                               to_user_id=user_id(services, "wjs_police2"))
-    assert task_id in task_ids(text(login_as("wjs_police2").get("/")))
-    assert task_id not in task_ids(text(login_as("wjs_grid").get("/")))
+    case_id = start_case(login_as("wjs_leader"), kind="five_contracts", title="101室三停一换失效", note="需复查")
+    task_id = ready_task(services, case_id, "handle_matter")
+    services.workflow.reassign([task_id], user_id(services, "wjs_leader"), "楼栋长休假",
+                               to_user_id=user_id(services, "shequ"))
+    assert task_id in task_ids(text(login_as("shequ").get("/")))
+    assert task_id not in task_ids(text(login_as("louzhang").get("/")))
 
 
 def test_the_inbox_links_to_the_form_and_the_case(services, login_as):

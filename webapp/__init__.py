@@ -6,10 +6,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workflows import runtime
 
-from . import errors, requestlog, timefmt
+from . import errors, params, requestlog, timefmt
 from .extensions import csrf, login_manager
 
 # Evidence photos from a phone run to a few MB each; a request carrying several stays under this.
@@ -43,8 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
         SECRET_KEY_FILE=None,
         UPLOAD_MAX_FILE_BYTES=10 * 1024 * 1024,
         PAGE_SIZE=20,
-        LOGIN_MAX_FAILURES=5,
-        LOGIN_LOCK_MINUTES=15,
+        # Behind N reverse proxies, the client address (login throttling) is the Nth from the right of
+        # X-Forwarded-For; 0 when the app is reached directly.
+        PROXY_HOPS=int(os.environ.get("DACHUAN_PROXY_HOPS", "0") or 0),
     )
     if config:
         app.config.update(config)
@@ -54,8 +56,11 @@ def create_app(config: dict | None = None) -> Flask:
         # Outside the static folder: files are only ever sent by a view that checks access.
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 
+    if app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     register_services(app)
     register_extensions(app)
+    params.register(app)  # before the blueprints: their <int:...> rules use its converter
     register_blueprints(app)
     errors.register(app)
     timefmt.register(app)

@@ -3,6 +3,7 @@ same test written as indexable SQL for the lists."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort
@@ -92,10 +93,21 @@ def task_or_404(task_id: str) -> HumanTask:
 
 
 def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site; "//evil.example" or "https://..." would leave it."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """`target` if it is a plain path on this site, else None.
+
+    Browsers drop tabs and line breaks from a URL and read "\\" as "/", so "/\t/evil.example" would become
+    "//evil.example" (another host); a line break in a Location header is refused by the server. Anything
+    holding a control character, a space or a backslash is therefore refused outright, and what is left
+    must parse as a path with neither scheme nor host.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or "//" in parts.path[:2]:
+        return None
+    return target
 
 
 def role_required(*roles: str):

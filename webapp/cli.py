@@ -14,7 +14,7 @@ from workflows import runtime
 from workflows.engine.bpmn_check import check_paths
 from workflows.exceptions import WorkflowError
 from workflows.operations import logs
-from workflows.org.accounts import by_username
+from workflows.org.accounts import by_username, lift_login_delays
 
 
 def _services(ctx) -> runtime.Services:
@@ -54,6 +54,17 @@ def migrate(ctx):
     """Create or upgrade the database schema and deploy changed diagrams."""
     result = runtime.prepare(_services(ctx))
     click.echo(f"数据库已是最新结构；新部署的流程版本：{', '.join(result['deployed']) or '无'}")
+
+
+@main.command()
+@click.argument("username")
+@click.pass_context
+def unlock(ctx, username):
+    """Lift the login waits on an account (for an administrator kept out by an attack)."""
+    services = _services(ctx)
+    _user_id(services, username)
+    lifted = lift_login_delays(services, username)
+    click.echo(f"已解除 {username} 的登录限制（{lifted} 项）。")
 
 
 @main.command("load-demo")

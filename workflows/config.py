@@ -85,6 +85,11 @@ class Settings:
     # deadline, 报警 once it has passed (workflows.time_limits).
     time_limit_remind_share: float = 0.5
     time_limit_warn_before: str = "P1D"
+    # Caps on one uploaded ledger file, checked before it is parsed: its size, the size of an XLSX's contents
+    # once unzipped, and its data rows. A larger ledger is imported as several files.
+    import_max_bytes: int = 10 * 1024 * 1024
+    import_max_unzipped_bytes: int = 100 * 1024 * 1024
+    import_max_rows: int = 50_000
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -114,7 +119,8 @@ class Settings:
         if not isinstance(self.online_mlm_report_threshold, int) or self.online_mlm_report_threshold < 1:
             raise ValueError("配置项 online_mlm_report_threshold 须为不小于 1 的整数")
         for name in ("job_lease_seconds", "job_max_attempts", "import_chunk_rows", "criminal_threshold_members",
-                     "criminal_threshold_levels", "worker_stale_seconds", "job_stuck_seconds"):
+                     "criminal_threshold_levels", "worker_stale_seconds", "job_stuck_seconds", "import_max_bytes",
+                     "import_max_unzipped_bytes", "import_max_rows"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数")
         if self.workday_unknown_year not in ("error", "weekdays"):

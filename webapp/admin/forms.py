@@ -10,6 +10,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Validat
 
 from forms.base import MultiCheckboxField, options
 from forms.validators import Phone
+from workflows.org.passwords import password_problem
 from workflows.org.roles import ROLE_NAMES
 
 ROLE_CHOICES = list(ROLE_NAMES.items())
@@ -21,9 +22,23 @@ class _Form(FlaskForm):
         locales = ["zh"]
 
 
-def password_field(label: str = "密码"):
+class StrongPassword:
+    """The account rules (workflows.org.passwords) on the form: common, trivial and too short refused in place."""
+
+    def __init__(self, username_field: str | None = None):
+        self.username_field = username_field
+
+    def __call__(self, form, field):
+        username = form[self.username_field].data if self.username_field and self.username_field in form else ""
+        problem = password_problem(field.data or "", username or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+def password_field(label: str = "密码", username_field: str | None = None):
     return PasswordField(label, validators=[InputRequired("请填写密码。"),
-                                            Length(min=10, max=200, message="密码至少 10 位。")])
+                                            Length(min=10, max=200, message="密码至少 10 位。"),
+                                            StrongPassword(username_field)])
 
 
 class UserForm(_Form):
@@ -44,7 +59,7 @@ class UserForm(_Form):
 class NewUserForm(UserForm):
     username = StringField("用户名", validators=[InputRequired("请填写用户名。")],
                            description="小写字母开头，3–64 位，可含数字、下划线、点和短横线。")
-    password = password_field("初始密码")
+    password = password_field("初始密码", "username")
     confirm = PasswordField("确认密码", validators=[EqualTo("password", "两次输入的密码不一致。")])
 
     def validate_username(self, field):

@@ -9,8 +9,9 @@ from wtforms.widgets import PasswordInput
 
 from forms.base import options
 from workflows.engine.models import ProcessInstance, ProcessVersion
-from workflows.exceptions import InvalidDiagram, WorkflowError
+from workflows.exceptions import InvalidDiagram, ValidationFailed, WorkflowError
 from workflows.org import admin as org_admin
+from workflows.org import throttle
 from workflows.org.areas import area_by_address
 from workflows.org.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_NAMES, Area, Department,
                                   FiveContractAssignment, User)
@@ -18,6 +19,7 @@ from workflows.org.models import (FIVE_CONTRACT_LEVEL_KIND, FIVE_CONTRACT_LEVEL_
 from ..access import role_required
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES
+from ..params import is_number, page_number
 from ..people import people_named, person_label
 from ..search import normalise
 from .forms import AssignmentForm, DiagramForm, NewUserForm, PasswordForm, UserForm
@@ -56,7 +58,8 @@ def users():
         query = query.where(sa.or_(User.username.contains(q, autoescape=True),
                                    User.display_name.contains(q, autoescape=True),
                                    User.roles.contains(q, autoescape=True)))
-    return render_template("admin/users.html", users=list(read_session().scalars(query)), q=q, now=now())
+    return render_template("admin/users.html", users=list(read_session().scalars(query)), q=q, now=now(),
+                           delayed=throttle.blocked_accounts(read_session(), now()))
 
 
 def _user_fields(form) -> dict | None:
@@ -66,7 +69,7 @@ def _user_fields(form) -> dict | None:
         return None
     department = form.department.data
     return {"display_name": form.display_name.data.strip(), "roles": form.roles.data, "area_id": area.id,
-            "department_id": int(department) if department and department.isdigit() else None,
+            "department_id": int(department) if is_number(department) else None,
             "phone": form.phone.data or ""}
 
 
@@ -136,7 +139,8 @@ def edit_user(user_id):
     elif request.method == "POST":
         status = 422
     return render_template("admin/user_form.html", form=form, user=user, areas=_all_areas_above_rooms(),
-                           password_form=PasswordForm(formdata=None), now=now(), namesakes=namesakes), status
+                           password_form=PasswordForm(formdata=None), now=now(), namesakes=namesakes,
+                           delayed=user.username.lower() in throttle.blocked_accounts(read_session(), now())), status
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -151,18 +155,24 @@ def reset_password(user_id):
             for e in errors:
                 flash(f"密码未重置：{e}", "error")
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    org_admin.reset_password(services(), current_user.id, user.id, form.password.data)
-    flash(f"已为 {user.display_name} 重置密码，请当面或电话告知。", "success")
+    try:
+        org_admin.reset_password(services(), current_user.id, user.id, form.password.data)
+    except ValidationFailed as exc:
+        for messages in exc.errors.values():
+            for e in messages:
+                flash(f"密码未重置：{e}", "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    flash(f"已为 {user.display_name} 重置密码，请当面或电话告知；该用户下次登录时须修改密码。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 def unlock_user(user_id):
-    """Clear the failed-login lock."""
+    """Lift the login delays on the account."""
     if read_session().get(User, user_id) is None:
         abort(404, "没有这个用户。")
     org_admin.unlock(services(), current_user.id, user_id)
-    flash("已解除锁定。", "success")
+    flash("已解除登录限制。", "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
@@ -205,7 +215,7 @@ def assignment(area_id):
         form.user.data = str(current.user_id) if current else ""
     if form.validate_on_submit():
         value = form.user.data
-        if value and not value.isdigit():
+        if value and not is_number(value):
             abort(400)
         org_admin.set_assignment(services(), current_user.id, area.id, level, int(value) if value else None)
         flash(f"已保存{area.full_name}第 {level} 级责任人。", "success")
@@ -264,7 +274,7 @@ def process_version(version_id):
     if version is None:
         abort(404, "没有这个流程版本。")
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_number(page)
     size = current_app.config["PAGE_SIZE"]
     total = read_session().scalar(sa.select(sa.func.count()).select_from(ProcessInstance)
                                   .where(ProcessInstance.version_id == version.id))

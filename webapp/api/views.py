@@ -44,7 +44,9 @@ def error_response(status: int, message: str, fields: dict | None = None, header
 def http_error(exc: HTTPException):
     """A werkzeug error (404 route, 405 method, 413 size) as JSON, keeping headers such as Allow."""
     headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
-    return error_response(exc.code or 500, HTTP_MESSAGES.get(exc.code, exc.name), headers=headers)
+    # abort(400, "…") from a request-wide check carries its own Chinese message; werkzeug's English does not.
+    ours = exc.description if exc.description and exc.description != type(exc).description else None
+    return error_response(exc.code or 500, ours or HTTP_MESSAGES.get(exc.code, exc.name), headers=headers)
 
 
 @bp.errorhandler(HTTPException)

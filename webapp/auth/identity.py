@@ -10,10 +10,12 @@ from workflows.org.roles import ROLE_NAMES
 
 from ..db import read_session
 from ..extensions import login_manager
+from ..params import is_number
 
 
 class Identity(UserMixin):
-    """Wraps the User model; the session id carries a piece of the password hash so a reset logs out."""
+    """Wraps the User model; the session id carries the user's session generation and a piece of the password
+    hash, so a logout, a password change or reset, or a deactivation ends every session server-side."""
 
     def __init__(self, user: User):
         self.user = user
@@ -46,21 +48,26 @@ class Identity(UserMixin):
         return "、".join(ROLE_NAMES.get(r, r) for r in sorted(self.user.role_set))
 
     @property
+    def must_change_password(self) -> bool:
+        return self.user.must_change_password
+
+    @property
     def area(self):
         return self.user.area
 
 
 def session_token(user: User) -> str:
-    return f"{user.id}:{user.password_hash[-12:]}"
+    return f"{user.id}:{user.session_generation}:{user.password_hash[-12:]}"
 
 
 @login_manager.user_loader
 def load_user(token: str):
-    user_id, _, fingerprint = token.partition(":")
-    if not user_id.isdigit():
+    user_id, generation, fingerprint = (token.split(":", 2) + ["", ""])[:3]
+    if not (is_number(user_id) and generation.isascii() and generation.isdigit()):
         return None
     user = read_session().scalar(sa.select(User).options(joinedload(User.area), joinedload(User.department))
                                  .where(User.id == int(user_id)))
-    if user is None or not user.active or user.password_hash[-12:] != fingerprint:
+    if (user is None or not user.active or str(user.session_generation) != generation
+            or user.password_hash[-12:] != fingerprint):
         return None
     return Identity(user)

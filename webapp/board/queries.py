@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from workflows.engine.models import HumanTask, ProcessInstance
-from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area, User
+from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area
 from workflows.vocabulary import TaskState
 
 from ..access import in_scope
@@ -107,9 +107,3 @@ def _load(session: Session, groups: list[BoardGroup], ids: dict[str, list[str]])
     for g in groups:
         g.rows = [rows[i] for i in ids[g.key] if i in rows]
 
-
-def assignable_users(session: Session) -> list[User]:
-    """Active people a supervisor can hand work to, grouped by where they work."""
-    return list(session.scalars(sa.select(User).options(joinedload(User.area), joinedload(User.department))
-                                .where(User.active.is_(True), User.roles != "admin")
-                                .order_by(User.area_id, User.display_name)))

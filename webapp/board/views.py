@@ -17,9 +17,10 @@ from workflows.time_limits import counts as time_limits
 from ..access import role_required
 from ..db import now, read_session, workflow
 from ..lights import thresholds
+from ..params import is_number, page_number
 from ..people import person_label
 from ..timefmt import from_local
-from .queries import assignable_users, board
+from .queries import board
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -38,7 +39,7 @@ class ReassignForm(FlaskForm):
                                 description="不填则从现在起重新计算本环节时限；五包事项按层级重新计时，不另设。")
 
     def validate_to_user(self, field):
-        if field.data and not field.data.isdigit():
+        if field.data and not is_number(field.data):
             raise ValidationError("请选择改派对象。")
 
     def validate_to_level(self, field):
@@ -48,14 +49,19 @@ class ReassignForm(FlaskForm):
             raise ValidationError("请选择改派给某人，或改派到某一层级（二者选一）。")
 
 
+def _receivers():
+    """The one rule's list of people this supervisor may hand work to (the POST checks each task again)."""
+    return rules.reassignable_users(read_session(), current_user.user)
+
+
 def _render(form, status=200, selected=()):
-    users = assignable_users(read_session())
+    users = _receivers()
     form.to_user.choices = options([("", "—")] + [(str(u.id), person_label(u)) for u in users])
     only = request.args.get("group") or None
     page = request.args.get("page", "1")
     # A supervisor without an area is told why (403), rather than shown an empty board.
     rules.visible_prefix(current_user.user, "督办看板")
-    groups = board(read_session(), current_user, now(), only, int(page) if page.isdigit() else 1)
+    groups = board(read_session(), current_user, now(), only, page_number(page))
     streets = time_limits.per_street(read_session(), current_user.user, now(), thresholds())
     return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected),
                            only=only, streets=streets, Light=Light), status
@@ -73,7 +79,7 @@ def index():
 def reassign():
     """Reassign the ticked tasks to a person or a level, with a reason (each one audited)."""
     form = ReassignForm()
-    form.to_user.choices = options([("", "—")] + [(str(u.id), "") for u in assignable_users(read_session())])
+    form.to_user.choices = options([("", "—")] + [(str(u.id), "") for u in _receivers()])
     task_ids = [t for t in request.form.getlist("task_ids") if t][:500]
     if not task_ids:
         flash("请先勾选要改派的事项。", "error")

@@ -13,6 +13,7 @@ from .. import uploads
 from ..access import areas_below, sees, visible_instance
 from ..db import read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_titles
+from ..params import page_number
 from ..search import normalise
 from .forms import SOURCES, NewCaseForm
 from .queries import load_case, search_cases
@@ -29,7 +30,7 @@ def search():
     process = request.args.get("process", "")
     page = request.args.get("page", "1")
     rows, total, capped, page, pages = search_cases(read_session(), current_user, q, status, process,
-                                            int(page) if page.isdigit() else 1, current_app.config["PAGE_SIZE"])
+                                            page_number(page), current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in {"q": q, "status": status, "process": process}.items() if v}
     return render_template("cases/search.html", rows=rows, total=total, capped=capped, page=page, pages=pages, args=args,
                            q=q, status=status, process=process, processes=PROCESS_NAMES)

@@ -20,6 +20,7 @@ from workflows.penalties import documents as procedure_documents
 from workflows.vocabulary import JobStatus, NoticeStatus, TaskState
 
 from ..access import sees
+from ..params import id_or_404, ids
 from . import render
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -103,8 +104,8 @@ def _case_context(instance_id, task_id):
     """(instance, task) from the query or form, each checked against the user's area."""
     inst = task = None
     with _read() as s:
-        if instance_id:
-            inst = s.get(ProcessInstance, int(instance_id))
+        if instance_id is not None:
+            inst = s.get(ProcessInstance, id_or_404(instance_id, "该案件"))
             if inst is None:
                 abort(404, "找不到该案件。")
             if not sees(current_user, inst.area_path):
@@ -168,7 +169,7 @@ def new():
     if request.method == "GET":
         return _form_page(notice_type, inst, task, persons, _defaults(inst, task, persons))
     values = _form_values(notice_type)
-    person_ids = [int(p) for p in request.form.getlist("person_id") if p.isdigit()]
+    person_ids = ids(request.form.getlist("person_id"))
     service = _service()
     try:
         if request.form.get("action") == "issue":
@@ -182,7 +183,10 @@ def new():
             flash(f"已签发 {notice.number}。", "success")
             return redirect(url_for("notices.show", notice_id=notice.id))
         if notice_type == "registration_letter" and person_ids:
-            first = next(p for p in persons if p.id == person_ids[0])
+            first = next((p for p in persons if p.id == person_ids[0]), None)
+            if first is None:
+                flash("所选人员不属于本案件，请重新选择。", "error")
+                return _form_page(notice_type, inst, task, persons, values, status=422)
             values.update(person_name=first.name, id_number=first.id_number)
         content = service.preview(notice_type, values, current_user.id, inst.id if inst else None, task_id)
         preview = render.render_html(content, status="preview", standalone=False)
@@ -286,18 +290,19 @@ def for_case(instance_id: int):
 @login_required
 def batch():
     """Print many notices as one PDF: at once when few, queued for the worker with a progress page when many."""
-    ids = [int(i) for i in request.form.getlist("notice_id") if i.isdigit()]
-    if not ids:
+    notice_ids = ids(request.form.getlist("notice_id"))
+    if not notice_ids:
         flash("请先勾选要打印的通知书。", "error")
         return redirect(request.referrer or url_for("notices.new"))
     service = _service()
     limit = current_app.config.get("NOTICES_BATCH_SYNC_LIMIT", BATCH_SYNC_LIMIT)
-    if len(ids) <= limit:
-        items = [(content, n.status, _note(service, n)) for n, content in service.contents(ids, current_user.id)]
+    if len(notice_ids) <= limit:
+        items = [(content, n.status, _note(service, n))
+                 for n, content in service.contents(notice_ids, current_user.id)]
         data = render.render_batch(items)
-        service.record_prints(ids, current_user.id)
-        return _pdf_response(data, f"通知书批量打印（{len(ids)}份）.pdf")
-    batch_id = service.start_batch(ids, current_user.id)
+        service.record_prints(notice_ids, current_user.id)
+        return _pdf_response(data, f"通知书批量打印（{len(notice_ids)}份）.pdf")
+    batch_id = service.start_batch(notice_ids, current_user.id)
     return redirect(url_for("notices.batch_status", batch_id=batch_id))
 
 

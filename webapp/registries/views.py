@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from workflows.engine.models import ProcessInstance
-from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
+from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
 from workflows.ledgers import import_jobs, registries, spreadsheets
 from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, IntermediaryViolation
 from workflows.org.models import User
@@ -16,12 +16,14 @@ from .. import jobs
 from ..access import areas_below, sees
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
+from ..params import page_number
 from ..timefmt import local_now
 from .forms import (HouseForm, ImportForm, IntermediaryForm, ThreeStopsForm, UnflagForm, ViolationForm,
                     tenants_text)
 
 bp = Blueprint("registries", __name__, url_prefix="/registries")
 LEDGERS = spreadsheets.REGISTRY_NAMES
+ERRORS_PER_PAGE = 100
 # Files up to this size are checked within the request; larger ones wait for the worker, their page showing
 # progress.
 IMPORT_SYNC_BYTES = 256 * 1024
@@ -30,7 +32,7 @@ PAGE = 50
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() and len(page) < 6 else 1
+    return page_number(page)
 
 
 def _house_areas():
@@ -306,7 +308,12 @@ def import_file(ledger: str):
                                columns=columns), status
     upload = form.file.data
     content = upload.read()
-    job_id = import_jobs.create_job(services(), current_user.id, ledger, upload.filename or "", content)
+    try:
+        job_id = import_jobs.create_job(services(), current_user.id, ledger, upload.filename or "", content)
+    except ValidationFailed as exc:  # past a cap: refused before the file is stored or parsed
+        form.file.errors = list(form.file.errors) + [m for ms in exc.errors.values() for m in ms]
+        return render_template("registries/import.html", form=form, ledger=ledger, name=LEDGERS[ledger],
+                               columns=columns), 422
     if _done_in_request(len(content)):
         _run_now(import_jobs.get_job(services(), job_id, current_user.id).job_id)
     return redirect(url_for("registries.import_job", job_id=job_id))
@@ -328,8 +335,12 @@ def _run_now(queued_job_id: int) -> None:
 def import_job(job_id: int):
     """Progress of a check or import, then its report: every bad row with its line number and reason."""
     job = import_jobs.get_job(services(), job_id, current_user.id)
+    # The report lists every bad row, a page at a time: a large file's errors would make one huge page.
+    page = page_number(request.args.get("page"))
+    shown = job.errors[(page - 1) * ERRORS_PER_PAGE:page * ERRORS_PER_PAGE]
     return render_template("registries/import_job.html", job=job, name=LEDGERS.get(job.ledger, job.ledger),
-                           size=len(job.content or b""))
+                           size=len(job.content or b""), errors=shown, page=page, args={"job_id": job.id},
+                           more=len(job.errors) > page * ERRORS_PER_PAGE, first_error=(page - 1) * ERRORS_PER_PAGE)
 
 
 @bp.route("/imports/<int:job_id>/import-good", methods=["POST"])

@@ -11,6 +11,7 @@ from workflows.vocabulary import HOUSE_TYPES, SWEEP_FLAGS, SweepStatus
 
 from ..access import areas_below
 from ..db import now, services
+from ..params import is_number
 from ..timefmt import local_now
 from .forms import CheckForm, FinishForm, PlanForm
 
@@ -28,7 +29,7 @@ def _apply(form, exc: ValidationFailed) -> None:
 def index():
     """Sweeps in my area, newest first."""
     year = request.args.get("year", "")
-    rows = sweeps.list_sweeps(services(), current_user.id, int(year) if year.isdigit() and len(year) == 4 else None)
+    rows = sweeps.list_sweeps(services(), current_user.id, int(year) if is_number(year, 1000, 9999) else None)
     return render_template("sweeps/index.html", rows=rows, status_names=sweeps.STATUS_NAMES, year=year)
 
 
@@ -121,6 +122,6 @@ def assessment():
     """Sweeps per street for the assessment: monthly in key areas, quarterly elsewhere (Annex 3)."""
     today = local_now(now()).date()
     year = request.args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
+    year = int(year) if is_number(year, 2000, 2100) else today.year
     rows = sweeps.sweep_counts(services(), year, current_user.id, today=today)
     return render_template("sweeps/assessment.html", rows=rows, year=year, this_year=today.year)

@@ -14,6 +14,7 @@ from workflows.substitutes import service as substitutes
 from workflows.vocabulary import TaskState
 
 from ..access import in_scope, under
+from ..params import is_number, page_number
 from ..search import instance_condition, normalise
 
 FAR_FUTURE = datetime(9999, 1, 1)
@@ -33,8 +34,8 @@ class InboxFilters:
         area = args.get("area", "")
         page = args.get("page", "1")
         return cls(process=args.get("process", "")[:64], step=args.get("step", "")[:400],
-                   area_id=int(area) if area.isdigit() else None, overdue=args.get("overdue") == "1",
-                   q=normalise(args.get("q")), page=max(1, int(page)) if page.isdigit() else 1)
+                   area_id=int(area) if is_number(area) else None, overdue=args.get("overdue") == "1",
+                   q=normalise(args.get("q")), page=page_number(page))
 
     def as_args(self) -> dict:
         out = {"process": self.process, "step": self.step, "area": self.area_id or "",

@@ -18,6 +18,7 @@ from .. import uploads
 from ..access import areas_below, can_act, safe_next, sees, stands_in, task_or_404
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
+from ..params import is_number
 from ..timefmt import local_now
 from .queries import InboxFilters
 from .queries import inbox as inbox_query
@@ -118,7 +119,7 @@ def _apply_row_action(form, action: str) -> bool:
     if parts[0] == "add":
         rows.append_entry()
         return True
-    if parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
+    if parts[0] == "remove" and len(parts) == 3 and is_number(parts[2]):
         index = int(parts[2])
         if 0 <= index < len(rows.entries):
             rows.entries.pop(index)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from workflows import audit
 from workflows.database.session import Database
-from workflows.engine import spiff
+from workflows.engine import script_policy, spiff
 from workflows.engine.bpmn_check import check_xml
 from workflows.engine.models import ProcessVersion
 from workflows.exceptions import InvalidDiagram, UnknownProcess
@@ -38,8 +38,15 @@ def current_version(session: Session, process_id: str) -> ProcessVersion:
 
 def deploy_xml(db: Database, now: datetime, xml: bytes, file_name: str,
                actor_id: int | None = None) -> list[ProcessVersion]:
-    """Check a diagram and store each of its processes once per content hash."""
+    """Check a diagram (shapes, engine parse, and that its scripts run nothing but what script_policy allows)
+    and store each of its processes once per content hash."""
     problems = check_xml(xml, file_name)
+    if not problems:
+        # Scripts may call only the functions the domains registered (exposed to the engine as script globals).
+        problems = script_policy.diagram_problems(xml, set(spiff.SCRIPT_GLOBALS), file_name)
+        if problems:  # someone tried to deploy code the engine will not run: on the record
+            with db.unit_of_work() as s:
+                audit.record(s, now, "diagram_refused", actor_id, file_name=file_name[:200], problems=problems[:20])
     if problems:
         raise InvalidDiagram(problems)
     digest = spiff.content_hash(xml)

@@ -27,7 +27,7 @@ from workflows.engine.recent import RecentWorkflows
 from workflows.engine.results import ActionResult, InstanceView, Started
 from workflows.exceptions import (ConcurrentUpdate, InstanceSuspended, PermissionDenied, TaskAlreadyCompleted,
                                   TaskNotReady, UnknownInstance, UnknownTask, WorkflowError)
-from workflows.org.access import can_act, may_reassign, visible_clause
+from workflows.org.access import can_act, may_reassign, receive_problem, visible_clause
 from workflows.org.models import Area, User
 from workflows.org.roles import SUPERVISOR
 from workflows.substitutes import service as substitutes
@@ -256,12 +256,12 @@ class WorkflowService:
             if not actor.has_role(SUPERVISOR):
                 raise PermissionDenied("只有督办领导可以改派。")
             target = self._user(s, to_user_id) if to_user_id is not None else None
-            if target is not None and not target.active:
-                raise WorkflowError(f"{target.display_name} 的账号已停用，不能接收任务。")
             for task_id in task_ids:
                 task = self._ready_task(s, task_id)
                 if not may_reassign(actor, task.area_path):
                     raise PermissionDenied(f"“{task.title}”不在您的辖区内。")
+                if target is not None and (problem := receive_problem(target, task.role, task.area_path)):
+                    raise PermissionDenied(f"“{task.title}”未改派：{problem}")
                 move = self.hooks.of(task.process_id).move_to_level
                 if target is None and move is None:
                     raise WorkflowError("只有五包责任事项可以按层级改派。")

@@ -15,6 +15,7 @@ from workflows.jobs.models import Job
 from workflows.jobs.worker import Handler, JobContext
 from workflows.ledgers import spreadsheets
 from workflows.ledgers.models import LedgerImportJob
+from workflows.ledgers.upload_limits import check_upload
 from workflows.org.models import User
 from workflows.vocabulary import JobStatus
 
@@ -36,6 +37,7 @@ def create_job(services, actor_id: int, ledger: str, filename: str, content: byt
         raise NotFound(f"没有名为 {ledger} 的台账。")
     if not content:
         raise WorkflowError("上传的文件是空的。")
+    check_upload(filename or "", content, services.settings)  # before the file is stored or parsed
     with services.db.unit_of_work() as s:
         user = s.get(User, actor_id)
         if user is None or not user.active:

@@ -8,8 +8,7 @@ from datetime import date, datetime
 from typing import Callable
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from stdnum.cn import uscc
 
 from workflows.engine.context import ActionContext
@@ -19,7 +18,9 @@ from workflows.ledgers.models import THREE_STOPS_STATES, BlacklistEntry, Interme
 from workflows.ledgers.registries import check_edit
 from workflows.ledgers.registries import scope as visible_scope
 from workflows.ledgers.registries import upsert_house
+from workflows.ledgers.upload_limits import check_upload, too_many_rows
 from workflows.org.models import Area, User
+from workflows.tabular import to_xlsx
 from workflows.vocabulary import CLASSIFICATIONS
 
 YES, NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", "", "×"}
@@ -91,17 +92,20 @@ class ImportReport:
 
 
 # ---------------------------------------------------------------- reading
-def read_table(filename: str, content: bytes) -> list[tuple[int, dict]]:
-    """(line number, {header: text}) for each non-empty data row of an .xlsx or .csv file."""
+def read_table(filename: str, content: bytes, max_rows: int | None = None) -> list[tuple[int, dict]]:
+    """(line number, {header: text}) for each non-empty data row of an .xlsx or .csv file; rows are read one
+    at a time and reading stops, refusing the file, past `max_rows` data rows."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for damaged files
             raise WorkflowError(f"无法读取 Excel 文件：{exc}") from None
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-        wb.close()
-    elif name.endswith(".csv"):
+        try:
+            return _rows_of(wb.worksheets[0].iter_rows(values_only=True), max_rows)
+        finally:
+            wb.close()
+    if name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves CSV as GBK
             try:
                 text = content.decode(encoding)
@@ -110,14 +114,20 @@ def read_table(filename: str, content: bytes) -> list[tuple[int, dict]]:
                 continue
         else:
             raise WorkflowError("CSV 文件编码无法识别，请另存为 UTF-8。")
-        rows = list(csv.reader(io.StringIO(text)))
-    else:
-        raise WorkflowError("只支持 .xlsx 或 .csv 文件。")
-    if not rows:
+        return _rows_of(csv.reader(io.StringIO(text)), max_rows)
+    raise WorkflowError("只支持 .xlsx 或 .csv 文件。")
+
+
+def _rows_of(rows, max_rows: int | None) -> list[tuple[int, dict]]:
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         raise WorkflowError("文件是空的。")
-    headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+    headers = [str(h).strip() if h is not None else "" for h in first]
     out = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=2):
+        if max_rows is not None and number - 1 > max_rows:
+            raise too_many_rows(max_rows, max_rows)
         if row is None or all(v is None or str(v).strip() == "" for v in row):
             continue
         out.append((number, {h: row[i] if i < len(row) else None for i, h in enumerate(headers) if h}))
@@ -146,7 +156,9 @@ def _convert(col: Column, value, areas: dict):
         low = text.lower()
         return (True, None) if low in YES else (False, None) if low in NO else (None, "应填“是”或“否”")
     if col.kind == "int":
-        return (int(text), None) if text.isdigit() else (None, "应为非负整数")
+        # ASCII digits only ("²" passes isdigit), and small enough for the database's integer column.
+        small = text.isascii() and text.isdigit() and len(text) <= 9
+        return (int(text), None) if small else (None, "应为非负整数")
     if col.kind == "date":
         for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
             try:
@@ -219,7 +231,8 @@ def check_file(services, actor_id: int, registry: str, filename: str, content: b
     """Read and check every row of a file (nothing is written); the same file always gives the same good rows."""
     if registry not in SPECS:
         raise WorkflowError(f"没有名为 {registry} 的台账。")
-    rows = read_table(filename, content)
+    check_upload(filename, content, services.settings)
+    rows = read_table(filename, content, services.settings.import_max_rows)
     with services.db.read() as s:
         user = s.get(User, actor_id)
         if user is None or not user.active:
@@ -302,29 +315,6 @@ _IMPORTERS = {"houses": _import_house, "intermediaries": _import_intermediary, "
 
 
 # ---------------------------------------------------------------- exporting
-def to_xlsx(title: str, headers: list[str], rows: list[list]) -> bytes:
-    """One sheet with a bold, frozen Chinese header row; dates as real Excel dates."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    ws.freeze_panes = "A2"
-    for i, header in enumerate(headers, start=1):
-        width = max([len(str(header)) * 2] + [len(str(r[i - 1])) * 1.6 for r in rows[:200] if r[i - 1] is not None])
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width, 8), 60)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, (date, datetime)):
-                cell.number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def _cell(col: Column, value):
     if col.kind == "bool":
         return "是" if value else "否"

@@ -14,7 +14,9 @@ access. The rule:
   (or the district-wide administrator) see it.
 - Acting on a task needs its assignee, or (while it waits in a role's shared inbox) that role and sight of
   the task's area; changing a ledger or sweep needs one of the domain's roles and sight of the place;
-  reassigning needs the supervisor role and sight of the task's area.
+  reassigning needs the supervisor role and sight of the task's area, and the person who receives the task
+  must hold the task's role (its lane's) and work in an area that holds the task's address — otherwise a
+  reassignment would hand a case's persons to someone who may not see them.
 
 Domains add rights on top (the first receiver of a complaint keeps sight of it, 首接负责) but never a
 second version of these.
@@ -25,8 +27,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.exceptions import PermissionDenied
-from workflows.org.models import User
-from workflows.org.roles import ADMIN, SUPERVISOR
+from workflows.org.models import Area, User
+from workflows.org.roles import ADMIN, LANE_ROLES, ROLE_NAMES, SUPERVISOR
 
 DISTRICT_WIDE = "/"  # the prefix of every area path
 
@@ -113,3 +115,31 @@ def can_act(user: User, task) -> bool:
 def may_reassign(user: User, task_area_path: str | None) -> bool:
     """Whether `user` may move a task to another person or level: supervisors, within what they see."""
     return user.active and user.has_role(SUPERVISOR) and sees(user, task_area_path)
+
+
+def receive_problem(user: User, task_role: str, task_area_path: str | None) -> str | None:
+    """Why `user` may not be handed a task of `task_role` at `task_area_path` (None: they may): an active
+    account, the task's role, and an area that holds the task's address."""
+    if not user.active:
+        return f"{user.display_name} 的账号已停用，不能接收任务。"
+    if not sees(user, task_area_path):
+        return f"{user.display_name} 的辖区不包含该事项的地址，不能接收。"
+    if task_role and task_role not in user.role_set:
+        return f"{user.display_name} 不是{ROLE_NAMES.get(task_role, task_role)}，不能接收该岗位的任务。"
+    return None
+
+
+def reassignable_users(session: Session, supervisor: User) -> list[User]:
+    """The people a supervisor may hand work to: active, holding a role that works in the processes, and
+    working in an area that holds some place the supervisor sees (inside it, or one of the areas above it).
+    Each reassignment still checks `receive_problem` against the task itself."""
+    prefix = scope_of(supervisor)
+    if prefix is None or not supervisor.has_role(SUPERVISOR):
+        return []
+    parts = [p for p in prefix.split("/") if p]
+    above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    users = session.scalars(sa.select(User).join(Area, User.area_id == Area.id)
+                            .where(User.active.is_(True),
+                                   sa.or_(Area.path.startswith(prefix), Area.path.in_(above) if above else sa.false()))
+                            .order_by(Area.path, User.display_name))
+    return [u for u in users if u.role_set & set(LANE_ROLES.values())]

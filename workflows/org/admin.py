@@ -1,4 +1,4 @@
-"""Administration of the organisation: users, passwords, locks and five-contract assignments.
+"""Administration of the organisation: users, passwords, login delays and five-contract assignments.
 
 Each function is one action: one unit of work, refused unless the actor is an active administrator, and
 recorded in the audit log with who and when.
@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from workflows import audit
 from workflows.exceptions import PermissionDenied, WorkflowError
+from workflows.org import throttle
 from workflows.org.access import active_user
-from workflows.org.accounts import add_user, by_username, set_password
+from workflows.org.accounts import add_user, by_username, check_new_password, end_sessions, set_password
 from workflows.org.models import Area, Department, FiveContractAssignment, User
 from workflows.org.roles import ADMIN
 
@@ -25,7 +26,10 @@ def create_user(services, actor_id: int, *, username: str, password: str, displa
             raise WorkflowError(f"用户名 {username} 已存在。")
         area = s.get(Area, area_id) if area_id else None
         department = s.get(Department, department_id) if department_id else None
+        check_new_password(password, username)
         user = add_user(s, username, password, display_name, " ".join(sorted(roles)), area, department, phone)
+        # The administrator knows this password: the user replaces it at the first login.
+        user.must_change_password = True
         audit.record(s, services.workflow.now(), "user_created", actor_id, username=username,
                      roles=user.roles, area_id=area_id)
         return user.id
@@ -42,27 +46,35 @@ def update_user(services, actor_id: int, user_id: int, *, display_name: str, rol
         before = {"roles": user.roles, "area_id": user.area_id, "active": user.active}
         user.display_name, user.roles = display_name, " ".join(sorted(roles))
         user.area_id, user.department_id, user.phone, user.active = area_id, department_id, phone, active
-        audit.record(s, services.workflow.now(), "user_updated", actor_id, user_id=user.id, before=before,
+        now = services.workflow.now()
+        audit.record(s, now, "user_updated", actor_id, user_id=user.id, before=before,
                      after={"roles": user.roles, "area_id": area_id, "active": active})
+        if before["active"] and not active:
+            end_sessions(s, now, user, "deactivated", actor_id)
 
 
 def reset_password(services, actor_id: int, user_id: int, password: str) -> None:
-    """A new password; it also unlocks the account and ends the user's open sessions."""
+    """A new password the user must replace at the next login; it also lifts login delays on the account and
+    ends the user's open sessions."""
     with services.db.unit_of_work() as s:
         _admin(s, actor_id)
         user = _user(s, user_id)
+        check_new_password(password, user.username)
         set_password(user, password)
-        user.failed_logins, user.locked_until = 0, None
-        audit.record(s, services.workflow.now(), "password_reset", actor_id, user_id=user.id)
+        user.must_change_password = True
+        throttle.clear_account(s, user.username)
+        now = services.workflow.now()
+        audit.record(s, now, "password_reset", actor_id, user_id=user.id)
+        end_sessions(s, now, user, "password_reset", actor_id)
 
 
 def unlock(services, actor_id: int, user_id: int) -> None:
-    """Clear an account's failed-login lock."""
+    """Lift the login delays on an account, from every address."""
     with services.db.unit_of_work() as s:
         _admin(s, actor_id)
         user = _user(s, user_id)
-        user.failed_logins, user.locked_until = 0, None
-        audit.record(s, services.workflow.now(), "user_unlocked", actor_id, user_id=user.id)
+        lifted = throttle.clear_account(s, user.username)
+        audit.record(s, services.workflow.now(), "user_unlocked", actor_id, user_id=user.id, lifted=lifted)
 
 
 def set_assignment(services, actor_id: int, area_id: int, level: int, user_id: int | None) -> None:

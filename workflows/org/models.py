@@ -65,8 +65,11 @@ class User(Base):
     department_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("department.id"))
     phone: Mapped[str] = mapped_column(sa.String(32), default="")
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[Optional[datetime]] = mapped_column()
+    # Raised whenever every session of the user must end (logout, password change or reset, deactivation):
+    # the session cookie carries the generation it was issued under, and an older one is refused.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    # Set for an account created or reset by an administrator: the user chooses their own password first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     area: Mapped[Optional[Area]] = relationship()
     department: Mapped[Optional[Department]] = relationship()
@@ -92,3 +95,19 @@ class FiveContractAssignment(Base):
 
     area: Mapped[Area] = relationship()
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per key (an account name, a client address, or the two together), shared by every
+    web process; `blocked_until` is when the next attempt under this key is heard again.
+
+    A key "known:<user id>:<address>" marks an address the account has logged in from, which attacks on the
+    account from elsewhere never block.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[Optional[datetime]] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(index=True)
