@@ -19,6 +19,21 @@ def test_lights_follow_the_share_of_time_used_and_the_warn_before_window(hours, 
     assert light(START + timedelta(hours=hours), START, DUE, Thresholds(0.5, "P1D")) == expected
 
 
+def test_lights_follow_the_thresholds_on_whole_days():
+    start, due = datetime(2026, 11, 1, 8), datetime(2026, 11, 5, 8)
+    t = Thresholds(remind_share=0.5, warn_before="P1D")
+    assert light(datetime(2026, 11, 2, 8), start, due, t) == Light.NONE
+    assert light(datetime(2026, 11, 3, 8), start, due, t) == Light.REMIND
+    assert light(datetime(2026, 11, 4, 9), start, due, t) == Light.WARN
+    assert light(datetime(2026, 11, 5, 8), start, due, t) == Light.ALARM
+    assert light(datetime(2026, 11, 2, 9), start, due, Thresholds(0.25, "PT12H")) == Light.REMIND
+    assert light(datetime(2026, 11, 2, 9), start, None, t) == Light.NONE
+    # A step given a single day warns only once its remind share is used, not from its first minute.
+    day_start, day_due = datetime(2026, 11, 1, 8), datetime(2026, 11, 2, 8)
+    assert light(datetime(2026, 11, 1, 10), day_start, day_due, t) == Light.NONE
+    assert light(datetime(2026, 11, 1, 21), day_start, day_due, t) == Light.WARN
+
+
 def test_other_thresholds_move_the_lights():
     at = START + timedelta(hours=30)
     assert light(at, START, DUE, Thresholds(0.5, "P1D")) == Light.NONE
