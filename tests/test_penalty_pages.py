@@ -2,6 +2,8 @@
 the head's extension (CSRF-protected form), and a procedure step completed through its web form."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from penalty_helpers import PenaltyDriver
@@ -56,3 +58,39 @@ def test_only_the_head_extends_the_time_to_decide(pen, login_as):
     r = head.post(f"/penalties/{inst}/extend", data={"reason": "案情复杂"}, follow_redirects=True)
     assert "办案期限已延长至 2027-03-23" in text(r)
     assert "延长办案期限（案情复杂）" in text(r)  # on the procedure's record
+
+
+def _row_of(page: str, step_title: str) -> str:
+    """The table row (or inbox entry) that names a step."""
+    import re
+    rows = [r for r in re.findall(r"<tr\b.*?</tr>|<li\b.*?</li>", page, re.S) if step_title in r]
+    assert rows, f"{step_title} not listed"
+    return rows[0]
+
+
+def test_the_procedures_steps_show_the_same_lights_as_every_other_step(pen, login_as, clock):
+    inst = pen.start(pen.classified_case())
+    head, market = login_as("juzhang"), login_as("wjs_market1")
+    assert "light-" not in _row_of(text(market.get(f"/penalties/{inst}")), "立案审批")
+    clock.advance(days=15)  # 8 Dec: 11 of the 15 working days to open the case used
+    assert '<span class="badge light-remind" title="办理时限">提醒</span>' in _row_of(text(head.get("/")), "立案审批")
+    assert "提醒" in _row_of(text(market.get(f"/penalties/{inst}")), "立案审批")
+    clock.advance(days=6)  # 14 Dec, the last day
+    assert "light-warn" in _row_of(text(head.get("/")), "立案审批")
+    clock.advance(days=1)  # 15 Dec: passed
+    assert "报警 · 已逾期" in _row_of(text(head.get("/")), "立案审批")
+    assert "报警 · 已逾期" in _row_of(text(login_as("wjs_leader").get("/board")), "立案审批")
+    page = text(market.get(f"/penalties/{inst}"))
+    assert '<span class="badge overdue light-alarm" title="办理时限">报警 · 已逾期</span>' in _row_of(page, "立案审批")
+    # Opened late, the step keeps its red light once done; the 90 days to decide start with none.
+    pen.do(inst, "approve_filing", {"filing_decision": "open", "filing_reason": "符合立案条件"})
+    page = text(market.get(f"/penalties/{inst}"))
+    assert "light-alarm" in _row_of(page, "立案审批") and "light-" not in _decision_due(page)
+    due = pen.row(inst).decision_due
+    clock.advance(days=(due - date(2026, 12, 15)).days)  # the last of the 90 days to decide
+    assert "light-warn" in _decision_due(text(market.get(f"/penalties/{inst}")))
+
+
+def _decision_due(page: str) -> str:
+    import re
+    return re.search(r"<dt>作出决定期限</dt><dd>(.*?)</dd>", page, re.S).group(1)

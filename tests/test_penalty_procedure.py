@@ -196,36 +196,40 @@ def test_unpaid_goes_to_the_court_only_after_the_appeal_periods(pen, clock):
 
 
 def test_filing_overdue_raises_a_five_contracts_matter_and_the_light_turns_red(pen, services, clock, lookup):
-    from workflows.vocabulary import DeadlineLight
+    from workflows.time_limits import Light
     inst = pen.start(pen.classified_case())
     view = pen.penalties.view(inst, lookup.user("wjs_market1"))
-    assert [s.light for s in view.steps] == [DeadlineLight.NONE]
+    assert [s.light for s in view.steps] == [Light.NONE]
     clock.advance(days=15)  # 8 Dec: 11 of the 15 working days used
-    assert pen.penalties.view(inst, lookup.user("wjs_market1")).steps[0].light == DeadlineLight.REMIND
-    clock.advance(days=7)  # 15 Dec: past 14 Dec, the 15th working day
-    assert pen.penalties.view(inst, lookup.user("wjs_market1")).steps[0].light == DeadlineLight.ALARM
+    assert pen.penalties.view(inst, lookup.user("wjs_market1")).steps[0].light == Light.REMIND
+    clock.advance(days=6)  # 14 Dec, the 15th working day: less than the warn-before day is left
+    assert pen.penalties.view(inst, lookup.user("wjs_market1")).steps[0].light == Light.WARN
+    clock.advance(days=1)  # 15 Dec: passed
+    assert pen.penalties.view(inst, lookup.user("wjs_market1")).steps[0].light == Light.ALARM
     services.workflow.run_worker_once()
     assert pen.overdue_matter(inst, "approve_filing") is not None
 
 
 def test_the_ninety_days_to_decide_warn_extend_once_and_then_alarm(pen, services, clock, lookup):
     from workflows.exceptions import PermissionDenied, WorkflowError
-    from workflows.vocabulary import DeadlineLight
+    from workflows.time_limits import Light
     inst = pen.start(pen.classified_case())
     pen.do(inst, "approve_filing", {"filing_decision": "open", "filing_reason": "符合立案条件"})
     market, head = lookup.user("wjs_market1"), lookup.user("juzhang")
-    clock.advance(days=80)  # 11 Feb 2027 of the 90 days to 21 Feb
-    assert pen.penalties.view(inst, market).decision_light == DeadlineLight.WARN
+    clock.advance(days=80)  # 11 Feb 2027 of the 90 days to 21 Feb: most of the time used
+    assert pen.penalties.view(inst, market).decision_light == Light.REMIND
+    clock.advance(days=10)  # 21 Feb, the last day
+    assert pen.penalties.view(inst, market).decision_light == Light.WARN
     with pytest.raises(PermissionDenied):
         pen.penalties.extend_decision(inst, market, "案情复杂")
     assert pen.penalties.extend_decision(inst, head, "案情复杂，需补充调查").isoformat() == "2027-03-23"
-    assert pen.penalties.view(inst, market).decision_light == DeadlineLight.REMIND
+    assert pen.penalties.view(inst, market).decision_light == Light.REMIND
     with pytest.raises(WorkflowError):
         pen.penalties.extend_decision(inst, head, "再次延长")
-    clock.advance(days=31)  # 14 Mar: near
-    assert pen.penalties.view(inst, market).decision_light == DeadlineLight.WARN
-    clock.advance(days=10)  # 24 Mar: passed
-    assert pen.penalties.view(inst, market).decision_light == DeadlineLight.ALARM
+    clock.advance(days=30)  # 23 Mar, the last day of the extended time
+    assert pen.penalties.view(inst, market).decision_light == Light.WARN
+    clock.advance(days=1)  # 24 Mar: passed
+    assert pen.penalties.view(inst, market).decision_light == Light.ALARM
     services.workflow.run_worker_once()
     assert pen.overdue_matter(inst, "investigate") is not None
 

@@ -1,15 +1,13 @@
-"""Working days on the official calendar: statutory holidays, make-up working days, the override file, lights."""
+"""Working days on the official calendar: statutory holidays, make-up working days, the override file."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
-from workflows.vocabulary import DeadlineLight
 from workflows.workdays.calendar import (UNKNOWN_YEAR_WEEKDAYS, UnknownCalendarYear, WorkdayCalendar,
                                          load_overrides)
-from workflows.workdays.lights import light
 
 
 def test_holidays_are_skipped_and_make_up_working_days_counted():
@@ -45,17 +43,8 @@ def test_an_override_dated_outside_its_year_is_refused(tmp_path):
         load_overrides(path)
 
 
-@pytest.mark.parametrize("hours, expected", [(10, DeadlineLight.NONE), (50, DeadlineLight.REMIND),
-                                             (85, DeadlineLight.WARN), (101, DeadlineLight.ALARM)])
-def test_lights_follow_the_share_of_the_period_used(hours, expected):
-    start, due = datetime(2026, 11, 1), datetime(2026, 11, 5, 4)  # a 100-hour period
-    from datetime import timedelta
-    assert light(start, due, start + timedelta(hours=hours)) == expected
-
-
 @pytest.mark.parametrize("overrides, message", [
     ({"hearing_threshold_person": 0}, "hearing_threshold_person"),
-    ({"deadline_remind_at": 0.9, "deadline_warn_at": 0.5}, "deadline_remind_at"),
     ({"workday_unknown_year": "guess"}, "workday_unknown_year"),
 ])
 def test_bad_penalty_settings_are_refused_with_their_name(overrides, message):

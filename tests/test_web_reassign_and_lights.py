@@ -11,7 +11,7 @@ from web_fixtures import (ROOM, app, client, login_as, ready_task, start_case,  
                           task_ids, text, user_id)
 from workflows.engine.models import HumanTask
 from workflows.org.models import Area, User
-from workflows.time_limits import Light, Thresholds, light
+from workflows.time_limits import Light, Thresholds
 from workflows.time_limits.counts import per_street
 
 
@@ -79,21 +79,6 @@ def test_a_second_user_with_the_same_name_needs_a_confirmation(services, login_a
     assert r.status_code == 302
     # Another name goes through without the question.
     assert admin.post("/admin/users/new", data={**NEW_USER, "username": "wjs_other"}).status_code == 302
-
-
-def test_lights_follow_the_thresholds():
-    start, due = datetime(2026, 11, 1, 8), datetime(2026, 11, 5, 8)
-    t = Thresholds(remind_share=0.5, warn_before="P1D")
-    assert light(datetime(2026, 11, 2, 8), start, due, t) == Light.NONE
-    assert light(datetime(2026, 11, 3, 8), start, due, t) == Light.REMIND
-    assert light(datetime(2026, 11, 4, 9), start, due, t) == Light.WARN
-    assert light(datetime(2026, 11, 5, 8), start, due, t) == Light.ALARM
-    assert light(datetime(2026, 11, 2, 9), start, due, Thresholds(0.25, "PT12H")) == Light.REMIND
-    assert light(datetime(2026, 11, 2, 9), start, None, t) == Light.NONE
-    # A step given a single day warns only once its remind share is used, not from its first minute.
-    day_start, day_due = datetime(2026, 11, 1, 8), datetime(2026, 11, 2, 8)
-    assert light(datetime(2026, 11, 1, 10), day_start, day_due, t) == Light.NONE
-    assert light(datetime(2026, 11, 1, 21), day_start, day_due, t) == Light.WARN
 
 
 def test_lights_on_the_inbox_case_page_and_counted_per_street_on_the_board(services, login_as, clock):

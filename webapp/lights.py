@@ -25,12 +25,17 @@ def light_badge(task) -> Markup:
     """提醒 / 预警 / 报警 for a step still open; nothing when its time is far from used up."""
     if getattr(task, "state", TaskState.READY) != TaskState.READY:
         return Markup("")
-    on = task_light(task)
-    if on == Light.NONE:
+    return badge(task_light(task))
+
+
+def badge(on: Light) -> Markup:
+    """The badge of a light already decided (e.g. a procedure's time to decide, or a finished step's light as it
+    was when done); nothing for no light. Every page draws the lights the same way."""
+    if not on or on == Light.NONE:
         return Markup("")
     text = LIGHT_LABELS[on] + (" · 已逾期" if on == Light.ALARM else "")
     return Markup('<span class="{}" title="办理时限">{}</span>').format(CSS[on], text)
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(light_badge=light_badge)
+    app.jinja_env.globals.update(light_badge=light_badge, light_badge_of=badge)

@@ -78,9 +78,6 @@ class Settings:
     hearing_threshold_organisation: int = 100000
     # Every case goes through 法制审核, not only those 第五十八条 names.
     legal_review_always: bool = False
-    # Deadline lights: the share of a step's period used up at which it shows 提醒 and 预警 (报警 when overdue).
-    deadline_remind_at: float = 0.5
-    deadline_warn_at: float = 0.8
     # Time-limit lights: 提醒 once this share of a step's time is used, 预警 this long (ISO 8601) before its
     # deadline, 报警 once it has passed (workflows.time_limits).
     time_limit_remind_share: float = 0.5
@@ -128,8 +125,6 @@ class Settings:
         for name in ("hearing_threshold_person", "hearing_threshold_organisation"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数（元）")
-        if not 0 < self.deadline_remind_at <= self.deadline_warn_at < 1:
-            raise ValueError("配置项 deadline_remind_at、deadline_warn_at 须满足 0 < 提醒 <= 预警 < 1")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
             raise ValueError("配置项 job_retry_seconds 须为不小于 0 的整数")
         from workflows.pyramid_free.options import check as check_pyramid_free

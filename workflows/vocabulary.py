@@ -186,26 +186,15 @@ class PenaltyOutcome(StrEnum):
     DECIDED = "decided"              # 行政处罚决定 (一般程序)
 
 
-class DeadlineLight(StrEnum):
-    """How close a step is to its legal deadline: none, 提醒, 预警, 报警 (overdue)."""
-
-    NONE = "none"
-    REMIND = "remind"
-    WARN = "warn"
-    ALARM = "alarm"
-
-
 PENALTY_OUTCOME_NAMES = {
     PenaltyOutcome.PENDING: "办理中", PenaltyOutcome.NOT_OPENED: "不予立案", PenaltyOutcome.EDUCATION: "教育（不处罚）",
     PenaltyOutcome.WARNING: "当场警告", PenaltyOutcome.SUMMARY_FINE: "当场罚款",
     PenaltyOutcome.NO_PENALTY: "不予行政处罚", PenaltyOutcome.DECIDED: "作出行政处罚决定",
 }
-DEADLINE_LIGHT_NAMES = {DeadlineLight.NONE: "正常", DeadlineLight.REMIND: "提醒", DeadlineLight.WARN: "预警",
-                        DeadlineLight.ALARM: "报警"}
 # The ways a decision may be served (行政处罚法 第六十一条; 民事诉讼法's methods as the rules apply them).
 SERVICE_METHODS = {"direct": "直接送达", "residence": "留置送达", "post": "邮寄送达",
                    "electronic": "电子送达（经当事人书面同意）", "announcement": "公告送达"}
 END_EVENT_NAMES["penalty_procedure"] = {
     "end_education": "教育不予处罚", "end_summary": "当场处罚办结", "end_not_opened": "不予立案",
     "end_no_penalty": "不予行政处罚", "end_closed": "结案"}
-STATUSES.update({e.__name__: e for e in (PenaltyOutcome, DeadlineLight)})
+STATUSES["PenaltyOutcome"] = PenaltyOutcome

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length
 from workflows.exceptions import WorkflowError
 from workflows.notices.legal import legal_data
 from workflows.penalties.service import PenaltyService
-from workflows.vocabulary import DEADLINE_LIGHT_NAMES, PENALTY_OUTCOME_NAMES, SERVICE_METHODS
+from workflows.vocabulary import PENALTY_OUTCOME_NAMES, SERVICE_METHODS
 
 from ..db import services
 
@@ -60,8 +60,7 @@ def _page(instance_id: int, form: ExtendForm, status: int = 200):
         from workflows.notices.service import NoticeService
         notices = NoticeService.for_services(services()).list_for_case(instance_id)
     return render_template("penalties/show.html", v=view, row=view.case, roles=_roles(), form=form,
-                           outcomes=PENALTY_OUTCOME_NAMES, light_names=DEADLINE_LIGHT_NAMES,
-                           methods=SERVICE_METHODS, notices=notices), status
+                           outcomes=PENALTY_OUTCOME_NAMES, methods=SERVICE_METHODS, notices=notices), status
 
 
 @bp.route("/<int:instance_id>/extend", methods=["POST"])

@@ -16,8 +16,8 @@ from workflows.penalties import legal_terms as terms
 from workflows.penalties.hooks import penalty_case
 from workflows.penalties.models import PenaltyCase
 from workflows.penalties.starting import start_for_party
-from workflows.vocabulary import DeadlineLight, PenaltyOutcome, TaskState
-from workflows.workdays.lights import light_for
+from workflows.time_limits import Light, Thresholds, light
+from workflows.vocabulary import PenaltyOutcome, TaskState
 
 HEAD_ROLE = "head"
 
@@ -27,7 +27,7 @@ class StepDeadline:
     """An open or finished step, with its deadline and light (as a page shows it)."""
 
     task: HumanTask
-    light: DeadlineLight
+    light: Light
 
 
 @dataclass
@@ -37,7 +37,7 @@ class ProcedureView:
     source: ProcessInstance | None
     steps: list[StepDeadline]
     events: list[AuditEvent]
-    decision_light: DeadlineLight
+    decision_light: Light
     accrued_surcharge: int | None = None  # 第七十二条: what is owed on top of the fine if paid today
 
 
@@ -119,12 +119,13 @@ class PenaltyService:
             access.check_sees(actor, row.area_path)
             inst = s.get(ProcessInstance, instance_id)
             source = s.get(ProcessInstance, row.source_instance_id) if row.source_instance_id else None
-            now, settings = self.engine.now(), self.services.settings
+            now, thresholds = self.engine.now(), Thresholds.from_settings(self.services.settings)
             tasks = s.scalars(sa.select(HumanTask).where(HumanTask.instance_id == instance_id)
                               .order_by(HumanTask.created_at, HumanTask.completed_at)).all()
-            steps = [StepDeadline(t, light_for(settings, t.created_at, t.due_at,
-                                               t.completed_at if t.state != TaskState.READY else now)
-                                  if t.state != TaskState.CANCELLED else DeadlineLight.NONE) for t in tasks]
+            # A finished step keeps the light it had when it was done (late or not); a cancelled one has none.
+            steps = [StepDeadline(t, light(t.completed_at if t.state != TaskState.READY else now, t.created_at,
+                                           t.due_at, thresholds)
+                                  if t.state != TaskState.CANCELLED else Light.NONE) for t in tasks]
             events = list(s.scalars(sa.select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                     .order_by(AuditEvent.id)))
             accrued = None
@@ -132,12 +133,13 @@ class PenaltyService:
                 accrued = terms.surcharge(row.fine, row.served_on, terms.local_today(now))
             return ProcedureView(row, inst, source, steps, events, self.decision_light(row, now), accrued)
 
-    def decision_light(self, row: PenaltyCase, now: datetime) -> DeadlineLight:
+    def decision_light(self, row: PenaltyCase, now: datetime) -> Light:
         """The light of the 90 days to decide (第六十条), while no decision is made."""
         if row.filed_on is None or row.decided_on is not None or row.outcome != PenaltyOutcome.PENDING:
-            return DeadlineLight.NONE
+            return Light.NONE
         start = terms.end_of_local_day_utc(row.filed_on)
-        return light_for(self.services.settings, start, terms.end_of_local_day_utc(row.decision_due), now)
+        return light(now, start, terms.end_of_local_day_utc(row.decision_due),
+                     Thresholds.from_settings(self.services.settings))
 
     def for_case(self, source_instance_id: int) -> list[PenaltyCase]:
         """The procedures a case started (its page lists them); the case page checked the reader's sight."""
