@@ -5,9 +5,11 @@ refused with a clear message and no number taken."""
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from notice_helpers import (ID_BEIJING, ID_JIANGXI, SAMPLES, add_persons, classify, count, flat, notices,
                             pdf_text, start_case)
+from penalty_helpers import PenaltyDriver
 from web_fixtures import app, login_as, text  # noqa: F401  (fixtures)
 from webapp.notices import render
 from workflows.exceptions import WorkflowError
@@ -75,9 +77,7 @@ def test_a_quotation_drops_its_full_stop_and_nests_its_quotes():
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_printed_quotations_end_before_the_closing_mark(services, lookup):
-    decision = flat(_pdf_text(services, _issue(services, lookup, "penalty_decision")))
-    assert "依法追究刑事责任”的规定" in decision and "。”的规定" not in decision
-    assert "第七十二条第一款第一项" in decision
+    # The penalty decision's quotation is checked where it is issued, in its procedure (test_penalty_documents).
     reply = flat(_pdf_text(services, _issue(services, lookup, "complaint_reply",
                                             complaint_summary="花园小区有人以“资本运作”为名聚集授课")))
     assert "“花园小区有人以‘资本运作’为名聚集授课”一事" in reply
@@ -155,10 +155,29 @@ def test_good_identifiers_and_numbers_pass():
     assert clean["party_id"] == CREDIT_CODE and clean["contact_phone"] == "13912345678"
 
 
-def test_an_unknown_role_on_the_page_is_a_message_not_a_server_error(services, lookup, login_as):
+def test_an_unknown_role_is_refused_by_the_checks_with_a_message():
+    fields = dict(SAMPLES["penalty_decision"], role="boss")
+    with pytest.raises(NoticeRejected) as refused:
+        validate("penalty_decision", fields, ISSUED_ON)
+    assert "违法行为类别应为" in str(refused.value.errors["role"])
+
+
+def test_a_role_posted_on_the_page_is_never_the_one_printed(services, lookup, login_as, clock):
+    # The documents with a role are the penalty procedure's: the role is the party's, fixed from their
+    # classification when the procedure started, whatever (even an unknown value) the page sends.
+    pen = PenaltyDriver(services, lookup, clock)
+    inst = pen.start(pen.classified_case())
+    pen.do(inst, "approve_filing", {"filing_decision": "open", "filing_reason": "有传销违法线索，符合立案条件"})
+    pen.do(inst, "investigate", {"officers": ["赵晓明 42010001", "孙丽华 42010002"], "evidence": ["询问笔录"]})
+    pen.do(inst, "investigation_report", {"report": "经查属实", "proposed_fine": 100000, "serious": False,
+                                          "complex": False, "conduct_form": "ban_7_2"})
     officer = login_as("wjs_market1")
-    form = dict(SAMPLES["penalty_decision"], type="penalty_decision", role="boss", action="issue",
-                evidence="\n".join(SAMPLES["penalty_decision"]["evidence"]))
-    page = officer.post("/notices/new", data=form)
-    assert page.status_code == 422 and "违法行为类别应为" in text(page) and "未占用文号" in text(page)
-    assert count(services, Notice) == 0
+    for role in ("boss", "organiser"):
+        form = dict(SAMPLES["penalty_decision"], type="penalty_notice", role=role, action="issue",
+                    instance_id=str(inst), task_id=pen.ready(inst)["notify"], hearing_right="none",
+                    conduct_form="ban_7_2", contact_person="赵晓明", contact_phone="027-83891234",
+                    evidence="\n".join(SAMPLES["penalty_decision"]["evidence"]))
+        assert officer.post("/notices/new", data=form).status_code == 302
+    with services.db.read() as s:
+        printed = [n.data["fields"]["role"] for n in s.scalars(sa.select(Notice).order_by(Notice.id))]
+    assert printed == ["introducer", "introducer"]  # the party's own role both times

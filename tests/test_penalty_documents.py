@@ -74,6 +74,9 @@ def test_the_notice_states_the_proposed_penalty_its_basis_and_the_rights_then_th
     # The 告知 and what the party said.
     assert "送达了行政处罚告知书" in text and "当事人提出陈述、申辩：初次参与，请求从轻" in text
     assert "经复核：部分采纳，从轻处罚" in text
+    # A quotation ends before the closing mark (“…”的规定, not “…。”的规定); items are cited as 第一项.
+    assert "”的规定" in text and "。”的规定" not in text
+    assert "第七十二条第一款第一项" in text
 
 
 def test_a_fine_out_of_range_is_refused_with_the_article_and_takes_no_number(pen):

@@ -4,12 +4,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
 import sqlalchemy as sa
 
 from test_web_admin import NEW_USER
 from web_fixtures import (ROOM, app, client, login_as, ready_task, start_case,  # noqa: F401  (fixtures)
                           task_ids, text, user_id)
 from workflows.engine.models import HumanTask
+from workflows.org import admin as admin_service
 from workflows.org.models import Area, User
 from workflows.time_limits import Light, Thresholds
 from workflows.time_limits.counts import per_street
@@ -17,6 +19,20 @@ from workflows.time_limits.counts import per_street
 
 def matter(login_as, address=ROOM, title="101室三停一换失效"):
     return start_case(login_as("wjs_leader"), address=address, title=title, kind="five_contracts", note="需复查")
+
+
+@pytest.fixture
+def second_grid(services, lookup):
+    """A second grid worker of the street: a sweep can only go to someone who holds the grid role there."""
+    with services.db.read() as s:
+        grid = s.scalar(sa.select(User).where(User.username == "wjs_grid"))
+        area_id, department_id = grid.area_id, grid.department_id
+    uid = admin_service.create_user(services, lookup.user("admin"), username="wjs_grid2", password="Wjs-Grid2-Huang",
+                                    display_name="网格员 黄丽", roles=["grid"], area_id=area_id,
+                                    department_id=department_id, phone="13900001111")
+    with services.db.unit_of_work() as s:
+        s.get(User, uid).must_change_password = False  # as if they had chosen their own at first login
+    return "wjs_grid2"
 
 
 def _task(services, task_id) -> HumanTask:
@@ -44,16 +60,16 @@ def test_a_matter_reassigned_just_before_its_deadline_gets_the_whole_level_time_
     assert "督办改派" in page and "理由：楼栋长住院" in page and "吴家山街分管领导（督办）" in page
 
 
-def test_a_case_step_reassigned_to_a_person_is_due_afresh(services, login_as, clock):
+def test_a_case_step_reassigned_to_a_person_is_due_afresh(services, login_as, clock, second_grid):
     case_id = start_case(login_as("wjs_grid"))
     sweep = ready_task(services, case_id, "sweep")
     clock.advance(days=3, hours=2)  # the sweep's three days have passed
     r = login_as("wjs_leader").post("/board/reassign", data={
-        "task_ids": [sweep], "to_user": str(user_id(services, "wjs_police1")), "reason": "网格员休假"})
+        "task_ids": [sweep], "to_user": str(user_id(services, second_grid)), "reason": "网格员休假"})
     assert r.status_code == 302
     task = _task(services, sweep)
     assert task.due_at > clock.now().replace(tzinfo=None) and task.reassign_reason == "网格员休假"
-    assert "报警" not in text(login_as("wjs_police1").get("/"))
+    assert "报警" not in text(login_as(second_grid, "Wjs-Grid2-Huang").get("/"))
 
 
 def test_person_pickers_name_the_unit_and_the_user_name(services, login_as):
@@ -117,14 +133,14 @@ def test_unclaimed_rows_explain_claim_and_handle(login_as):
     assert "待认领" in page and "点“认领”先把任务记在自己名下" in page
 
 
-def test_the_supervisor_may_set_the_new_deadline_of_a_case_step(services, login_as, clock):
+def test_the_supervisor_may_set_the_new_deadline_of_a_case_step(services, login_as, clock, second_grid):
     case_id = start_case(login_as("wjs_grid"))
     sweep = ready_task(services, case_id, "sweep")
     board = login_as("wjs_leader")
-    r = board.post("/board/reassign", data={"task_ids": [sweep], "to_user": str(user_id(services, "wjs_police1")),
+    r = board.post("/board/reassign", data={"task_ids": [sweep], "to_user": str(user_id(services, second_grid)),
                                             "reason": "网格员休假", "due_at": "2020-01-01T08:00"})
     assert r.status_code == 400 and "新的截止时间须晚于现在" in text(r)
-    r = board.post("/board/reassign", data={"task_ids": [sweep], "to_user": str(user_id(services, "wjs_police1")),
+    r = board.post("/board/reassign", data={"task_ids": [sweep], "to_user": str(user_id(services, second_grid)),
                                             "reason": "网格员休假", "due_at": "2026-12-01T18:00"})
     assert r.status_code == 302
     assert _task(services, sweep).due_at == datetime(2026, 12, 1, 10, 0)  # 18:00 Beijing time, stored as UTC
