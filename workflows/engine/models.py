@@ -133,3 +133,17 @@ class Incident(Base):
     instance: Mapped[ProcessInstance] = relationship()
     actor: Mapped[Optional[User]] = relationship(foreign_keys=[actor_id])
     resolved_by: Mapped[Optional[User]] = relationship(foreign_keys=[resolved_by_id])
+
+
+class WorkflowHistory(Base):
+    """Finished rounds cut out of a long-lived instance's workflow (a patrol's quiet rounds, a matter's
+    earlier levels), so the stored state stays one round long. Append-only, like the audit trail: each
+    row holds the cut tasks (zlib-compressed JSON list: id, parent, spec, BPMN id, state, data)."""
+
+    __tablename__ = "workflow_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    archived_at: Mapped[datetime] = mapped_column()
+    task_count: Mapped[int] = mapped_column()
+    tasks: Mapped[bytes] = mapped_column(sa.LargeBinary)

@@ -19,7 +19,7 @@ from workflows import audit
 from workflows.clock import SystemClock, using_clock, utcnow_naive
 from workflows.config import Settings
 from workflows.database.session import Database
-from workflows.engine import deployment, incidents, mirror, spiff, task_data
+from workflows.engine import deployment, history, incidents, mirror, spiff, task_data
 from workflows.engine.context import ActionContext, running
 from workflows.engine.hooks import HookRegistry
 from workflows.engine.models import HumanTask, Incident, ProcessInstance, ProcessVersion
@@ -345,6 +345,7 @@ class WorkflowService:
         the instance in between, nothing is written and the whole action rolls back.
         """
         s, inst, now = ctx.session, ctx.instance, ctx.now
+        history.archive(s, inst.id, now, rt.prune())
         values = {"state": rt.dump(), "updated_at": now, "next_timer_at": rt.next_timer(),
                   "version": inst.version + 1}
         ready = rt.ready_tasks()

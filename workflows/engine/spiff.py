@@ -27,6 +27,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.clock import active_clock
+from workflows.engine import pruning
 from workflows.engine.context import running_action
 from workflows.exceptions import EngineFailure, WorkflowError
 
@@ -148,6 +149,9 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+# Kept next to SpiffWorkflow's own keys in the stored state; restore takes it out before SpiffWorkflow reads.
+ARCHIVED_STEPS_KEY = "dachuan_archived_steps"
+
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = _SpeclessWorkflowConverter
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
@@ -165,9 +169,11 @@ class ReadyTask:
 class Runtime:
     """One workflow in memory: start or restore it, run tasks, read what is ready, dump it."""
 
-    def __init__(self, parsed: ParsedProcess, workflow: BpmnWorkflow):
+    def __init__(self, parsed: ParsedProcess, workflow: BpmnWorkflow, archived_steps=()):
         self.parsed = parsed
         self.workflow = workflow
+        # BPMN ids of steps passed in rounds already cut out of the tree (pruning), for the diagram.
+        self.archived_steps: set[str] = set(archived_steps)
 
     @classmethod
     def start(cls, parsed: ParsedProcess, data: dict) -> "Runtime":
@@ -183,18 +189,36 @@ class Runtime:
     def restore(cls, parsed: ParsedProcess, state: bytes) -> "Runtime":
         dct = json.loads(zlib.decompress(state))
         dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
+        archived = dct.pop(ARCHIVED_STEPS_KEY, ())
         token = _restoring.set(parsed)
         try:
             wf = SERIALIZER.from_dict(dct)
         finally:
             _restoring.reset(token)
-        return cls(parsed, wf)
+        return cls(parsed, wf, archived)
 
     def dump(self) -> bytes:
         dct = SERIALIZER.to_dict(self.workflow)
         dct[BpmnWorkflowSerializer.VERSION_KEY] = SERIALIZER.VERSION
+        if self.archived_steps:
+            dct[ARCHIVED_STEPS_KEY] = sorted(self.archived_steps)
         # Level 1: nearly the size of level 6 for JSON this small, at a fraction of the time.
         return zlib.compress(json.dumps(dct, separators=(",", ":"), ensure_ascii=False).encode(), 1)
+
+    def prune(self) -> list[dict]:
+        """Cut finished rounds out of the tree (see pruning); returns the cut tasks as plain data, parents
+        first, for the history table. The live tree and the saved state then stay the size of one round."""
+        removed = pruning.prune(self.workflow)
+        out = []
+        for t in removed:
+            bpmn_id = getattr(t.task_spec, "bpmn_id", None)
+            if bpmn_id and t.state == TaskState.COMPLETED:
+                self.archived_steps.add(bpmn_id)
+            out.append({"id": str(t.id), "parent": str(t._parent) if t._parent else None,
+                        "task_spec": t.task_spec.name, "bpmn_id": bpmn_id or "", "state": TaskState.get_name(t.state),
+                        "last_state_change": t.last_state_change,
+                        "data": SERIALIZER.registry.convert(t.data)})
+        return out
 
     def ready_tasks(self) -> list[ReadyTask]:
         out = []
@@ -264,8 +288,8 @@ class Runtime:
 
     def completed_steps(self) -> list[str]:
         """BPMN ids of the flow nodes already passed (for highlighting the diagram)."""
-        return sorted({t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-                       if getattr(t.task_spec, "bpmn_id", None)})
+        return sorted(self.archived_steps | {t.task_spec.bpmn_id for t in self.workflow.get_tasks(
+            state=TaskState.COMPLETED) if getattr(t.task_spec, "bpmn_id", None)})
 
 
 def duration_after(start: datetime, iso: str) -> datetime:
