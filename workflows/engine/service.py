@@ -33,6 +33,23 @@ from workflows.org.roles import SUPERVISOR
 from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus, InstanceStatus, TaskState
 
 
+# The hot path's statements, built once: building a statement costs more than SQLite takes to run it.
+# Lock the task and its instance together: a second officer waits here until the first commits, then
+# reads the task as completed (PostgreSQL re-reads locked rows). The acting user (and their area) comes
+# with the same statement: one round trip fewer.
+_LOCK_TASK = (sa.select(HumanTask, ProcessInstance, User)
+              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+              .outerjoin(User, User.id == sa.bindparam("actor_id"))
+              .options(joinedload(ProcessInstance.process_version, innerjoin=True), joinedload(User.area))
+              .where(HumanTask.id == sa.bindparam("task_id"))
+              .with_for_update(of=[HumanTask, ProcessInstance]))
+_TASK_DONE = HumanTask.__table__.update().where(HumanTask.__table__.c.id == sa.bindparam("b_id"))
+# The SET clause comes from the parameters given (the columns a save changes), the guard from b_id/b_version.
+_SAVE_INSTANCE = ProcessInstance.__table__.update().where(
+    ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
+    ProcessInstance.__table__.c.version == sa.bindparam("b_version"))
+
+
 class WorkflowService:
     """Start processes, complete and route tasks, fire timers; each public call is one unit of work."""
 
@@ -149,16 +166,7 @@ class WorkflowService:
 
     def _complete_action(self, task_id: str, data: dict, actor_id: int) -> ActionResult:
         with self.db.unit_of_work() as s, s.no_autoflush:
-            # Lock the task and its instance together: a second officer waits here until the first
-            # commits, then reads the task as completed (PostgreSQL re-reads locked rows).
-            # The acting user (and their area) comes with the same statement: one round trip fewer.
-            row = s.execute(sa.select(HumanTask, ProcessInstance, User)
-                            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                            .outerjoin(User, User.id == actor_id)
-                            .options(joinedload(ProcessInstance.process_version, innerjoin=True),
-                                     joinedload(User.area))
-                            .where(HumanTask.id == task_id)
-                            .with_for_update(of=[HumanTask, ProcessInstance])).first()
+            row = s.execute(_LOCK_TASK, {"task_id": task_id, "actor_id": actor_id}).first()
             if row is None:
                 raise UnknownTask(task_id)
             task, inst, actor = row
@@ -205,8 +213,7 @@ class WorkflowService:
         except LookupError:
             raise TaskNotReady(f"任务“{task.title}”当前不可办理，请刷新后查看。") from None
         done = {"state": TaskState.COMPLETED, "completed_at": ctx.now, "completed_by_id": ctx.actor_id}
-        s.execute(sa.update(HumanTask).where(HumanTask.id == task.id).values(**done)
-                  .execution_options(synchronize_session=False))
+        s.connection().execute(_TASK_DONE, dict(done, b_id=task.id))
         for key, value in done.items():
             set_committed_value(task, key, value)
         audit.record(s, ctx.now, EventKind.COMPLETED, ctx.actor_id, inst.id, task.id, task=task.task_name,
@@ -356,9 +363,7 @@ class WorkflowService:
             values.update(status=InstanceStatus.COMPLETED, completed_at=now, end_event=rt.end_event())
         if s.new or s.dirty:
             s.flush()  # e.g. the reference of an instance started in this action
-        written = s.execute(sa.update(ProcessInstance)
-                            .where(ProcessInstance.id == inst.id, ProcessInstance.version == inst.version)
-                            .values(**values).execution_options(synchronize_session=False))
+        written = s.connection().execute(_SAVE_INSTANCE, dict(values, b_id=inst.id, b_version=inst.version))
         if written.rowcount != 1:
             raise ConcurrentUpdate()
         for key, value in values.items():
