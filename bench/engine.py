@@ -1,8 +1,12 @@
 """Engine benchmark: complete six-step cases through the service layer, against SpiffWorkflow in memory.
 
-Usage: python bench/spiff.py [--cases 200] [--pg postgresql+psycopg://...]
+Usage: python bench/engine.py [--cases 200] [--cycles 500] [--pg postgresql+psycopg://...]
 Prints tasks completed per second, the median time of one completion, bytes stored per instance,
 and the ratio to running the same cases in memory with SpiffWorkflow alone (measured in this run).
+Then, on rental-house patrols (a BPMN timer cycle): the cost of a completion on a patrol that has run
+`--cycles` rounds against one that has run a single round (history_ratio), and the cost of the same
+completion submitted over HTTP (the task page's POST, Flask test client) against the service call
+(http_ratio). All ratios are measured in the same run, so a busy machine slows both sides alike.
 """
 from __future__ import annotations
 
@@ -104,15 +108,90 @@ def run_memory(url: str, cases: int) -> float:
     return total
 
 
+def _median_ms(values) -> float:
+    return statistics.median(values) * 1000
+
+
+def run_patrols(url: str, cycles: int, rounds: int = 40) -> dict:
+    """history_ratio and http_ratio on patrols: A fresh (service), B fresh (HTTP), C after `cycles` rounds."""
+    from workflows.clock import MovableClock
+    from workflows.ledgers import registries
+    from workflows.ledgers.models import RentalHouse
+    from webapp import create_app
+
+    clock = MovableClock()
+    services = runtime.build(url, clock=clock)
+    with services.db.read() as s:
+        users = dict(s.execute(sa.select(User.username, User.id)).all())
+        rooms = s.scalars(sa.select(Area.full_name).where(Area.kind == "room", Area.full_name.like("吴家山街%"))
+                          .order_by(Area.id).limit(3)).all()
+    def flag(room):
+        house = registries.save_house(services, users["wjs_housing"], room, owner_name="房东", flagged=True)
+        with services.db.read() as s:
+            return s.get(RentalHouse, house).patrol_instance_id
+
+    quiet = {"door_opened": True, "three_stops_in_place": False, "people_back": False}
+    wf = services.workflow
+
+    def patrol_task(instance_id):
+        with services.db.read() as s:
+            return s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == instance_id,
+                                                          HumanTask.task_name == "patrol", HumanTask.state == "ready"))
+
+    def next_round():
+        clock.advance(days=7, seconds=1)
+        wf.fire_due_timers()
+
+    old = flag(rooms[0])
+    for _ in range(cycles):  # the long-lived patrol: `cycles` rounds before measuring
+        next_round()
+        wf.complete(patrol_task(old), quiet, users["wjs_grid"])
+    # Flagged now, the other two patrols start their first round with the next firing.
+    fresh, http = flag(rooms[1]), flag(rooms[2])
+    app = create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
+    client = app.test_client()
+    assert client.post("/login", data={"username": "wjs_grid", "password": _demo_password()}).status_code == 302
+    form = {"patrolled_on": "2026-11-23", "door_opened": "yes", "three_stops_in_place": "no",
+            "people_back": "no", "note": "基准巡查"}
+    times = {"fresh": [], "http": [], "old": []}
+    for _ in range(rounds):
+        next_round()
+        t = time.perf_counter()
+        wf.complete(patrol_task(fresh), quiet, users["wjs_grid"])
+        times["fresh"].append(time.perf_counter() - t)
+        task_id = patrol_task(http)
+        t = time.perf_counter()
+        response = client.post(f"/tasks/{task_id}", data=form)
+        times["http"].append(time.perf_counter() - t)
+        assert response.status_code == 302, response.status_code
+        t = time.perf_counter()
+        wf.complete(patrol_task(old), quiet, users["wjs_grid"])
+        times["old"].append(time.perf_counter() - t)
+    with services.db.read() as s:
+        old_bytes, fresh_bytes = (s.scalar(sa.select(sa.func.length(ProcessInstance.state))
+                                           .where(ProcessInstance.id == i)) for i in (old, fresh))
+    services.db.dispose()
+    fresh_ms, http_ms, old_ms = (_median_ms(times[k]) for k in ("fresh", "http", "old"))
+    return {"fresh_ms": fresh_ms, "http_ms": http_ms, "old_ms": old_ms, "history_ratio": old_ms / fresh_ms,
+            "http_ratio": http_ms / fresh_ms, "old_bytes": old_bytes, "fresh_bytes": fresh_bytes}
+
+
+def _demo_password() -> str:
+    from workflows.org import demo
+    return demo.DEMO_PASSWORD
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", type=int, default=200)
+    ap.add_argument("--cycles", type=int, default=500, help="rounds of the long-lived patrol")
     ap.add_argument("--pg", help="also run on this PostgreSQL URL (its tables are used as they are)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         results = {"sqlite": run_service(sqlite_url, args.cases)}
         memory_s = run_memory(sqlite_url, args.cases)
+        patrol = run_patrols(sqlite_url, args.cycles)
         if args.pg:
             results["postgresql"] = run_service(args.pg, args.cases)
     for name, r in results.items():
@@ -120,9 +199,14 @@ def main():
               f"median_ms={r['median_ms']:.2f} bytes_per_instance={r['bytes']:.0f} "
               f"ratio_vs_memory={r['completion_s'] / memory_s:.1f}")
     print(f"memory     tasks={results['sqlite']['tasks']} tasks_per_s={results['sqlite']['tasks'] / memory_s:.0f}")
+    p = patrol
+    print(f"patrol     completion_ms: 1 round={p['fresh_ms']:.2f} {args.cycles} rounds={p['old_ms']:.2f} "
+          f"over HTTP={p['http_ms']:.2f}; state bytes: 1 round={p['fresh_bytes']} "
+          f"{args.cycles} rounds={p['old_bytes']}")
     r = results["sqlite"]
     print(f"engine: tasks_per_s={r['tasks'] / r['completion_s']:.0f} median_ms={r['median_ms']:.2f} "
-          f"bytes_per_instance={r['bytes']:.0f} ratio_vs_memory={r['completion_s'] / memory_s:.1f}")
+          f"bytes_per_instance={r['bytes']:.0f} ratio_vs_memory={r['completion_s'] / memory_s:.1f} "
+          f"history_ratio={p['history_ratio']:.2f} http_ratio={p['http_ratio']:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ work of their own, so everything commits or rolls back together.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -404,6 +405,19 @@ class WorkflowService:
                                 completed_steps=rt.completed_steps(),
                                 ready=[spiff.ReadyTask(t.id, t.name, t.title, t.lane, dict(t.data))
                                        for t in rt.ready_tasks()], end_event=rt.end_event())
+
+    def task_context(self, instance_id: int, task_id: str) -> dict:
+        """The data a ready task sees (what earlier steps recorded), for its form. Taken from the workflow
+        this process saved last when still current; a restore otherwise, kept for the submission."""
+        with self.db.read() as s:
+            inst = s.get(ProcessInstance, instance_id)
+            if inst is None:
+                raise UnknownInstance(instance_id)
+            rt = self.recent.take(inst.id, inst.version) or self._restore(self.context(s).for_instance(inst), inst)
+            data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
+            data = copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
+            self.recent.put(inst.id, inst.version, rt)
+            return data
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""
