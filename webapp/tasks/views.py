@@ -78,7 +78,7 @@ def _checked_task(task_id: str) -> HumanTask:
 
 def _context(task: HumanTask) -> dict:
     """The data the task sees in the engine (what earlier steps recorded), plus a few look-ups."""
-    data = workflow().task_context(task.instance_id, task.id)
+    data = workflow().task_context(task.instance, task.id)
     if task.task_name == "comparison":
         data["house_prior_cases"] = _house_prior_cases(task.instance)
     return data

@@ -311,12 +311,15 @@ class WorkflowService:
                     if inst is None:
                         return fired
                     seen.add(instance_id := inst.id)
-                    self._fire(ctx.for_instance(inst))
+                    rt = self._fire(ctx.for_instance(inst), reuse=True)
+                    saved = (inst.version, inst.status)
             except Exception as exc:
                 if instance_id is None or not incidents.is_incident(exc, timer=True):
                     raise
                 incidents.record_failure(self, IncidentKind.TIMER, exc, instance_id=instance_id)
                 continue
+            if saved[1] == InstanceStatus.RUNNING:  # committed: the officer who opens the new task needs it
+                self.recent.put(instance_id, saved[0], rt)
             fired += 1
         return fired
 
@@ -327,9 +330,9 @@ class WorkflowService:
             raise InstanceSuspended(inst.reference)
         self._fire(ctx.for_instance(inst))
 
-    def _fire(self, ctx: ActionContext) -> None:
+    def _fire(self, ctx: ActionContext, reuse: bool = False) -> spiff.Runtime:
         s, inst = ctx.session, ctx.instance
-        rt = self._restore(ctx, inst)
+        rt = self._restore(ctx, inst, reuse=reuse)
         before = {"level": inst.level}
         self._run(ctx, rt.fire_timers)
         audit.record(s, ctx.now, "timer_fired", ctx.actor_id, inst.id, due=str(inst.next_timer_at))
@@ -337,6 +340,7 @@ class WorkflowService:
         after_timers = self.hooks.of(inst.process_id).after_timers
         if after_timers is not None:
             after_timers(ctx, inst, before)
+        return rt
 
     def run_worker_once(self) -> dict:
         """One round of the worker: due timers, then every domain's periodic duty (e.g. overdue steps)."""
@@ -406,18 +410,16 @@ class WorkflowService:
                                 ready=[spiff.ReadyTask(t.id, t.name, t.title, t.lane, dict(t.data))
                                        for t in rt.ready_tasks()], end_event=rt.end_event())
 
-    def task_context(self, instance_id: int, task_id: str) -> dict:
-        """The data a ready task sees (what earlier steps recorded), for its form. Taken from the workflow
-        this process saved last when still current; a restore otherwise, kept for the submission."""
-        with self.db.read() as s:
-            inst = s.get(ProcessInstance, instance_id)
-            if inst is None:
-                raise UnknownInstance(instance_id)
-            rt = self.recent.take(inst.id, inst.version) or self._restore(self.context(s).for_instance(inst), inst)
-            data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
-            data = copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
-            self.recent.put(inst.id, inst.version, rt)
-            return data
+    def task_context(self, inst: ProcessInstance, task_id: str) -> dict:
+        """The data a ready task of `inst` (as the caller just read it) sees, for its form: from the workflow
+        this process saved last when still current, else restored and kept for the submission."""
+        rt = self.recent.take(inst.id, inst.version)
+        if rt is None:
+            rt = spiff.Runtime.restore(deployment.parsed(inst.process_version), inst.state)
+        data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
+        data = copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
+        self.recent.put(inst.id, inst.version, rt)
+        return data
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""
