@@ -95,6 +95,10 @@ def test_a_pruned_patrol_restores_to_the_same_workflow(services, clock, lookup):
         # save -> restore -> save gives the same state, and the same picture of the workflow
         again = spiff.Runtime.restore(parsed, first.dump())
     assert again.dump() == first.dump()
+    # The live workflow kept in memory (which reuses the dicts of its unchanged tasks) writes that same state.
+    live = services.workflow.recent.take(patrol, inst.version)
+    assert live is not None and live.dump() == first.dump()
+    services.workflow.recent.put(patrol, inst.version, live)
     assert [(t.name, t.id) for t in again.ready_tasks()] == [(t.name, t.id) for t in first.ready_tasks()]
     assert again.completed_steps() == first.completed_steps() and again.next_timer() == first.next_timer()
     # A restore from the stored state (no workflow kept in memory) carries on exactly like the live one.
@@ -173,3 +177,76 @@ def test_two_officers_on_a_long_patrol_at_once_one_wins_and_history_is_written_o
     assert len(notes) == 1
     # Only the winner's action wrote: one history row at most, as for any single completion.
     assert after[1] - before[1] <= 1
+
+
+def test_the_migration_cuts_the_rounds_out_of_instances_stored_before_it(services, clock, lookup):
+    """An instance saved whole by the previous version (here grown in memory without cutting) is cut by
+    the migration, keeps working, and loses none of its rounds."""
+    from alembic import command
+
+    from workflows.clock import using_clock
+    from workflows.database import migrate
+
+    patrols = Patrols(services, lookup)
+    _house, patrol = patrols.flag()
+    with services.db.read() as s:
+        inst = s.get(ProcessInstance, patrol)
+        rt = spiff.Runtime.restore(deployment.parsed(inst.process_version), inst.state)
+    with using_clock(clock):
+        for _ in range(30):
+            clock.advance(days=7, seconds=1)
+            rt.fire_timers()
+            task = next(t for t in rt.ready_tasks() if t.name == "patrol")
+            rt.complete(task.id, dict(QUIET))
+    grown = rt.dump()
+    assert len(rt.workflow.tasks) > 100
+    with services.db.unit_of_work() as s:
+        s.execute(sa.update(ProcessInstance).where(ProcessInstance.id == patrol)
+                  .values(state=grown, next_timer_at=rt.next_timer()))
+    cfg = migrate.alembic_config()
+    with services.db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010_flat_history")
+        command.downgrade(cfg, "-1")
+    migrate.upgrade(services.db)
+    state, rows, _size = _stored(services, patrol)
+    assert state < len(grown) / 3 and rows == 1
+    assert _live_tasks(services, patrol) <= 25
+    assert patrols.instance(patrol).version == inst.version + 1  # a workflow held in memory is not reused
+    with services.db.read() as s:
+        cut = history.archived_tasks(s, patrol)
+    assert len([t for t in cut if t["bpmn_id"] == "patrol" and t["state"] == "COMPLETED"]) >= 29
+    assert {"patrol", "end_patrol"} <= set(services.workflow.instance_view(patrol).completed_steps)
+    clock.advance(days=7, seconds=1)
+    assert services.workflow.fire_due_timers() == 1
+    patrols.patrol(patrol)
+    assert set(patrols.ready(patrol)) == {"lift_flag"}
+
+
+def test_the_live_workflow_writes_what_a_restored_one_would_at_every_step(services, lookup):
+    """save -> restore -> same state, step by step through a whole six-step case (with a door-closed loop)."""
+    cases = CaseDriver(services, lookup)
+    case = cases.start()
+
+    def same_as_restored():
+        with services.db.read() as s:
+            inst = s.get(ProcessInstance, case)
+            restored = spiff.Runtime.restore(deployment.parsed(inst.process_version), inst.state)
+        assert restored.dump() == inst.state
+        live = services.workflow.recent.take(case, inst.version)
+        if live is not None:
+            assert live.dump() == inst.state
+            services.workflow.recent.put(case, inst.version, live)
+
+    cases.do(case, "sweep", {"suspicious": True, "house_type": "rental"})
+    same_as_restored()
+    for _ in range(3):
+        cases.do(case, "entry", {"door_opened": False})
+        same_as_restored()
+        cases.do(case, "watch_house", {"note": "蹲守"})
+        same_as_restored()
+    cases.do(case, "entry", {"door_opened": True, "officers": ["王建国", "李卫东"], "persons": PERSONS})
+    same_as_restored()
+    for name, data in [("initial_check", {"mlm_found": True}), ("evidence", {"evidence_summary": "账本"})]:
+        cases.do(case, name, data)
+        same_as_restored()

@@ -34,10 +34,9 @@ from workflows.org.roles import SUPERVISOR
 from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus, InstanceStatus, TaskState
 
 
-# The hot path's statements, built once: building a statement costs more than SQLite takes to run it.
-# Lock the task and its instance together: a second officer waits here until the first commits, then
-# reads the task as completed (PostgreSQL re-reads locked rows). The acting user (and their area) comes
-# with the same statement: one round trip fewer.
+# The hot path's statements, built once (building one costs more than SQLite takes to run it). Lock the
+# task and its instance together: a second officer waits until the first commits, then reads the task as
+# completed (PostgreSQL re-reads locked rows). The actor (and their area) comes in the same round trip.
 _LOCK_TASK = (sa.select(HumanTask, ProcessInstance, User)
               .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
               .outerjoin(User, User.id == sa.bindparam("actor_id"))
@@ -280,8 +279,7 @@ class WorkflowService:
 
     def update_open_data(self, ctx: ActionContext, instance_id: int, updates: dict,
                          restart_timers: bool = False) -> ProcessInstance:
-        """Change data on every unfinished task of an instance inside `ctx` (e.g. a matter moved to another
-        level), optionally restarting its waiting timers; saved with the version guard."""
+        """Change data on every unfinished task inside `ctx` (a matter moved up), maybe restarting timers."""
         inst = self._lock_instance(ctx.session, instance_id)
         ctx = ctx.for_instance(inst)
         rt = self._restore(ctx, inst)
@@ -411,11 +409,9 @@ class WorkflowService:
                                        for t in rt.ready_tasks()], end_event=rt.end_event())
 
     def task_context(self, inst: ProcessInstance, task_id: str) -> dict:
-        """The data a ready task of `inst` (as the caller just read it) sees, for its form: from the workflow
-        this process saved last when still current, else restored and kept for the submission."""
-        rt = self.recent.take(inst.id, inst.version)
-        if rt is None:
-            rt = spiff.Runtime.restore(deployment.parsed(inst.process_version), inst.state)
+        """A ready task's data for its form: from the live workflow if current, else restored (and kept)."""
+        rt = self.recent.take(inst.id, inst.version) or spiff.Runtime.restore(
+            deployment.parsed(inst.process_version), inst.state)
         data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
         data = copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
         self.recent.put(inst.id, inst.version, rt)

@@ -130,12 +130,39 @@ def run_engine_code(fn, skip_element: str = ""):
 _restoring: contextvars.ContextVar[ParsedProcess] = contextvars.ContextVar("dachuan_restoring")
 
 
+_FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
+
+
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
     def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
+        tasks, workflow.tasks = workflow.tasks, {}
+        try:
+            dct = WorkflowConverter.to_dict(self, workflow)
+        finally:
+            workflow.tasks = tasks
+        dct["tasks"] = self._tasks_to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
+
+    def _tasks_to_dict(self, workflow) -> dict:
+        """Each task's dict, reusing the one written last time for a finished task under a finished parent
+        that has not moved in the tree: neither its data nor its delta can have changed since. The cache
+        lives on the workflow object, so it dies with it (and Runtime drops it when data is rewritten)."""
+        cache = workflow.__dict__.setdefault("_dachuan_task_dicts", {})
+        out = {}
+        for task_id, task in workflow.tasks.items():
+            key = (task.state, task.last_state_change, task._parent, tuple(task._children))
+            hit = cache.get(task_id)
+            if hit is not None and hit[0] == key:
+                out[str(task_id)] = hit[1]
+                continue
+            dct = self.registry.convert(task)
+            parent = task.parent
+            if task.state & _FINISHED and (parent is None or parent.state & _FINISHED):
+                cache[task_id] = (key, dct)
+            out[str(task_id)] = dct
+        return out
 
     def from_dict(self, dct):
         parsed = _restoring.get()
@@ -241,6 +268,7 @@ class Runtime:
 
     def update_open_data(self, updates: dict, restart_timers: bool = False) -> None:
         """Change data on every unfinished task (e.g. a reassigned level); optionally restart waiting timers."""
+        self.workflow.__dict__.pop("_dachuan_task_dicts", None)  # finished parents' data change below
         for t in self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
             t.data.update(updates)
             if t.state == TaskState.WAITING and t.parent is not None:

@@ -31,29 +31,23 @@ def enter_caught_persons(session: Session, instance_id: int, now: datetime) -> i
                               .order_by(CasePerson.id)).all()
     if not persons:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # Set-based: one upsert for all persons (an upsert may touch a row once, so a person listed twice in
-    # the case goes into a second round and is counted twice, as entered twice). Each round is still one
-    # atomic statement per row, so two cases closing at once with the same person both count.
-    rounds: list[list] = []
+    # Set-based: one prepared upsert run for all persons at once. Each row is still its own atomic upsert,
+    # so two cases closing at once with the same person both count. A person listed twice in the case is
+    # counted twice, as entered twice: such repeats go in a later batch, since a driver may fold a batch
+    # into one multi-row statement, which may touch a row only once.
+    batches: list[list] = []
     for p in persons:
-        target = next((r for r in rounds if all(q.id_number != p.id_number for q in r)), None)
-        if target is None:
-            rounds.append(target := [])
-        target.append(p)
-    for group in rounds:
-        stmt = insert(BlacklistEntry).values([dict(
+        batch = next((b for b in batches if all(q.id_number != p.id_number for q in b)), None)
+        if batch is None:
+            batches.append(batch := [])
+        batch.append(p)
+    upsert = _upsert(session.get_bind().dialect.name)
+    for batch in batches:
+        session.connection().execute(upsert, [dict(
             id_number=p.id_number, name=p.name, registration_place=registration_place(p.id_number),
             phones=p.phone, bank_cards=p.bank_card, catch_count=1, last_role=p.classification,
             first_caught_at=now, last_caught_at=now, last_instance_id=instance_id, group_numbers="")
-            for p in group])
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=[BlacklistEntry.id_number],
-            set_={"catch_count": BlacklistEntry.catch_count + 1, "last_caught_at": now,
-                  "last_instance_id": instance_id, "name": stmt.excluded.name,
-                  "last_role": sa.case((stmt.excluded.last_role != "", stmt.excluded.last_role),
-                                       else_=BlacklistEntry.last_role)}))
+            for p in batch])
     # Phones and bank cards accumulate: merge them in Python, write only the entries that changed.
     table = BlacklistEntry.__table__
     current = {row.id_number: [row.phones, row.bank_cards] for row in session.execute(
@@ -68,3 +62,21 @@ def enter_caught_persons(session: Session, instance_id: int, now: datetime) -> i
     if changed:
         session.connection().execute(table.update().where(table.c.id_number == sa.bindparam("b_number")), changed)
     return len(persons)
+
+
+_UPSERTS: dict = {}
+
+
+def _upsert(dialect: str):
+    """The blacklist upsert for one database, built once: a new person is entered, a known one counted."""
+    if dialect not in _UPSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(BlacklistEntry.__table__)
+        table = BlacklistEntry.__table__
+        _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[table.c.id_number],
+            set_={"catch_count": table.c.catch_count + 1, "last_caught_at": stmt.excluded.last_caught_at,
+                  "last_instance_id": stmt.excluded.last_instance_id, "name": stmt.excluded.name,
+                  "last_role": sa.case((stmt.excluded.last_role != "", stmt.excluded.last_role),
+                                       else_=table.c.last_role)})
+    return _UPSERTS[dialect]
