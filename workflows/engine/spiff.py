@@ -235,6 +235,8 @@ class Runtime:
     def prune(self) -> list[dict]:
         """Cut finished rounds out of the tree (see pruning); returns the cut tasks as plain data, parents
         first, for the history table. The live tree and the saved state then stay the size of one round."""
+        if len(self.workflow.tasks) <= len(self.parsed.spec.task_specs):
+            return []  # at most about one task per element: no second round yet, nothing worth a walk
         removed = pruning.prune(self.workflow)
         out = []
         for t in removed:
@@ -249,7 +251,10 @@ class Runtime:
 
     def ready_tasks(self) -> list[ReadyTask]:
         out = []
-        for t in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+        # A scan of the task table costs a fraction of SpiffWorkflow's tree walk; subprocesses need the walk.
+        tasks = (self.workflow.get_tasks(state=TaskState.READY, manual=True) if self.workflow.subprocesses else
+                 [t for t in self.workflow.tasks.values() if t.state == TaskState.READY and t.task_spec.manual])
+        for t in tasks:
             title, lane = self.parsed.user_tasks.get(t.task_spec.name, (t.task_spec.name, ""))
             out.append(ReadyTask(str(t.id), t.task_spec.name, title, lane, t.data))
         return out
