@@ -135,8 +135,8 @@ def run_patrols(url: str, cycles: int, rounds: int = 60) -> dict:
 
     def patrol_task(instance_id):
         with services.db.read() as s:
-            return s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == instance_id,
-                                                          HumanTask.task_name == "patrol", HumanTask.state == "ready"))
+            return s.scalar(sa.select(HumanTask.id).where(
+                HumanTask.instance_id == instance_id, HumanTask.task_name == "patrol", HumanTask.state == "ready"))
 
     def next_round():
         clock.advance(days=7, seconds=1)
@@ -148,9 +148,11 @@ def run_patrols(url: str, cycles: int, rounds: int = 60) -> dict:
         wf.complete(patrol_task(old), quiet, users["wjs_grid"])
     # Flagged now, the other two patrols start their first round with the next firing.
     fresh, http = flag(rooms[1]), flag(rooms[2])
-    app = create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
+    app = create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "bench"})
     client = app.test_client()
-    assert client.post("/login", data={"username": "wjs_grid", "password": _demo_password()}).status_code == 302
+    login = client.post("/login", data={"username": "wjs_grid", "password": _demo_password()})
+    assert login.status_code == 302
     form = {"patrolled_on": "2026-11-23", "door_opened": "yes", "three_stops_in_place": "no",
             "people_back": "no", "note": "基准巡查"}
     times = {"fresh": [], "http": [], "old": []}

@@ -19,9 +19,11 @@ from workflows.ledgers import registries
 def _stored(services, instance_id) -> tuple[int, int, int]:
     """(stored state bytes, history rows, history bytes) of one instance."""
     with services.db.read() as s:
-        state = s.scalar(sa.select(sa.func.length(ProcessInstance.state)).where(ProcessInstance.id == instance_id))
-        rows, size = s.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(
-            sa.func.length(WorkflowHistory.tasks)), 0)).where(WorkflowHistory.instance_id == instance_id)).one()
+        state = s.scalar(sa.select(sa.func.length(ProcessInstance.state))
+                         .where(ProcessInstance.id == instance_id))
+        size = sa.func.coalesce(sa.func.sum(sa.func.length(WorkflowHistory.tasks)), 0)
+        rows, size = s.execute(sa.select(sa.func.count(), size)
+                               .where(WorkflowHistory.instance_id == instance_id)).one()
     return state, rows, size
 
 
@@ -55,7 +57,8 @@ def test_a_patrol_of_many_rounds_stores_and_writes_what_one_round_does(services,
     assert late[1] <= early[1] + 64, (early, late)
     assert _live_tasks(services, patrol) <= 25
     # Progress and audit trail after 500 rounds are what they are after a few.
-    assert {"start", "patrol", "gw_reflux", "end_patrol"} <= set(services.workflow.instance_view(patrol).completed_steps)
+    steps = set(services.workflow.instance_view(patrol).completed_steps)
+    assert {"start", "patrol", "gw_reflux", "end_patrol"} <= steps
     with services.db.read() as s:
         kinds = list(s.scalars(sa.select(AuditEvent.kind).where(AuditEvent.instance_id == patrol)))
     assert kinds.count("timer_fired") == 500 and kinds.count("completed") == 500

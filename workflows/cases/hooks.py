@@ -38,8 +38,8 @@ def _mirror_persons(ctx: ActionContext, task, data: dict) -> None:
     if "persons" not in data:
         return
     conn, instance_id = ctx.session.connection(), ctx.instance.id
-    rows = [{"instance_id": instance_id, "name": p.get("name", "")[:64], "id_number": (p.get("id_number") or "")[:18],
-             "phone": (p.get("phone") or "")[:32], "bank_card": (p.get("bank_card") or "")[:32],
+    rows = [{"instance_id": instance_id, "name": p.get("name", "")[:64],
+             "id_number": (p.get("id_number") or "")[:18], "phone": (p.get("phone") or "")[:32], "bank_card": (p.get("bank_card") or "")[:32],
              "classification": p.get("classification") or ""}
             for p in data["persons"] if isinstance(p, dict) and p.get("name")]
     # Set-based: one DELETE and one INSERT for all persons, whatever their number.

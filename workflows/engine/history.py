@@ -21,7 +21,8 @@ def archive(session: Session, instance_id: int, now: datetime, tasks: list[dict]
 
 def archive_on(connection, instance_id: int, now: datetime, tasks: list[dict]) -> None:
     """The same on a bare connection (the migration that converts stored instances)."""
-    blob = zlib.compress(json.dumps(tasks, separators=(",", ":"), ensure_ascii=False, default=str).encode(), 1)
+    text = json.dumps(tasks, separators=(",", ":"), ensure_ascii=False, default=str)
+    blob = zlib.compress(text.encode(), 1)
     connection.execute(_INSERT, {"instance_id": instance_id, "archived_at": now, "task_count": len(tasks),
                                  "tasks": blob})
 

@@ -25,7 +25,7 @@ _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
 
 
 def prune(workflow) -> list:
-    """Remove finished history from `workflow` (the top workflow); returns the removed tasks, parents first."""
+    """Cut finished history out of `workflow` (the top one); returns the removed tasks, parents first."""
     tasks = workflow.tasks
     needed: set = set()
     roots = [t for t in tasks.values() if not t.state & _FINISHED]

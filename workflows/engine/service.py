@@ -34,17 +34,18 @@ from workflows.org.roles import SUPERVISOR
 from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus, InstanceStatus, TaskState
 
 
-# The hot path's statements, built once (building one costs more than SQLite takes to run it). Lock the
-# task and its instance together: a second officer waits until the first commits, then reads the task as
-# completed (PostgreSQL re-reads locked rows). The actor (and their area) comes in the same round trip.
-_LOCK_TASK = (sa.select(HumanTask, ProcessInstance, User)
+# The hot path's statements, built once (building one costs more than SQLite takes to run it). Lock task
+# and instance together: a second officer waits until the first commits, then reads the task as completed
+# (PostgreSQL re-reads locked rows). The actor and their area come in the same round trip, as plain
+# entities: eager loading costs more than the query; the process version loads only for a restore.
+_LOCK_TASK = (sa.select(HumanTask, ProcessInstance, User, Area)
               .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
               .outerjoin(User, User.id == sa.bindparam("actor_id"))
-              .options(joinedload(ProcessInstance.process_version, innerjoin=True), joinedload(User.area))
+              .outerjoin(Area, Area.id == User.area_id)
               .where(HumanTask.id == sa.bindparam("task_id"))
               .with_for_update(of=[HumanTask, ProcessInstance]))
 _TASK_DONE = HumanTask.__table__.update().where(HumanTask.__table__.c.id == sa.bindparam("b_id"))
-# The SET clause comes from the parameters given (the columns a save changes), the guard from b_id/b_version.
+# SET comes from the parameters given (the columns a save changes), the version guard from b_id/b_version.
 _SAVE_INSTANCE = ProcessInstance.__table__.update().where(
     ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
     ProcessInstance.__table__.c.version == sa.bindparam("b_version"))
@@ -79,7 +80,7 @@ class WorkflowService:
     @staticmethod
     def step_titles(version: ProcessVersion) -> dict[str, str]:
         """task name -> its name in the diagram, for one deployed version."""
-        return {name: title for name, (title, _lane) in deployment.parsed(version).user_tasks.items()}
+        return {name: title for name, (title, _) in deployment.parsed(version).user_tasks.items()}
 
     # ------------------------------------------------------------------ running engine code
     def _run(self, ctx: ActionContext, fn):
@@ -169,11 +170,12 @@ class WorkflowService:
             row = s.execute(_LOCK_TASK, {"task_id": task_id, "actor_id": actor_id}).first()
             if row is None:
                 raise UnknownTask(task_id)
-            task, inst, actor = row
+            task, inst, actor, area = row
             if task.state != TaskState.READY:
                 raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), inst.id)
             if actor is None:
                 raise PermissionDenied("请先登录。")
+            set_committed_value(actor, "area", area)
             if not can_act(actor, task):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
             if inst.suspended_at is not None:
@@ -309,8 +311,7 @@ class WorkflowService:
                     if inst is None:
                         return fired
                     seen.add(instance_id := inst.id)
-                    rt = self._fire(ctx.for_instance(inst), reuse=True)
-                    saved = (inst.version, inst.status)
+                    rt, saved = self._fire(ctx.for_instance(inst), reuse=True), (inst.version, inst.status)
             except Exception as exc:
                 if instance_id is None or not incidents.is_incident(exc, timer=True):
                     raise
@@ -402,20 +403,18 @@ class WorkflowService:
             inst = s.get(ProcessInstance, instance_id)
             if inst is None:
                 raise UnknownInstance(instance_id)
-            rt = self._restore(self.context(s).for_instance(inst), inst)
-            return InstanceView(data=dict(rt.data), last_data=dict(rt.last_data()),
-                                completed_steps=rt.completed_steps(),
-                                ready=[spiff.ReadyTask(t.id, t.name, t.title, t.lane, dict(t.data))
-                                       for t in rt.ready_tasks()], end_event=rt.end_event())
+            restore = lambda: self._restore(self.context(s), inst)  # noqa: E731
+            with self.recent.borrowed(inst.id, inst.version, restore) as rt:  # a copy: the page may change it
+                return copy.deepcopy(InstanceView(
+                    data=rt.data, last_data=rt.last_data(), completed_steps=rt.completed_steps(),
+                    ready=rt.ready_tasks(), end_event=rt.end_event()))
 
     def task_context(self, inst: ProcessInstance, task_id: str) -> dict:
-        """A ready task's data for its form: from the live workflow if current, else restored (and kept)."""
-        rt = self.recent.take(inst.id, inst.version) or spiff.Runtime.restore(
-            deployment.parsed(inst.process_version), inst.state)
-        data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
-        data = copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
-        self.recent.put(inst.id, inst.version, rt)
-        return data
+        """A ready task's data for its form (`inst` as the caller just read it)."""
+        with self.recent.borrowed(inst.id, inst.version, lambda: spiff.Runtime.restore(
+                deployment.parsed(inst.process_version), inst.state)) as rt:
+            data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
+            return copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""

@@ -244,7 +244,8 @@ class Runtime:
             if bpmn_id and t.state == TaskState.COMPLETED:
                 self.archived_steps.add(bpmn_id)
             out.append({"id": str(t.id), "parent": str(t._parent) if t._parent else None,
-                        "task_spec": t.task_spec.name, "bpmn_id": bpmn_id or "", "state": TaskState.get_name(t.state),
+                        "task_spec": t.task_spec.name, "bpmn_id": bpmn_id or "",
+                        "state": TaskState.get_name(t.state),
                         "last_state_change": t.last_state_change,
                         "data": SERIALIZER.registry.convert(t.data)})
         return out
@@ -252,8 +253,10 @@ class Runtime:
     def ready_tasks(self) -> list[ReadyTask]:
         out = []
         # A scan of the task table costs a fraction of SpiffWorkflow's tree walk; subprocesses need the walk.
-        tasks = (self.workflow.get_tasks(state=TaskState.READY, manual=True) if self.workflow.subprocesses else
-                 [t for t in self.workflow.tasks.values() if t.state == TaskState.READY and t.task_spec.manual])
+        if self.workflow.subprocesses:
+            tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        else:
+            tasks = [t for t in self.workflow.tasks.values() if t.state == TaskState.READY and t.task_spec.manual]
         for t in tasks:
             title, lane = self.parsed.user_tasks.get(t.task_spec.name, (t.task_spec.name, ""))
             out.append(ReadyTask(str(t.id), t.task_spec.name, title, lane, t.data))

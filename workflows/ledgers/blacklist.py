@@ -60,7 +60,8 @@ def enter_caught_persons(session: Session, instance_id: int, now: datetime) -> i
     changed = [{"b_number": number, "phones": v[0], "bank_cards": v[1]}
                for number, v in current.items() if v != before[number]]
     if changed:
-        session.connection().execute(table.update().where(table.c.id_number == sa.bindparam("b_number")), changed)
+        update = table.update().where(table.c.id_number == sa.bindparam("b_number"))
+        session.connection().execute(update, changed)
     return len(persons)
 
 
