@@ -363,7 +363,7 @@ class WorkflowService:
         hooks = self.hooks.of(inst.process_id)
         if hooks.instance_values is not None:
             values.update(hooks.instance_values(ctx, inst, ready))
-        if rt.completed:
+        if finished := rt.completed:
             values.update(status=InstanceStatus.COMPLETED, completed_at=now, end_event=rt.end_event())
         if s.new or s.dirty:
             s.flush()  # e.g. the reference of an instance started in this action
@@ -372,7 +372,7 @@ class WorkflowService:
             raise ConcurrentUpdate()
         for key, value in values.items():
             set_committed_value(inst, key, value)
-        if rt.completed:
+        if finished:
             audit.record(s, now, EventKind.FINISHED, ctx.actor_id, inst.id, end_event=inst.end_event)
             if hooks.on_end is not None:
                 hooks.on_end(ctx, inst)

@@ -330,5 +330,11 @@ class Runtime:
 
 def duration_after(start: datetime, iso: str) -> datetime:
     """start + an ISO 8601 duration such as P3D or PT24H (SpiffWorkflow's own reading of timer durations)."""
-    parsed = spiff_timer.TimerEventDefinition.parse_iso_duration(iso)
-    return start + spiff_timer.TimerEventDefinition.get_timedelta_from_start(parsed, start)
+    # A copy: SpiffWorkflow pops the parts it has used from the dict it is given.
+    return start + spiff_timer.TimerEventDefinition.get_timedelta_from_start(dict(_iso_duration(iso)), start)
+
+
+@lru_cache(maxsize=256)
+def _iso_duration(iso: str) -> dict:
+    # A handful of configured deadlines, otherwise parsed again for every new task.
+    return spiff_timer.TimerEventDefinition.parse_iso_duration(iso)
