@@ -1,4 +1,5 @@
 """The engine core: parse, start, restore, run and save BPMN processes on SpiffWorkflow, timers, the
-human-task mirror, the action context and the per-process hooks. It is the only code that imports
+human-task mirror, the history of long-lived workflows (finished rounds cut out on save, so they stay one
+round long), the action context and the per-process hooks. It is the only code that imports
 SpiffWorkflow, and it knows no process by name: each domain registers its hooks here.
 """
