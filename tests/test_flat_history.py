@@ -253,3 +253,34 @@ def test_the_live_workflow_writes_what_a_restored_one_would_at_every_step(servic
     for name, data in [("initial_check", {"mlm_found": True}), ("evidence", {"evidence_summary": "账本"})]:
         cases.do(case, name, data)
         same_as_restored()
+
+
+def test_a_matter_sent_back_and_escalated_many_times_stays_flat(services, lookup, clock):
+    """Five contracts: a supervisor moves the matter down a level, its deadline passes, it climbs again."""
+    from test_five_contracts import DEADLINE_HOURS, open_matter, start_matter
+
+    matter = start_matter(services, lookup)
+    for level in range(1, 5):
+        clock.advance(hours=DEADLINE_HOURS[level], seconds=1)
+        assert services.workflow.fire_due_timers() == 1
+    supervisor, sizes = lookup.user("wjs_leader"), []
+    for _ in range(60):
+        task, inst = open_matter(services, matter)
+        assert inst.level == 5
+        services.workflow.reassign([task.id], supervisor, "退回区职能部门重办", to_level=4)
+        clock.advance(hours=DEADLINE_HOURS[4], seconds=1)
+        assert services.workflow.fire_due_timers() == 1
+        sizes.append(_stored(services, matter)[0])
+    assert sizes[-1] <= sizes[3] + 64, (sizes[3], sizes[-1])
+    assert _live_tasks(services, matter) <= 20
+    task, inst = open_matter(services, matter)
+    assert (task.level, inst.level, task.assignee_id) == (5, 5, lookup.user("quji"))
+    with services.db.read() as s:
+        kinds = list(s.scalars(sa.select(AuditEvent.kind).where(AuditEvent.instance_id == matter)))
+    assert kinds.count("escalated") == 4 + 60 and kinds.count("reassigned") == 60
+    # Every round ended by its deadline (the handling itself was cancelled each time, so it is not "passed").
+    assert {"set_deadline", "gw_merge", "matter_overdue", "escalate"} <= set(
+        services.workflow.instance_view(matter).completed_steps)
+    # Still resolvable after all that.
+    services.workflow.complete(task.id, {"resolved": True, "result": "已清退"}, lookup.user("quji"))
+    assert open_matter(services, matter)[1].end_event == "end_resolved"
