@@ -1,8 +1,13 @@
 """Engine benchmark: complete six-step cases through the service layer, against SpiffWorkflow in memory.
 
-Usage: python bench/spiff.py [--cases 200] [--pg postgresql+psycopg://...]
+Usage: python bench/engine.py [--cases 200] [--cycles 500] [--pg postgresql+psycopg://...]
 Prints tasks completed per second, the median time of one completion, bytes stored per instance,
-and the ratio to running the same cases in memory with SpiffWorkflow alone (measured in this run).
+and the ratio to running the same cases in memory with SpiffWorkflow alone (each service case is followed
+by its in-memory twin, so both run under the same load).
+Then, on rental-house patrols (a BPMN timer cycle): the cost of a completion on a patrol that has run
+`--cycles` rounds against one that has run a single round (history_ratio), and the cost of the same
+completion submitted over HTTP (the task page's POST, Flask test client) against the service call
+(http_ratio). All ratios are measured in the same run, so a busy machine slows both sides alike.
 """
 from __future__ import annotations
 
@@ -43,13 +48,17 @@ STEPS = [
 
 
 def run_service(url: str, cases: int) -> dict:
+    """Six-step cases through the service layer, each followed by the same case in memory (so that both
+    run under the same load, on a machine shared with other work)."""
     services = runtime.build(url)
     runtime.prepare(services, with_demo=True)
     with services.db.read() as s:
         users = dict(s.execute(sa.select(User.username, User.id)).all())
         room = s.scalar(sa.select(Area.id).where(Area.full_name == ROOM))
+        memory_case = memory_runner(deployment.parsed(deployment.current_version(s, "six_step_case")),
+                                    services.workflow.now())
     wf = services.workflow
-    timings, started = [], []
+    timings, started, memory_s = [], [], 0.0
     t0 = time.perf_counter()
     for _ in range(cases):
         result = wf.start("six_step_case", {}, users["wjs_grid"], room, "基准案件")
@@ -62,6 +71,7 @@ def run_service(url: str, cases: int) -> dict:
             t = time.perf_counter()
             wf.complete(task_id, data, users[user])
             timings.append(time.perf_counter() - t)
+        memory_s += memory_case()
     elapsed = time.perf_counter() - t0
     with services.db.read() as s:
         sizes = s.scalars(sa.select(sa.func.length(ProcessInstance.state))
@@ -70,17 +80,13 @@ def run_service(url: str, cases: int) -> dict:
                         .where(ProcessInstance.id.in_(started), ProcessInstance.end_event == "end_closed"))
     services.db.dispose()
     assert done == cases, f"only {done} of {cases} cases closed"
-    return {"tasks": len(timings), "completion_s": sum(timings), "elapsed_s": elapsed,
+    return {"tasks": len(timings), "completion_s": sum(timings), "elapsed_s": elapsed, "memory_s": memory_s,
             "median_ms": statistics.median(timings) * 1000, "bytes": statistics.mean(sizes)}
 
 
-def run_memory(url: str, cases: int) -> float:
-    """The same cases with SpiffWorkflow alone, in memory: no database, no serialization."""
-    services = runtime.build(url)
-    with services.db.read() as s:
-        version = deployment.current_version(s, "six_step_case")
-        parsed = deployment.parsed(version)
-    services.db.dispose()
+def memory_runner(parsed, now):
+    """One case with SpiffWorkflow alone, in memory (no database, no serialization); returns the seconds
+    its completions took."""
     # The same comparison work minus the database look-ups (registration place, non-local flag).
     hooks = HookRegistry()
     hooks.script_function("compare_persons", lambda _ctx, persons: {"persons": [
@@ -89,11 +95,11 @@ def run_memory(url: str, cases: int) -> float:
     hooks.script_function("record_house_catch", lambda _ctx: {
         "registered": False, "house_id": None, "prior_catches": 0, "landlord_official": False,
         "two_letters_one_filing": False})
-    in_memory = ActionContext(engine=types.SimpleNamespace(hooks=hooks), session=None, actor_id=None,
-                              now=services.workflow.now())
-    total = 0.0
-    with running(in_memory):
-        for _ in range(cases):
+    in_memory = ActionContext(engine=types.SimpleNamespace(hooks=hooks), session=None, actor_id=None, now=now)
+
+    def one_case() -> float:
+        total = 0.0
+        with running(in_memory):
             rt = spiff.Runtime.start(parsed, {"persons": []})
             for name, _user, data in STEPS:
                 task = next(t for t in rt.ready_tasks() if t.name == name)
@@ -101,28 +107,117 @@ def run_memory(url: str, cases: int) -> float:
                 rt.complete(task.id, dict(data))
                 total += time.perf_counter() - t
             assert rt.end_event() == "end_closed"
-    return total
+        return total
+    return one_case
+
+
+def _median_ms(values) -> float:
+    return statistics.median(values) * 1000
+
+
+def run_patrols(url: str, cycles: int, rounds: int = 60) -> dict:
+    """history_ratio and http_ratio on patrols: A fresh (service), B fresh (HTTP), C after `cycles` rounds."""
+    from workflows.clock import MovableClock
+    from workflows.ledgers import registries
+    from workflows.ledgers.models import RentalHouse
+    from webapp import create_app
+
+    clock = MovableClock()
+    services = runtime.build(url, clock=clock)
+    with services.db.read() as s:
+        users = dict(s.execute(sa.select(User.username, User.id)).all())
+        rooms = s.scalars(sa.select(Area.full_name).where(Area.kind == "room", Area.full_name.like("吴家山街%"))
+                          .order_by(Area.id).limit(3)).all()
+    def flag(room):
+        house = registries.save_house(services, users["wjs_housing"], room, owner_name="房东", flagged=True)
+        with services.db.read() as s:
+            return s.get(RentalHouse, house).patrol_instance_id
+
+    quiet = {"door_opened": True, "three_stops_in_place": False, "people_back": False}
+    wf = services.workflow
+
+    def patrol_task(instance_id):
+        with services.db.read() as s:
+            return s.scalar(sa.select(HumanTask.id).where(
+                HumanTask.instance_id == instance_id, HumanTask.task_name == "patrol", HumanTask.state == "ready"))
+
+    def next_round():
+        clock.advance(days=7, seconds=1)
+        wf.fire_due_timers()
+
+    old = flag(rooms[0])
+    for _ in range(cycles):  # the long-lived patrol: `cycles` rounds before measuring
+        next_round()
+        wf.complete(patrol_task(old), quiet, users["wjs_grid"])
+    # Flagged now, the other two patrols start their first round with the next firing.
+    fresh, http = flag(rooms[1]), flag(rooms[2])
+    app = create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "bench"})
+    client = app.test_client()
+    login = client.post("/login", data={"username": "wjs_grid", "password": _demo_password()})
+    assert login.status_code == 302
+    form = {"patrolled_on": "2026-11-23", "door_opened": "yes", "three_stops_in_place": "no",
+            "people_back": "no", "note": "基准巡查"}
+    times = {"fresh": [], "http": [], "old": []}
+
+    def by_service(key, instance_id):
+        task_id = patrol_task(instance_id)
+        t = time.perf_counter()
+        wf.complete(task_id, quiet, users["wjs_grid"])
+        times[key].append(time.perf_counter() - t)
+
+    def by_http():
+        task_id = patrol_task(http)
+        t = time.perf_counter()
+        response = client.post(f"/tasks/{task_id}", data=form)
+        times["http"].append(time.perf_counter() - t)
+        assert response.status_code == 302, response.status_code
+
+    steps = [lambda: by_service("fresh", fresh), by_http, lambda: by_service("old", old)]
+    for i in range(rounds):
+        next_round()
+        # Each in turn goes first: none always pays for the garbage the one before it left.
+        for step in steps[i % 3:] + steps[:i % 3]:
+            step()
+    with services.db.read() as s:
+        old_bytes, fresh_bytes = (s.scalar(sa.select(sa.func.length(ProcessInstance.state))
+                                           .where(ProcessInstance.id == i)) for i in (old, fresh))
+    services.db.dispose()
+    fresh_ms, http_ms, old_ms = (_median_ms(times[k]) for k in ("fresh", "http", "old"))
+    return {"fresh_ms": fresh_ms, "http_ms": http_ms, "old_ms": old_ms, "history_ratio": old_ms / fresh_ms,
+            "http_ratio": http_ms / fresh_ms, "old_bytes": old_bytes, "fresh_bytes": fresh_bytes}
+
+
+def _demo_password() -> str:
+    from workflows.org import demo
+    return demo.DEMO_PASSWORD
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", type=int, default=200)
+    ap.add_argument("--cycles", type=int, default=500, help="rounds of the long-lived patrol")
     ap.add_argument("--pg", help="also run on this PostgreSQL URL (its tables are used as they are)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         results = {"sqlite": run_service(sqlite_url, args.cases)}
-        memory_s = run_memory(sqlite_url, args.cases)
+        patrol = run_patrols(sqlite_url, args.cycles)
         if args.pg:
             results["postgresql"] = run_service(args.pg, args.cases)
     for name, r in results.items():
         print(f"{name:10s} tasks={r['tasks']} tasks_per_s={r['tasks'] / r['completion_s']:.0f} "
               f"median_ms={r['median_ms']:.2f} bytes_per_instance={r['bytes']:.0f} "
-              f"ratio_vs_memory={r['completion_s'] / memory_s:.1f}")
-    print(f"memory     tasks={results['sqlite']['tasks']} tasks_per_s={results['sqlite']['tasks'] / memory_s:.0f}")
+              f"ratio_vs_memory={r['completion_s'] / r['memory_s']:.1f}")
     r = results["sqlite"]
+    print(f"memory     tasks={r['tasks']} tasks_per_s={r['tasks'] / r['memory_s']:.0f}")
+    p = patrol
+    print(f"patrol     completion_ms: 1 round={p['fresh_ms']:.2f} {args.cycles} rounds={p['old_ms']:.2f} "
+          f"over HTTP={p['http_ms']:.2f}; state bytes: 1 round={p['fresh_bytes']} "
+          f"{args.cycles} rounds={p['old_bytes']}")
     print(f"engine: tasks_per_s={r['tasks'] / r['completion_s']:.0f} median_ms={r['median_ms']:.2f} "
-          f"bytes_per_instance={r['bytes']:.0f} ratio_vs_memory={r['completion_s'] / memory_s:.1f}")
+          f"bytes_per_instance={r['bytes']:.0f} ratio_vs_memory={r['completion_s'] / r['memory_s']:.1f} "
+          f"history_ratio={p['history_ratio']:.2f} http_ratio={p['http_ratio']:.2f}")
 
 
 if __name__ == "__main__":

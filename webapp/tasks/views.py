@@ -83,10 +83,7 @@ def _checked_task(task_id: str) -> HumanTask:
 
 def _context(task: HumanTask) -> dict:
     """The data the task sees in the engine (what earlier steps recorded), plus a few look-ups."""
-    view = workflow().instance_view(task.instance_id)
-    data = next((t.data for t in view.ready if t.id == task.id), None)
-    if data is None:
-        data = view.last_data
+    data = workflow().task_context(task.instance, task.id)
     if task.task_name == "comparison":
         data["house_prior_cases"] = _house_prior_cases(task.instance)
     return data

@@ -11,6 +11,10 @@ from workflows.audit.models import AuditEvent
 
 def record(session: Session, at, kind: str, actor_id=None, instance_id=None, task_id=None, **details):
     """Add one event to the current transaction; it commits or rolls back with the action it describes."""
-    # A plain INSERT: events are never read back in the same action, so the ORM's bookkeeping is waste.
-    session.execute(sa.insert(AuditEvent).values(at=at, kind=kind, actor_id=actor_id, instance_id=instance_id,
-                                                 task_id=task_id, details=details))
+    # A plain INSERT, built once: events are never read back in the same action, so the ORM's bookkeeping
+    # (and building the statement anew) is waste.
+    session.connection().execute(_INSERT, {"at": at, "kind": kind, "actor_id": actor_id, "task_id": task_id,
+                                           "instance_id": instance_id, "details": details})
+
+
+_INSERT = sa.insert(AuditEvent.__table__)

@@ -12,15 +12,11 @@ from workflows.ledgers.models import BlacklistEntry
 def compare_persons(session: Session, instance_id: int, persons: list, local_prefix: str) -> dict:
     """One row per person: blacklist hits, earlier cases (回流), registration place, non-local flag."""
     numbers = [p.get("id_number", "") for p in persons if p.get("id_number")]
-    listed = {b.id_number: b for b in session.scalars(
-        sa.select(BlacklistEntry).where(BlacklistEntry.id_number.in_(numbers)))} if numbers else {}
-    earlier: dict[str, int] = {}
+    listed, earlier = {}, {}
     if numbers:
-        for number, count in session.execute(
-                sa.select(CasePerson.id_number, sa.func.count(sa.distinct(CasePerson.instance_id)))
-                .where(CasePerson.id_number.in_(numbers), CasePerson.instance_id != instance_id)
-                .group_by(CasePerson.id_number)):
-            earlier[number] = count
+        conn = session.connection()
+        listed = {row.id_number: row for row in conn.execute(_LISTED, {"numbers": numbers})}
+        earlier = dict(conn.execute(_EARLIER, {"numbers": numbers, "instance_id": instance_id}).all())
     rows = []
     for p in persons:
         number = p.get("id_number", "")
@@ -33,6 +29,15 @@ def compare_persons(session: Session, instance_id: int, persons: list, local_pre
             "blacklisted": entry is not None,
             "catch_count": entry.catch_count if entry else 0,
             "earlier_cases": earlier.get(number, 0),
-            "reflux": bool(entry) or earlier.get(number, 0) > 0,
+            "reflux": entry is not None or earlier.get(number, 0) > 0,
         })
     return {"persons": rows, "reflux_count": sum(1 for r in rows if r["reflux"])}
+
+
+# Built once (the comparison runs in every case): two plain reads, the numbers bound as an expanding list.
+_LISTED = sa.select(BlacklistEntry.id_number, BlacklistEntry.catch_count).where(
+    BlacklistEntry.id_number.in_(sa.bindparam("numbers", expanding=True)))
+_EARLIER = (sa.select(CasePerson.id_number, sa.func.count(sa.distinct(CasePerson.instance_id)))
+            .where(CasePerson.id_number.in_(sa.bindparam("numbers", expanding=True)),
+                   CasePerson.instance_id != sa.bindparam("instance_id"))
+            .group_by(CasePerson.id_number))

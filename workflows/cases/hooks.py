@@ -50,14 +50,20 @@ def _mirror_persons(ctx: ActionContext, task, data: dict) -> None:
     """Persons found in the case, mirrored so searches and the comparison never deserialize workflows."""
     if "persons" not in data:
         return
-    s, instance_id = ctx.session, ctx.instance.id
-    s.execute(sa.delete(CasePerson).where(CasePerson.instance_id == instance_id))
-    for p in data["persons"]:
-        if isinstance(p, dict) and p.get("name"):
-            s.add(CasePerson(instance_id=instance_id, name=p.get("name", "")[:64],
-                             id_number=(p.get("id_number") or "")[:18], phone=(p.get("phone") or "")[:32],
-                             bank_card=(p.get("bank_card") or "")[:32],
-                             classification=p.get("classification") or ""))
+    conn, instance_id = ctx.session.connection(), ctx.instance.id
+    rows = [{"instance_id": instance_id, "name": p.get("name", "")[:64],
+             "id_number": (p.get("id_number") or "")[:18], "phone": (p.get("phone") or "")[:32], "bank_card": (p.get("bank_card") or "")[:32],
+             "classification": p.get("classification") or ""}
+            for p in data["persons"] if isinstance(p, dict) and p.get("name")]
+    # Set-based: one DELETE and one INSERT for all persons, whatever their number.
+    conn.execute(_DELETE_PERSONS, {"b_instance_id": instance_id})
+    if rows:
+        conn.execute(_INSERT_PERSON, rows)
+
+
+_DELETE_PERSONS = CasePerson.__table__.delete().where(
+    CasePerson.__table__.c.instance_id == sa.bindparam("b_instance_id"))
+_INSERT_PERSON = CasePerson.__table__.insert()
 
 
 def _on_end(ctx: ActionContext, inst) -> None:

@@ -24,9 +24,7 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
     ready_ids = {t.id for t in ready}
     gone = open_before - ready_ids
     if gone:
-        s.execute(sa.update(HumanTask).where(HumanTask.id.in_(gone), HumanTask.state == TaskState.READY)
-                  .values(state=TaskState.CANCELLED, completed_at=now)
-                  .execution_options(synchronize_session=False))
+        s.connection().execute(_CANCEL, [{"b_id": task_id, "completed_at": now} for task_id in gone])
     assign = ctx.engine.hooks.of(inst.process_id).assign
     rows = []
     for t in ready:
@@ -41,7 +39,14 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
         rows.append(row)
     if rows:
         # Plain INSERTs: new mirror rows are not used again in this action.
-        s.execute(sa.insert(HumanTask), rows)
+        s.connection().execute(_INSERT, rows)
+
+
+# Built once (see service): plain Core statements on the mirror's table.
+_TABLE = HumanTask.__table__
+_INSERT = _TABLE.insert()
+_CANCEL = _TABLE.update().where(_TABLE.c.id == sa.bindparam("b_id"), _TABLE.c.state == TaskState.READY) \
+    .values(state=TaskState.CANCELLED)
 
 
 def reassign(ctx: ActionContext, task: HumanTask, target: User | None, to_level: int | None, move, reason: str,

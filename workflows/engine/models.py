@@ -148,3 +148,17 @@ class ReferenceCounter(Base):
     prefix: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class WorkflowHistory(Base):
+    """Finished rounds cut out of a long-lived instance's workflow (a patrol's quiet rounds, a matter's
+    earlier levels), so the stored state stays one round long. Append-only, like the audit trail: each
+    row holds the cut tasks (zlib-compressed JSON list: id, parent, spec, BPMN id, state, data)."""
+
+    __tablename__ = "workflow_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instance.id"), index=True)
+    archived_at: Mapped[datetime] = mapped_column()
+    task_count: Mapped[int] = mapped_column()
+    tasks: Mapped[bytes] = mapped_column(sa.LargeBinary)

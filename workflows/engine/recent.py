@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 
 
 class RecentWorkflows:
@@ -27,3 +28,12 @@ class RecentWorkflows:
             self._items[key] = (version, runtime)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    @contextmanager
+    def borrowed(self, key, version: int, restore):
+        """A workflow to read (a page, a form): the kept one if still current, else `restore()`; kept again
+        afterwards, so the submission that usually follows needs no restore either. Taken out meanwhile,
+        so no other thread changes it under the reader."""
+        runtime = self.take(key, version) or restore()
+        yield runtime
+        self.put(key, version, runtime)

@@ -7,6 +7,7 @@ work of their own, so everything commits or rolls back together.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from workflows import audit
 from workflows.clock import SystemClock, using_clock, utcnow_naive
 from workflows.config import Settings
 from workflows.database.session import Database
-from workflows.engine import deployment, incidents, mirror, references, spiff, task_data
+from workflows.engine import deployment, history, incidents, mirror, references, spiff, task_data
 from workflows.engine.context import ActionContext, running
 from workflows.engine.hooks import HookRegistry
 from workflows.engine.models import HumanTask, Incident, ProcessInstance, ProcessVersion
@@ -32,6 +33,23 @@ from workflows.org.models import Area, User
 from workflows.org.roles import SUPERVISOR
 from workflows.substitutes import service as substitutes
 from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus, InstanceStatus, TaskState
+
+
+# The hot path's statements, built once (building one costs more than SQLite takes to run it). Lock task
+# and instance together: a second officer waits until the first commits, then reads the task as completed
+# (PostgreSQL re-reads locked rows). The actor and their area come in the same round trip, as plain
+# entities: eager loading costs more than the query; the process version loads only for a restore.
+_LOCK_TASK = (sa.select(HumanTask, ProcessInstance, User, Area)
+              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+              .outerjoin(User, User.id == sa.bindparam("actor_id"))
+              .outerjoin(Area, Area.id == User.area_id)
+              .where(HumanTask.id == sa.bindparam("task_id"))
+              .with_for_update(of=[HumanTask, ProcessInstance]))
+_TASK_DONE = HumanTask.__table__.update().where(HumanTask.__table__.c.id == sa.bindparam("b_id"))
+# SET comes from the parameters given (the columns a save changes), the version guard from b_id/b_version.
+_SAVE_INSTANCE = ProcessInstance.__table__.update().where(
+    ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
+    ProcessInstance.__table__.c.version == sa.bindparam("b_version"))
 
 
 class WorkflowService:
@@ -63,7 +81,7 @@ class WorkflowService:
     @staticmethod
     def step_titles(version: ProcessVersion) -> dict[str, str]:
         """task name -> its name in the diagram, for one deployed version."""
-        return {name: title for name, (title, _lane) in deployment.parsed(version).user_tasks.items()}
+        return {name: title for name, (title, _) in deployment.parsed(version).user_tasks.items()}
 
     # ------------------------------------------------------------------ running engine code
     def _run(self, ctx: ActionContext, fn):
@@ -151,23 +169,15 @@ class WorkflowService:
 
     def _complete_action(self, task_id: str, data: dict, actor_id: int) -> ActionResult:
         with self.db.unit_of_work() as s, s.no_autoflush:
-            # Lock the task and its instance together: a second officer waits here until the first
-            # commits, then reads the task as completed (PostgreSQL re-reads locked rows).
-            # The acting user (and their area) comes with the same statement: one round trip fewer.
-            row = s.execute(sa.select(HumanTask, ProcessInstance, User)
-                            .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                            .outerjoin(User, User.id == actor_id)
-                            .options(joinedload(ProcessInstance.process_version, innerjoin=True),
-                                     joinedload(User.area))
-                            .where(HumanTask.id == task_id)
-                            .with_for_update(of=[HumanTask, ProcessInstance])).first()
+            row = s.execute(_LOCK_TASK, {"task_id": task_id, "actor_id": actor_id}).first()
             if row is None:
                 raise UnknownTask(task_id)
-            task, inst, actor = row
+            task, inst, actor, area = row
             if task.state != TaskState.READY:
                 raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), inst.id)
             if actor is None:
                 raise PermissionDenied("请先登录。")
+            set_committed_value(actor, "area", area)
             if not can_act(actor, task) and not substitutes.stands_in(s, actor_id, task.assignee_id, self.now()):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
             if inst.suspended_at is not None:
@@ -207,8 +217,7 @@ class WorkflowService:
         except LookupError:
             raise TaskNotReady(f"任务“{task.title}”当前不可办理，请刷新后查看。") from None
         done = {"state": TaskState.COMPLETED, "completed_at": ctx.now, "completed_by_id": ctx.actor_id}
-        s.execute(sa.update(HumanTask).where(HumanTask.id == task.id).values(**done)
-                  .execution_options(synchronize_session=False))
+        s.connection().execute(_TASK_DONE, dict(done, b_id=task.id))
         for key, value in done.items():
             set_committed_value(task, key, value)
         audit.record(s, ctx.now, EventKind.COMPLETED, ctx.actor_id, inst.id, task.id, task=task.task_name,
@@ -272,8 +281,7 @@ class WorkflowService:
 
     def update_open_data(self, ctx: ActionContext, instance_id: int, updates: dict,
                          restart_timers: bool = False) -> ProcessInstance:
-        """Change data on every unfinished task of an instance inside `ctx` (e.g. a matter moved to another
-        level), optionally restarting its waiting timers; saved with the version guard."""
+        """Change data on every unfinished task inside `ctx` (a matter moved up), maybe restarting timers."""
         inst = self._lock_instance(ctx.session, instance_id)
         ctx = ctx.for_instance(inst)
         rt = self._restore(ctx, inst)
@@ -303,12 +311,14 @@ class WorkflowService:
                     if inst is None:
                         return fired
                     seen.add(instance_id := inst.id)
-                    self._fire(ctx.for_instance(inst))
+                    rt, saved = self._fire(ctx.for_instance(inst), reuse=True), (inst.version, inst.status)
             except Exception as exc:
                 if instance_id is None or not incidents.is_incident(exc, timer=True):
                     raise
                 incidents.record_failure(self, IncidentKind.TIMER, exc, instance_id=instance_id)
                 continue
+            if saved[1] == InstanceStatus.RUNNING:  # committed: the officer who opens the new task needs it
+                self.recent.put(instance_id, saved[0], rt)
             fired += 1
         return fired
 
@@ -319,9 +329,9 @@ class WorkflowService:
             raise InstanceSuspended(inst.reference)
         self._fire(ctx.for_instance(inst))
 
-    def _fire(self, ctx: ActionContext) -> None:
+    def _fire(self, ctx: ActionContext, reuse: bool = False) -> spiff.Runtime:
         s, inst = ctx.session, ctx.instance
-        rt = self._restore(ctx, inst)
+        rt = self._restore(ctx, inst, reuse=reuse)
         before = {"level": inst.level}
         self._run(ctx, rt.fire_timers)
         audit.record(s, ctx.now, "timer_fired", ctx.actor_id, inst.id, due=str(inst.next_timer_at))
@@ -329,6 +339,7 @@ class WorkflowService:
         after_timers = self.hooks.of(inst.process_id).after_timers
         if after_timers is not None:
             after_timers(ctx, inst, before)
+        return rt
 
     def run_worker_once(self) -> dict:
         """One round of the worker: due timers, then every domain's periodic duty (e.g. overdue steps)."""
@@ -345,24 +356,23 @@ class WorkflowService:
         the instance in between, nothing is written and the whole action rolls back.
         """
         s, inst, now = ctx.session, ctx.instance, ctx.now
+        history.archive(s, inst.id, now, rt.prune())
         values = {"state": rt.dump(), "updated_at": now, "next_timer_at": rt.next_timer(),
                   "version": inst.version + 1}
         ready = rt.ready_tasks()
         hooks = self.hooks.of(inst.process_id)
         if hooks.instance_values is not None:
             values.update(hooks.instance_values(ctx, inst, ready))
-        if rt.completed:
+        if finished := rt.completed:
             values.update(status=InstanceStatus.COMPLETED, completed_at=now, end_event=rt.end_event())
         if s.new or s.dirty:
             s.flush()  # e.g. the reference of an instance started in this action
-        written = s.execute(sa.update(ProcessInstance)
-                            .where(ProcessInstance.id == inst.id, ProcessInstance.version == inst.version)
-                            .values(**values).execution_options(synchronize_session=False))
+        written = s.connection().execute(_SAVE_INSTANCE, dict(values, b_id=inst.id, b_version=inst.version))
         if written.rowcount != 1:
             raise ConcurrentUpdate()
         for key, value in values.items():
             set_committed_value(inst, key, value)
-        if rt.completed:
+        if finished:
             audit.record(s, now, EventKind.FINISHED, ctx.actor_id, inst.id, end_event=inst.end_event)
             if hooks.on_end is not None:
                 hooks.on_end(ctx, inst)
@@ -393,11 +403,18 @@ class WorkflowService:
             inst = s.get(ProcessInstance, instance_id)
             if inst is None:
                 raise UnknownInstance(instance_id)
-            rt = self._restore(self.context(s).for_instance(inst), inst)
-            return InstanceView(data=dict(rt.data), last_data=dict(rt.last_data()),
-                                completed_steps=rt.completed_steps(),
-                                ready=[spiff.ReadyTask(t.id, t.name, t.title, t.lane, dict(t.data))
-                                       for t in rt.ready_tasks()], end_event=rt.end_event())
+            restore = lambda: self._restore(self.context(s), inst)  # noqa: E731
+            with self.recent.borrowed(inst.id, inst.version, restore) as rt:  # a copy: the page may change it
+                return copy.deepcopy(InstanceView(
+                    data=rt.data, last_data=rt.last_data(), completed_steps=rt.completed_steps(),
+                    ready=rt.ready_tasks(), end_event=rt.end_event()))
+
+    def task_context(self, inst: ProcessInstance, task_id: str) -> dict:
+        """A ready task's data for its form (`inst` as the caller just read it)."""
+        with self.recent.borrowed(inst.id, inst.version, lambda: spiff.Runtime.restore(
+                deployment.parsed(inst.process_version), inst.state)) as rt:
+            data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
+            return copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""

@@ -27,6 +27,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.clock import active_clock
+from workflows.engine import pruning
 from workflows.engine.context import running_action
 from workflows.exceptions import EngineFailure, WorkflowError
 
@@ -129,12 +130,49 @@ def run_engine_code(fn, skip_element: str = ""):
 _restoring: contextvars.ContextVar[ParsedProcess] = contextvars.ContextVar("dachuan_restoring")
 
 
+def _json(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+# Tasks whose data changes only together with their state: finished ones and predicted ones (LIKELY, MAYBE).
+_CACHEABLE = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.PREDICTED_MASK
+
+
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
     def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
+        tasks, workflow.tasks = workflow.tasks, {}
+        try:
+            dct = WorkflowConverter.to_dict(self, workflow)
+        finally:
+            workflow.tasks = tasks
+        dct["tasks"] = self._tasks_to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
+
+    def _tasks_to_dict(self, workflow) -> dict:
+        """Each task's JSON text (Runtime.dump joins them), reusing the one written last time when neither the task nor its parent has
+        changed state since (nor moved in the tree), both being finished or predicted: their data, and
+        so the task's delta against its parent, change only with a state change. Others are written
+        afresh (a waiting join re-inherits its data in place, a timer keeps its value in internal data).
+        The cache lives on the workflow object; Runtime drops it when it rewrites open tasks' data."""
+        cache = workflow.__dict__.setdefault("_dachuan_task_dicts", {})
+        tasks = workflow.tasks
+        out = {}
+        for task_id, task in tasks.items():
+            parent = tasks.get(task._parent) if task._parent is not None else None
+            key = (task.state, task.last_state_change, task._parent, tuple(task._children),
+                   parent.state if parent is not None else None,
+                   parent.last_state_change if parent is not None else None)
+            hit = cache.get(task_id)
+            if hit is not None and hit[0] == key:
+                out[str(task_id)] = hit[1]
+                continue
+            text = _json(self.registry.convert(task))
+            if task.state & _CACHEABLE and (parent is None or parent.state & _CACHEABLE):
+                cache[task_id] = (key, text)
+            out[str(task_id)] = text
+        return out
 
     def from_dict(self, dct):
         parsed = _restoring.get()
@@ -147,6 +185,9 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
 
+
+# Kept next to SpiffWorkflow's own keys in the stored state; restore takes it out before SpiffWorkflow reads.
+ARCHIVED_STEPS_KEY = "dachuan_archived_steps"
 
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = _SpeclessWorkflowConverter
@@ -165,9 +206,11 @@ class ReadyTask:
 class Runtime:
     """One workflow in memory: start or restore it, run tasks, read what is ready, dump it."""
 
-    def __init__(self, parsed: ParsedProcess, workflow: BpmnWorkflow):
+    def __init__(self, parsed: ParsedProcess, workflow: BpmnWorkflow, archived_steps=()):
         self.parsed = parsed
         self.workflow = workflow
+        # BPMN ids of steps passed in rounds already cut out of the tree (pruning), for the diagram.
+        self.archived_steps: set[str] = set(archived_steps)
 
     @classmethod
     def start(cls, parsed: ParsedProcess, data: dict) -> "Runtime":
@@ -183,22 +226,52 @@ class Runtime:
     def restore(cls, parsed: ParsedProcess, state: bytes) -> "Runtime":
         dct = json.loads(zlib.decompress(state))
         dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
+        archived = dct.pop(ARCHIVED_STEPS_KEY, ())
         token = _restoring.set(parsed)
         try:
             wf = SERIALIZER.from_dict(dct)
         finally:
             _restoring.reset(token)
-        return cls(parsed, wf)
+        return cls(parsed, wf, archived)
 
     def dump(self) -> bytes:
         dct = SERIALIZER.to_dict(self.workflow)
         dct[BpmnWorkflowSerializer.VERSION_KEY] = SERIALIZER.VERSION
+        if self.archived_steps:
+            dct[ARCHIVED_STEPS_KEY] = sorted(self.archived_steps)
+        # The tasks come as JSON texts (most of them kept from the last dump): joined, not encoded again.
+        tasks = dct.pop("tasks")
+        head = _json(dct)
+        text = f'{head[:-1]},"tasks":{{{",".join(f"{_json(k)}:{v}" for k, v in tasks.items())}}}}}'
         # Level 1: nearly the size of level 6 for JSON this small, at a fraction of the time.
-        return zlib.compress(json.dumps(dct, separators=(",", ":"), ensure_ascii=False).encode(), 1)
+        return zlib.compress(text.encode(), 1)
+
+    def prune(self) -> list[dict]:
+        """Cut finished rounds out of the tree (see pruning); returns the cut tasks as plain data, parents
+        first, for the history table. The live tree and the saved state then stay the size of one round."""
+        if len(self.workflow.tasks) <= len(self.parsed.spec.task_specs):
+            return []  # at most about one task per element: no second round yet, nothing worth a walk
+        removed = pruning.prune(self.workflow)
+        out = []
+        for t in removed:
+            bpmn_id = getattr(t.task_spec, "bpmn_id", None)
+            if bpmn_id and t.state == TaskState.COMPLETED:
+                self.archived_steps.add(bpmn_id)
+            out.append({"id": str(t.id), "parent": str(t._parent) if t._parent else None,
+                        "task_spec": t.task_spec.name, "bpmn_id": bpmn_id or "",
+                        "state": TaskState.get_name(t.state),
+                        "last_state_change": t.last_state_change,
+                        "data": SERIALIZER.registry.convert(t.data)})
+        return out
 
     def ready_tasks(self) -> list[ReadyTask]:
         out = []
-        for t in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+        # A scan of the task table costs a fraction of SpiffWorkflow's tree walk; subprocesses need the walk.
+        if self.workflow.subprocesses:
+            tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        else:
+            tasks = [t for t in self.workflow.tasks.values() if t.state == TaskState.READY and t.task_spec.manual]
+        for t in tasks:
             title, lane = self.parsed.user_tasks.get(t.task_spec.name, (t.task_spec.name, ""))
             out.append(ReadyTask(str(t.id), t.task_spec.name, title, lane, t.data))
         return out
@@ -217,6 +290,7 @@ class Runtime:
 
     def update_open_data(self, updates: dict, restart_timers: bool = False) -> None:
         """Change data on every unfinished task (e.g. a reassigned level); optionally restart waiting timers."""
+        self.workflow.__dict__.pop("_dachuan_task_dicts", None)  # finished parents' data change below
         for t in self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
             t.data.update(updates)
             if t.state == TaskState.WAITING and t.parent is not None:
@@ -264,11 +338,17 @@ class Runtime:
 
     def completed_steps(self) -> list[str]:
         """BPMN ids of the flow nodes already passed (for highlighting the diagram)."""
-        return sorted({t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-                       if getattr(t.task_spec, "bpmn_id", None)})
+        return sorted(self.archived_steps | {t.task_spec.bpmn_id for t in self.workflow.get_tasks(
+            state=TaskState.COMPLETED) if getattr(t.task_spec, "bpmn_id", None)})
 
 
 def duration_after(start: datetime, iso: str) -> datetime:
     """start + an ISO 8601 duration such as P3D or PT24H (SpiffWorkflow's own reading of timer durations)."""
-    parsed = spiff_timer.TimerEventDefinition.parse_iso_duration(iso)
-    return start + spiff_timer.TimerEventDefinition.get_timedelta_from_start(parsed, start)
+    # A copy: SpiffWorkflow pops the parts it has used from the dict it is given.
+    return start + spiff_timer.TimerEventDefinition.get_timedelta_from_start(dict(_iso_duration(iso)), start)
+
+
+@lru_cache(maxsize=256)
+def _iso_duration(iso: str) -> dict:
+    # A handful of configured deadlines, otherwise parsed again for every new task.
+    return spiff_timer.TimerEventDefinition.parse_iso_duration(iso)

@@ -55,12 +55,15 @@ def house_prior_catches(session: Session, area_id: int, exclude_instance_id: int
     return max(house.catch_count - own, 0)
 
 
+UNREGISTERED = {"registered": False, "house_id": None, "prior_catches": 0, "landlord_official": False,
+                "two_letters_one_filing": False}
+
+
 def house_facts(session: Session, area_id: int, instance_id: int | None = None) -> dict:
     """What the comparison step needs about the house at an address (for prefilling its form)."""
     house = house_at(session, area_id)
     if house is None:
-        return {"registered": False, "house_id": None, "prior_catches": 0, "landlord_official": False,
-                "two_letters_one_filing": False}
+        return dict(UNREGISTERED)
     return {"registered": True, "house_id": house.id,
             "prior_catches": house_prior_catches(session, area_id, instance_id),
             "landlord_official": house.owner_party_member or house.owner_public_official,
@@ -71,11 +74,11 @@ def record_catch(ctx: ActionContext, case: ProcessInstance) -> dict:
     """A six-step case found MLM at a registered house: count it once, flag the house, start its patrol."""
     session = ctx.session
     if case is None or case.area_id is None:
-        return house_facts(session, 0)
+        return dict(UNREGISTERED)
     house = session.scalar(sa.select(RentalHouse).where(RentalHouse.area_id == case.area_id)
                            .with_for_update())
-    if house is None:
-        return house_facts(session, case.area_id)
+    if house is None:  # just looked for it, under lock: no second look-up to say so
+        return dict(UNREGISTERED)
     counted = session.scalar(sa.select(HouseCatch.id).where(HouseCatch.house_id == house.id,
                                                             HouseCatch.instance_id == case.id))
     now = ctx.now
