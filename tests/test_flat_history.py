@@ -209,7 +209,7 @@ def test_the_migration_cuts_the_rounds_out_of_instances_stored_before_it(service
     cfg = migrate.alembic_config()
     with services.db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0010_flat_history")
+        command.downgrade(cfg, "0015_flat_history")
         command.downgrade(cfg, "-1")
     migrate.upgrade(services.db)
     state, rows, _size = _stored(services, patrol)
