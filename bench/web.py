@@ -1,7 +1,12 @@
 """Web benchmark: server time of the inbox, the supervisor board, search by ID number and the case page
-over a database of 100,000 cases in mixed states, on SQLite and PostgreSQL.
+over a database of generated cases in mixed states (a province: 1,000,000), on SQLite and PostgreSQL.
 
-Usage: python bench/web.py [--cases 100000] [--requests 200] [--pg auto|none|postgresql+psycopg://...]
+Usage: python bench/web.py [--cases 20000] [--districts N] [--requests 200] [--db both|sqlite|pg]
+                           [--pg auto|none|postgresql+psycopg://...]
+
+A province's cases are spread over its districts: `--districts` copies of the demo district's address tree
+(one per 50,000 cases unless given); the demo users work in the first, as officers of one district do.
+Rows are written in bulk: COPY on PostgreSQL, multi-row inserts on SQLite.
 
 The cases come from a generator, not from replaying every step: a few template cases are run through the
 real engine to each state (every step of the six-step case, each early exit, matters at every level of the
@@ -9,7 +14,8 @@ five contracts), then each template is cloned many times with fresh task ids, it
 numbers and times. Every clone is a complete, loadable case: its workflow state, task mirror, audit trail
 and persons are all there. Times are measured in-process around each request (Flask test client), i.e.
 server time without the network. The last line is for scripts:
-`web: inbox_p95_ms=<n> board_p95_ms=<n> search_p95_ms=<n> case_p95_ms=<n>` (SQLite).
+`web: inbox_p95_ms=<n> board_p95_ms=<n> search_p95_ms=<n> case_p95_ms=<n>` (SQLite), then the same
+figures prefixed `pg_` for PostgreSQL.
 """
 from __future__ import annotations
 
@@ -212,6 +218,64 @@ def clone_rows(t: dict, new_id: int, room: Area, geo: Geography, created: dateti
     return inst, tasks, events, persons
 
 
+def add_districts(services, copies: int) -> int:
+    """`copies` more districts shaped like the demo one (a province has many), as multi-row inserts of the
+    area tree with fresh ids and paths; returns how many areas were added."""
+    if copies <= 0:
+        return 0
+    with services.db.read() as s:
+        areas = [_row(a) for a in s.scalars(sa.select(Area).order_by(Area.id))]
+        next_id = s.scalar(sa.select(sa.func.max(Area.id))) + 1
+    rows = []
+    for k in range(1, copies + 1):
+        new_id = {a["id"]: next_id + i for i, a in enumerate(areas)}
+        next_id += len(areas)
+        for a in areas:
+            path = "/" + "/".join(str(new_id[int(i)]) for i in a["path"].strip("/").split("/")) + "/"
+            tag = f"{k}" if a["kind"] in ("district", "street") else ""
+            rows.append(dict(a, id=new_id[a["id"]], parent_id=new_id.get(a["parent_id"]), path=path,
+                             name=a["name"] + tag, full_name=_renamed_street(a["full_name"], k)))
+    with services.db.unit_of_work() as s:
+        for i in range(0, len(rows), 5000):
+            s.execute(Area.__table__.insert(), rows[i:i + 5000])
+    if services.db.is_postgres:
+        with services.db.engine.begin() as conn:
+            conn.exec_driver_sql("SELECT setval('area_id_seq', (SELECT max(id) FROM area))")
+    return len(rows)
+
+
+def _renamed_street(full_name: str, k: int) -> str:
+    """吴家山街第一社区… -> 吴家山街7第一社区…: the copy's street names (and so its addresses) are its own."""
+    head, sep, rest = full_name.partition("街")
+    return f"{head}{sep}{k}{rest}" if sep else f"{full_name}{k}"
+
+
+def insert_rows(services, tables, batch) -> None:
+    """One batch of clones: COPY on PostgreSQL (the bulk path), multi-row inserts on SQLite."""
+    if not services.db.is_postgres:
+        with services.db.unit_of_work() as s:
+            for table, items in zip(tables, batch):
+                if items:
+                    s.execute(table.insert(), items)
+        return
+    import json
+    raw = services.db.engine.raw_connection()
+    try:
+        cur = raw.driver_connection.cursor()
+        for table, items in zip(tables, batch):
+            if not items:
+                continue
+            columns = [c.name for c in table.columns if c.name in items[0]]
+            json_cols = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
+            with cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+                for item in items:
+                    copy.write_row([json.dumps(item[c], ensure_ascii=False) if c in json_cols and item[c] is not None
+                                    else item[c] for c in columns])
+        raw.driver_connection.commit()
+    finally:
+        raw.close()
+
+
 def generate(services, templates: list[dict], cases: int, now: datetime, seed: int = 7) -> float:
     """Insert `cases` clones in batches; returns the seconds it took."""
     rng = random.Random(seed)
@@ -233,14 +297,13 @@ def generate(services, templates: list[dict], cases: int, now: datetime, seed: i
         for bucket, items in zip(batch[1:], rows[1:]):
             bucket.extend(items)
         if len(batch[0]) >= 2000 or n == cases - 1:
-            with services.db.unit_of_work() as s:
-                for table, items in zip(tables, batch):
-                    if items:
-                        s.execute(table.insert(), items)
+            insert_rows(services, tables, batch)
             batch = ([], [], [], [])
     with services.db.engine.begin() as conn:
         if services.db.is_postgres:
             conn.exec_driver_sql("SELECT setval('process_instance_id_seq', (SELECT max(id) FROM process_instance))")
+            conn.exec_driver_sql("SELECT setval('audit_event_id_seq', (SELECT max(id) FROM audit_event))")
+            conn.exec_driver_sql("SELECT setval('case_person_id_seq', (SELECT max(id) FROM case_person))")
         else:
             conn.exec_driver_sql("ANALYZE")  # what PRAGMA optimize does in production
     if services.db.is_postgres:
@@ -303,7 +366,7 @@ def measure(services, now: datetime, requests: int, seed: int = 11) -> dict:
     return out
 
 
-def run(url: str, label: str, cases: int, requests: int) -> dict:
+def run(url: str, label: str, cases: int, requests: int, districts: int) -> dict:
     clock = MovableClock(START)
     services = runtime.build(url, clock=clock)
     runtime.prepare(services, with_demo=True)
@@ -312,9 +375,10 @@ def run(url: str, label: str, cases: int, requests: int) -> dict:
             raise SystemExit(f"{label}: the database already holds cases; give an empty one")
     t = time.perf_counter()
     templates = build_templates(services, clock)
+    added = add_districts(services, districts - 1)
     now = (START + timedelta(days=60)).astimezone(timezone.utc).replace(tzinfo=None)
     generated = generate(services, templates, cases, now)
-    print(f"{label}: {cases} cases generated in {generated:.1f} s "
+    print(f"{label}: {cases} cases in {districts} district(s) ({added} areas added) generated in {generated:.1f} s "
           f"({len(templates)} templates through the engine in {time.perf_counter() - t - generated:.1f} s)", flush=True)
     results = measure(services, now, requests)
     for name, (median, p95) in results.items():
@@ -344,16 +408,25 @@ def postgres(option: str):
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--cases", type=int, default=20_000, help="generated cases (a province: 1000000)")
+    parser.add_argument("--districts", type=int, default=0,
+                        help="districts the cases are spread over (0: one per 50,000 cases, at least one)")
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
+    parser.add_argument("--db", choices=("both", "sqlite", "pg"), default="both")
     parser.add_argument("--pg", default="auto", help="auto (a throw-away server), none, or a URL to an empty database")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="dachuan-bench-") as tmp:
-        sqlite = run(f"sqlite:///{tmp}/bench.sqlite", "SQLite", args.cases, args.requests)
-    with postgres(args.pg) as pg_url:
-        if pg_url:
-            run(pg_url, "PostgreSQL", args.cases, args.requests)
-    print("web: " + " ".join(f"{k}_p95_ms={sqlite[k][1]:.1f}" for k in ("inbox", "board", "search", "case")))
+    districts = args.districts or max(1, round(args.cases / 50_000))
+    figures = []
+    if args.db in ("both", "sqlite"):
+        with tempfile.TemporaryDirectory(prefix="dachuan-bench-") as tmp:
+            sqlite = run(f"sqlite:///{tmp}/bench.sqlite", "SQLite", args.cases, args.requests, districts)
+        figures += [f"{k}_p95_ms={sqlite[k][1]:.1f}" for k in ("inbox", "board", "search", "case")]
+    if args.db in ("both", "pg"):
+        with postgres(args.pg) as pg_url:
+            if pg_url:
+                pg = run(pg_url, "PostgreSQL", args.cases, args.requests, districts)
+                figures += [f"pg_{k}_p95_ms={pg[k][1]:.1f}" for k in ("inbox", "board", "search", "case")]
+    print("web: " + " ".join(figures))
 
 
 if __name__ == "__main__":
