@@ -1,7 +1,7 @@
 """Load benchmark: many officers at once against the real servers, on SQLite and PostgreSQL.
 
-Usage: python bench/load.py [--seconds 30] [--users 20] [--think 0.5] [--cases 2000] [--db both|sqlite|pg]
-                            [--pg auto|URL]
+Usage: python bench/load.py [--seconds 30] [--warmup 5] [--users 20] [--think 0.5] [--cases 2000]
+                            [--db both|sqlite|pg] [--pg auto|URL]
 
 For each database a fresh one is migrated, given the demo district and `--cases` generated cases (the
 generator of bench/web.py), and served the way production serves it: waitress (8 threads, as `dachuan run`)
@@ -60,6 +60,7 @@ MIX = {  # action: weight, by part
     "register": {"start_and_complete": 2, "inbox": 3, "case": 1},
     "notice": {"notice_preview": 2, "inbox": 2, "case": 2, "search": 1},
 }
+FIRST = {"read": "search", "supervise": "board", "register": "start_and_complete", "notice": "notice_preview"}
 
 
 # ------------------------------------------------------------------ the simulated officers (driver process)
@@ -77,6 +78,7 @@ class Officer:
         self.samples: list[tuple[str, float]] = []
         self.errors: list[str] = []
         self.started: list[int] = []  # the cases this officer registered
+        self.measure_from = 0.0  # requests before this moment (time.monotonic) warm the servers up, unrecorded
 
     def request(self, kind: str, method: str, path: str, form: dict | None = None, expect=(200,),
                 contains: str | None = None) -> tuple[int, dict, str]:
@@ -84,7 +86,7 @@ class Officer:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        t = time.perf_counter()
+        t = time.monotonic()
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
@@ -92,11 +94,12 @@ class Officer:
         except (OSError, http.client.HTTPException) as exc:
             self.conn.close()  # reconnects on the next request
             raise Failed(f"{kind} {path}: {exc!r}") from exc
-        elapsed = (time.perf_counter() - t) * 1000
+        elapsed = (time.monotonic() - t) * 1000
         for value in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
-        self.samples.append((kind, elapsed))
+        if t >= self.measure_from:
+            self.samples.append((kind, elapsed))
         if response.status not in expect or (contains and contains not in text):
             raise Failed(f"{kind} {method} {path}: {response.status} {text[:200]!r}")
         return response.status, dict(response.headers), text
@@ -157,8 +160,8 @@ def officer_loop(officer: Officer, part: str, seed: int, material: dict, deadlin
     except Failed as exc:
         officer.errors.append(str(exc))
         return
-    # Whoever registers cases starts with one, so its case pages are of cases it may see.
-    first = ["start_and_complete"] if part == "register" else []
+    # Each begins with what their part is for (whoever registers cases then reads cases it may see).
+    first = [FIRST[part]]
     while time.monotonic() < deadline:
         try:
             act(officer, first.pop() if first else rng.choices(actions, weights)[0], rng, material)
@@ -168,12 +171,15 @@ def officer_loop(officer: Officer, part: str, seed: int, material: dict, deadlin
         time.sleep(rng.uniform(0, 2 * think))
 
 
-def drive(base_url: str, seconds: float, users: int, material: dict, think: float) -> dict:
-    """Play `users` officers for `seconds`; returns the timings, requests per second and the errors."""
+def drive(base_url: str, seconds: float, users: int, material: dict, think: float, warmup: float) -> dict:
+    """Play `users` officers for `warmup` + `seconds`, timing the last `seconds`; returns the timings,
+    requests per second and the errors (those of the warm-up too)."""
     parsed = urllib.parse.urlsplit(base_url)
     officers = [(Officer(parsed.hostname, parsed.port, PARTS[i % len(PARTS)][0]), PARTS[i % len(PARTS)][1])
                 for i in range(users)]
-    started = time.monotonic()
+    started = time.monotonic() + warmup
+    for officer, _ in officers:
+        officer.measure_from = started
     deadline = started + seconds
     threads = [threading.Thread(target=officer_loop, args=(o, part, i, material, deadline, think))
                for i, (o, part) in enumerate(officers)]
@@ -181,7 +187,7 @@ def drive(base_url: str, seconds: float, users: int, material: dict, think: floa
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.monotonic() - started
+    elapsed = seconds
     samples = [s for o, _ in officers for s in o.samples if s[0] != "login"]
     errors = [e for o, _ in officers for e in o.errors]
     by_kind: dict[str, list[float]] = {}
@@ -295,6 +301,7 @@ def run_load(kind: str, url: str, tmp: str, args) -> dict:
         # The officers run in a process of their own, so their work does not share the server's interpreter.
         out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--drive", base,
                               "--seconds", str(args.seconds), "--users", str(args.users), "--think", str(args.think),
+                              "--warmup", str(args.warmup),
                               "--material", str(material_file)], capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"{kind}: {result['requests']} requests in {args.seconds:g} s by {args.users} officers: "
@@ -322,6 +329,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30, help="how long the officers work, per database")
     parser.add_argument("--users", type=int, default=20, help="officers at once")
+    parser.add_argument("--warmup", type=float, default=5,
+                        help="seconds of work before timing starts: each server process parses its diagrams "
+                             "and compiles its templates once")
     parser.add_argument("--think", type=float, default=0.5,
                         help="mean seconds an officer pauses between requests (0: click as fast as answered)")
     parser.add_argument("--cases", type=int, default=2000, help="generated cases in the database beforehand")
@@ -332,7 +342,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.drive:
         material = json.loads(Path(args.material).read_text())
-        print(json.dumps(drive(args.drive, args.seconds, args.users, material, args.think)))
+        print(json.dumps(drive(args.drive, args.seconds, args.users, material, args.think, args.warmup)))
         return
     results = {}
     with tempfile.TemporaryDirectory(prefix="dachuan-load-") as tmp:
