@@ -74,6 +74,12 @@ class HumanTask(Base):
         # the database collation (SQLite compares bytes and uses ix_human_task_inbox as it is).
         sa.Index("ix_human_task_inbox_pattern", "state", "role", "area_path",
                  postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+        # PostgreSQL only, for a province's data: the board's counts (matters per level, overdue steps)
+        # read one area's range of these instead of every open matter or overdue step of the province.
+        sa.Index("ix_human_task_board_area", "process_id", "state", "area_path", "level",
+                 postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+        sa.Index("ix_human_task_due_area", "state", "area_path", "due_at", "process_id",
+                 postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id

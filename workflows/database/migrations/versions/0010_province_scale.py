@@ -1,0 +1,29 @@
+"""province scale: the supervisor board's counts read one area's range of the task mirror on PostgreSQL
+
+Revision ID: 0010_province_scale
+Revises: 0009_operations
+Create Date: 2026-11-29 18:00:00
+"""
+from alembic import op
+
+
+revision = '0010_province_scale'
+down_revision = '0009_operations'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # PostgreSQL only (SQLite serves one district and reads the existing indexes): with a million cases the
+    # board's counts must not walk every open matter or overdue step of the province to find one area's.
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_index('ix_human_task_board_area', 'human_task', ['process_id', 'state', 'area_path', 'level'],
+                        unique=False, postgresql_ops={'area_path': 'varchar_pattern_ops'})
+        op.create_index('ix_human_task_due_area', 'human_task', ['state', 'area_path', 'due_at', 'process_id'],
+                        unique=False, postgresql_ops={'area_path': 'varchar_pattern_ops'})
+
+
+def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_human_task_due_area', table_name='human_task')
+        op.drop_index('ix_human_task_board_area', table_name='human_task')
