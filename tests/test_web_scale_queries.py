@@ -1,0 +1,65 @@
+"""The page queries as they are shaped for a province's data: capped counts instead of counting every row,
+the same rows in the same order as before, paging that neither skips nor repeats, on both databases."""
+from __future__ import annotations
+
+import re
+
+from web_fixtures import (JYH_ROOM, app, client, login_as, ready_task, start_case, task_ids,  # noqa: F401
+                          text)
+
+def board_ids(html: str) -> list[str]:
+    return re.findall(r'name="task_ids" value="([^"]+)"', html)
+
+
+ROOMS = [f"吴家山街第一社区花园小区1栋1单元{room}室" for room in (101, 102, 201, 202)]
+
+
+def _four_sweeps(services, login_as, clock) -> list[str]:
+    grid = login_as("wjs_grid")
+    cases = []
+    for i, room in enumerate(ROOMS):
+        cases.append(start_case(grid, address=room, title=f"案{i}"))
+        clock.advance(hours=1)  # each sweep falls due an hour after the one before
+    return [ready_task(services, case, "sweep") for case in cases]
+
+
+def test_the_inbox_count_stops_at_the_cap_and_its_pages_keep_the_order(services, login_as, app, clock,
+                                                                        monkeypatch):
+    sweeps = _four_sweeps(services, login_as, clock)
+    grid = login_as("wjs_grid")
+    app.config["PAGE_SIZE"] = 10
+    assert task_ids(text(grid.get("/"))) == sweeps  # uncapped: all four, the earliest due first
+    assert "共 4 项" in text(grid.get("/"))
+
+    monkeypatch.setattr("webapp.tasks.queries.COUNT_CAP", 3)
+    app.config["PAGE_SIZE"] = 1
+    first = text(grid.get("/"))
+    assert "共 3+ 项" in first and "第 1 / 3 页" in first
+    paged = [task_ids(text(grid.get(f"/?page={n}"))) for n in (1, 2, 3)]
+    assert paged == [[sweeps[0]], [sweeps[1]], [sweeps[2]]]
+    # Past the last counted page the pager stays on it rather than showing an empty page.
+    assert task_ids(text(grid.get("/?page=9"))) == [sweeps[2]]
+
+
+def test_below_the_cap_the_inbox_count_is_exact(services, login_as, app, clock, monkeypatch):
+    sweeps = _four_sweeps(services, login_as, clock)
+    monkeypatch.setattr("webapp.tasks.queries.COUNT_CAP", 4)
+    app.config["PAGE_SIZE"] = 3
+    page = text(login_as("wjs_grid").get("/"))
+    assert "共 4 项" in page and "共 4+ 项" not in page and "第 1 / 2 页" in page
+    assert task_ids(page) == sweeps[:3]
+
+
+def test_board_counts_and_pages_of_overdue_steps_read_the_area_alone(services, login_as, clock, monkeypatch):
+    """On PostgreSQL the overdue count reads the area's range of the mirror: the same steps either way, and
+    none of another street's."""
+    monkeypatch.setattr("webapp.board.queries.PAGE_SIZE", 2)
+    sweeps = _four_sweeps(services, login_as, clock)
+    other = start_case(login_as("jyh_police"), address=JYH_ROOM, title="金银湖")
+    clock.advance(days=4)  # every sweep (3 days) is overdue
+    leader = login_as("wjs_leader")
+    first = text(leader.get("/board?group=overdue"))
+    second = text(leader.get("/board?group=overdue&page=2"))
+    assert "4 项，第 1 / 2 页" in first
+    assert board_ids(first) == sweeps[:2] and board_ids(second) == sweeps[2:]
+    assert ready_task(services, other, "sweep") not in first + second
