@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from web_fixtures import (JYH_ROOM, app, client, login_as, ready_task, start_case, task_ids,  # noqa: F401
-                          text)
+from test_web_case import diagram_marks
+from web_fixtures import (JYH_ROOM, app, client, complete_step, login_as, ready_task, start_case,  # noqa: F401
+                          task_ids, text)
 
 def board_ids(html: str) -> list[str]:
     return re.findall(r'name="task_ids" value="([^"]+)"', html)
@@ -63,3 +64,15 @@ def test_board_counts_and_pages_of_overdue_steps_read_the_area_alone(services, l
     assert "4 项，第 1 / 2 页" in first
     assert board_ids(first) == sweeps[:2] and board_ids(second) == sweeps[2:]
     assert ready_task(services, other, "sweep") not in first + second
+
+
+def test_the_case_page_highlights_each_new_step_although_it_remembers_the_last(services, login_as):
+    """The passed steps are remembered per case version: a completion is a new version, so never stale."""
+    grid = login_as("wjs_grid")
+    case_id = start_case(grid)
+    done, current = diagram_marks(text(grid.get(f"/cases/{case_id}")))
+    assert "start" in done and "sweep" not in done and current == ["sweep"]
+    assert diagram_marks(text(grid.get(f"/cases/{case_id}"))) == (done, current)  # the remembered answer
+    complete_step(services, login_as, case_id, "sweep")
+    done, current = diagram_marks(text(login_as("wjs_market1").get(f"/cases/{case_id}")))
+    assert "sweep" in done and "gw_sweep" in done and current == ["entry"]
