@@ -245,22 +245,24 @@ def prepare_database(url: str, cases: int) -> dict:
     return {"cases": list(ids), "numbers": list(numbers) or ["420106198001010013"]}
 
 
-def server_command(kind: str, port: int) -> list[str]:
+def server_command(kind: str, port: int, threads: int = 4) -> list[str]:
     if kind == "sqlite":  # as `dachuan run` serves: one process, eight threads
         return [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=8",
                 "webapp.wsgi:app"]
-    # Production on PostgreSQL: several processes, each with a few threads for requests that wait on I/O.
-    return [sys.executable, "-m", "gunicorn", "--workers=4", "--worker-class=gthread", "--threads=4",
-            f"--bind=127.0.0.1:{port}", "--log-level=warning", "webapp.wsgi:app"]
+    # Production on PostgreSQL: four processes, each with a few threads (`threads` 1: gunicorn's sync workers)
+    # so a process's CPU is not idle while a request waits on the database.
+    workers = ["--worker-class=gthread", f"--threads={threads}"] if threads > 1 else ["--worker-class=sync"]
+    return [sys.executable, "-m", "gunicorn", "--workers=4", *workers, f"--bind=127.0.0.1:{port}",
+            "--log-level=warning", "webapp.wsgi:app"]
 
 
 @contextlib.contextmanager
-def serving(kind: str, url: str, tmp: str):
+def serving(kind: str, url: str, tmp: str, threads: int = 4):
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, DACHUAN_SECRET_KEY="bench-load", DACHUAN_UPLOAD_FOLDER=f"{tmp}/uploads",
                PYTHONPATH=str(ROOT))
     log = open(f"{tmp}/{kind}-server.log", "wb")
-    proc = subprocess.Popen(server_command(kind, port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(server_command(kind, port, threads), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
         wait_until_up(port, proc, f"{tmp}/{kind}-server.log")
@@ -295,7 +297,7 @@ def run_load(kind: str, url: str, tmp: str, args) -> dict:
     t = time.perf_counter()
     material = prepare_database(url, args.cases)
     print(f"{kind}: demo and {args.cases} cases ready in {time.perf_counter() - t:.1f} s", flush=True)
-    with serving(kind, url, tmp) as base:
+    with serving(kind, url, tmp, args.gunicorn_threads) as base:
         material_file = Path(tmp) / f"{kind}-material.json"
         material_file.write_text(json.dumps(material))
         # The officers run in a process of their own, so their work does not share the server's interpreter.
@@ -337,6 +339,8 @@ def main(argv=None) -> None:
     parser.add_argument("--cases", type=int, default=2000, help="generated cases in the database beforehand")
     parser.add_argument("--db", choices=("both", "sqlite", "pg"), default="both")
     parser.add_argument("--pg", default="auto", help="auto (a throw-away server) or a URL to an empty database")
+    parser.add_argument("--gunicorn-threads", type=int, default=4,
+                        help="threads per gunicorn worker on PostgreSQL (1: sync workers)")
     parser.add_argument("--drive", help=argparse.SUPPRESS)      # internal: the officers' process
     parser.add_argument("--material", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
