@@ -76,3 +76,15 @@ def test_the_case_page_highlights_each_new_step_although_it_remembers_the_last(s
     complete_step(services, login_as, case_id, "sweep")
     done, current = diagram_marks(text(login_as("wjs_market1").get(f"/cases/{case_id}")))
     assert "sweep" in done and "gw_sweep" in done and current == ["entry"]
+
+
+def test_board_counts_per_level_cover_the_district_or_the_street_alone(services, login_as):
+    """The level counts are summed over the scope's parts: the district's supervisor counts every street's
+    open matters, a street's leader only its own."""
+    for address, who in ((ROOMS[0], "wjs_leader"), (ROOMS[1], "wjs_leader"), (JYH_ROOM, "dubanban")):
+        start_case(login_as(who), address=address, title="三停一换失效", kind="five_contracts", note="水电已恢复，需复查")
+    district = text(login_as("dubanban").get("/board"))
+    street = text(login_as("wjs_leader").get("/board"))
+    heading = re.compile(r"<h2>第 1 级[^<]*<small[^>]*>(\d+)\+? 项")
+    assert heading.findall(district) == ["3"] and len(board_ids(district)) == 3
+    assert heading.findall(street) == ["2"] and len(board_ids(street)) == 2
