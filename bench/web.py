@@ -381,6 +381,9 @@ def measure(services, now: datetime, requests: int, seed: int = 11) -> dict:
         "board_district": (district, lambda i: "/board", "督办看板"),
         "search": (officer, lambda i: f"/cases?q={numbers[i % len(numbers)]}", "案件编号"),
         "case": (officer, lambda i: f"/cases/{cases[i % len(cases)]}", "时间线"),
+        # Also timed, not in the last line: the case list itself and a search by part of an address.
+        "case_list": (district, lambda i: f"/cases?page={1 + i % 5}", "案件编号"),
+        "search_address": (officer, lambda i: "/cases?q=花园小区", "案件编号"),
     }
     out = {}
     for name, (client, url, expect) in plans.items():

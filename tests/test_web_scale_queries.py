@@ -88,3 +88,19 @@ def test_board_counts_per_level_cover_the_district_or_the_street_alone(services,
     heading = re.compile(r"<h2>第 1 级[^<]*<small[^>]*>(\d+)\+? 项")
     assert heading.findall(district) == ["3"] and len(board_ids(district)) == 3
     assert heading.findall(street) == ["2"] and len(board_ids(street)) == 2
+
+
+def test_the_case_list_counts_the_users_area_up_to_the_cap(services, login_as, app, monkeypatch):
+    """The case list's count (over the area's range on PostgreSQL) gives what the rows give: the street's own
+    cases for its officer, every street's for the district, "+" past the cap."""
+    police = login_as("wjs_police1")
+    for i, room in enumerate(ROOMS[:3]):
+        start_case(police, address=room, title=f"案{i}")
+    start_case(login_as("jyh_police"), address=JYH_ROOM, title="金银湖")
+    assert "辖区内共 3 件" in text(police.get("/cases"))
+    assert "辖区内共 4 件" in text(login_as("dubanban").get("/cases"))
+    assert "符合条件的共 3 件" in text(police.get("/cases?q=花园小区"))
+    monkeypatch.setattr("webapp.cases.queries.COUNT_CAP", 2)
+    app.config["PAGE_SIZE"] = 2
+    capped = text(police.get("/cases"))
+    assert "辖区内共 2+ 件" in capped

@@ -1,5 +1,6 @@
 """province scale: on PostgreSQL the supervisor board's counts and an officer's area pickers read one
-area's range (of the task mirror, of the address tree) instead of a province's
+area's range (of the task mirror, of the address tree, of the cases counted in the case list) instead of a
+province's
 
 Revision ID: 0010_province_scale
 Revises: 0009_operations
@@ -24,10 +25,13 @@ def upgrade():
                         unique=False, postgresql_ops={'area_path': 'varchar_pattern_ops'})
         op.create_index('ix_area_path_pattern', 'area', ['path'], unique=False,
                         postgresql_ops={'path': 'varchar_pattern_ops'})
+        op.create_index('ix_process_instance_area_pattern', 'process_instance', ['area_path'], unique=False,
+                        postgresql_ops={'area_path': 'varchar_pattern_ops'})
 
 
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_process_instance_area_pattern', table_name='process_instance')
         op.drop_index('ix_area_path_pattern', table_name='area')
         op.drop_index('ix_human_task_due_area', table_name='human_task')
         op.drop_index('ix_human_task_board_area', table_name='human_task')
