@@ -92,9 +92,12 @@ def search_cases(session: Session, user, q: str, status: str, process: str, page
     total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    rows = session.execute(
+    # The page's ids first, from the (created_at, id, area_path) index alone on PostgreSQL: a later page of a
+    # district skips a thousand cases without reading them. Then just those rows with their address.
+    ids = session.scalars(sa.select(ProcessInstance.id).where(*where)
+                          .order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc())
+                          .limit(page_size).offset((page - 1) * page_size)).all()
+    loaded = {row[0].id: row for row in session.execute(
         sa.select(ProcessInstance, Area.full_name).outerjoin(Area, Area.id == ProcessInstance.area_id)
-        .options(defer(ProcessInstance.state))
-        .where(*where).order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)).all()
-    return rows, total, capped, page, pages
+        .options(defer(ProcessInstance.state)).where(ProcessInstance.id.in_(ids)))} if ids else {}
+    return [loaded[i] for i in ids], total, capped, page, pages

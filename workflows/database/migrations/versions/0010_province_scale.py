@@ -27,10 +27,13 @@ def upgrade():
                         postgresql_ops={'path': 'varchar_pattern_ops'})
         op.create_index('ix_process_instance_area_pattern', 'process_instance', ['area_path'], unique=False,
                         postgresql_ops={'area_path': 'varchar_pattern_ops'})
+        op.create_index('ix_process_instance_newest', 'process_instance', ['created_at', 'id', 'area_path'],
+                        unique=False)
 
 
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_process_instance_newest', table_name='process_instance')
         op.drop_index('ix_process_instance_area_pattern', table_name='process_instance')
         op.drop_index('ix_area_path_pattern', table_name='area')
         op.drop_index('ix_human_task_due_area', table_name='human_task')
