@@ -1,6 +1,7 @@
-"""Writing a province's generated cases into PostgreSQL fast: COPY text made from each template case's rows
-(constant cells rendered once, per-clone cells filled in), with the loaded tables' secondary indexes and
-foreign keys set aside during the load and rebuilt after it, as a bulk load into a database is done.
+"""A province's address tree (copies of the demo district), and its generated cases written into PostgreSQL
+fast: COPY text made from each template case's rows (constant cells rendered once, per-clone cells filled
+in), with the loaded tables' secondary indexes and foreign keys set aside during the load and rebuilt after
+it, as a bulk load into a database is done.
 
 Used by bench/web.py; the rows are the same a clone gets on SQLite (see web.clone_rows).
 """
@@ -10,6 +11,10 @@ import contextlib
 import json
 import zlib
 from datetime import datetime
+
+import sqlalchemy as sa
+
+from workflows.org.models import Area
 
 TABLES = ("process_instance", "human_task", "audit_event", "case_person")
 
@@ -130,6 +135,39 @@ def patterns(template: dict, fresh_id, make_id) -> dict[str, Pattern]:
         "audit_event": Pattern(columns(t["events"], ("id",)), t["events"], event),
         "case_person": Pattern(columns(t["persons"], ("id",)), t["persons"], person),
     }
+
+
+def add_districts(services, copies: int) -> int:
+    """`copies` more districts shaped like the demo one (a province has many), as multi-row inserts of the
+    area tree with fresh ids and paths; returns how many areas were added."""
+    if copies <= 0:
+        return 0
+    with services.db.read() as s:
+        areas = [{c.key: getattr(a, c.key) for c in sa.inspect(a).mapper.column_attrs}
+                 for a in s.scalars(sa.select(Area).order_by(Area.id))]
+        next_id = s.scalar(sa.select(sa.func.max(Area.id))) + 1
+    rows = []
+    for k in range(1, copies + 1):
+        new_id = {a["id"]: next_id + i for i, a in enumerate(areas)}
+        next_id += len(areas)
+        for a in areas:
+            path = "/" + "/".join(str(new_id[int(i)]) for i in a["path"].strip("/").split("/")) + "/"
+            tag = f"{k}" if a["kind"] in ("district", "street") else ""
+            rows.append(dict(a, id=new_id[a["id"]], parent_id=new_id.get(a["parent_id"]), path=path,
+                             name=a["name"] + tag, full_name=_renamed_street(a["full_name"], k)))
+    with services.db.unit_of_work() as s:
+        for i in range(0, len(rows), 5000):
+            s.execute(Area.__table__.insert(), rows[i:i + 5000])
+    if services.db.is_postgres:
+        with services.db.engine.begin() as conn:
+            conn.exec_driver_sql("SELECT setval('area_id_seq', (SELECT max(id) FROM area))")
+    return len(rows)
+
+
+def _renamed_street(full_name: str, k: int) -> str:
+    """吴家山街第一社区… -> 吴家山街7第一社区…: the copy's street names (and so its addresses) are its own."""
+    head, sep, rest = full_name.partition("街")
+    return f"{head}{sep}{k}{rest}" if sep else f"{full_name}{k}"
 
 
 def copy_batch(raw_connection, batch: dict[str, tuple[list[str], list[str]]]) -> None:

@@ -260,38 +260,6 @@ def clone_rows(t: dict, new_id: int, room: Area, geo: Geography, created: dateti
     return inst, tasks, events, persons
 
 
-def add_districts(services, copies: int) -> int:
-    """`copies` more districts shaped like the demo one (a province has many), as multi-row inserts of the
-    area tree with fresh ids and paths; returns how many areas were added."""
-    if copies <= 0:
-        return 0
-    with services.db.read() as s:
-        areas = [_row(a) for a in s.scalars(sa.select(Area).order_by(Area.id))]
-        next_id = s.scalar(sa.select(sa.func.max(Area.id))) + 1
-    rows = []
-    for k in range(1, copies + 1):
-        new_id = {a["id"]: next_id + i for i, a in enumerate(areas)}
-        next_id += len(areas)
-        for a in areas:
-            path = "/" + "/".join(str(new_id[int(i)]) for i in a["path"].strip("/").split("/")) + "/"
-            tag = f"{k}" if a["kind"] in ("district", "street") else ""
-            rows.append(dict(a, id=new_id[a["id"]], parent_id=new_id.get(a["parent_id"]), path=path,
-                             name=a["name"] + tag, full_name=_renamed_street(a["full_name"], k)))
-    with services.db.unit_of_work() as s:
-        for i in range(0, len(rows), 5000):
-            s.execute(Area.__table__.insert(), rows[i:i + 5000])
-    if services.db.is_postgres:
-        with services.db.engine.begin() as conn:
-            conn.exec_driver_sql("SELECT setval('area_id_seq', (SELECT max(id) FROM area))")
-    return len(rows)
-
-
-def _renamed_street(full_name: str, k: int) -> str:
-    """吴家山街第一社区… -> 吴家山街7第一社区…: the copy's street names (and so its addresses) are its own."""
-    head, sep, rest = full_name.partition("街")
-    return f"{head}{sep}{k}{rest}" if sep else f"{full_name}{k}"
-
-
 def insert_rows(services, tables, batch) -> None:
     """One batch of clones as multi-row inserts (SQLite)."""
     with services.db.unit_of_work() as s:
@@ -407,7 +375,7 @@ def run(url: str, label: str, cases: int, requests: int, districts: int, measure
         raise SystemExit(f"{label}: the database already holds cases; give an empty one")
     t = time.perf_counter()
     templates = build_templates(services, clock)
-    added = add_districts(services, districts - 1)
+    added = bulk.add_districts(services, districts - 1)
     cpu = time.process_time()
     generated = generate(services, templates, cases, now)
     # On a shared machine the wall time says more about the neighbours; this process's CPU time does not.
