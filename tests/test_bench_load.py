@@ -24,3 +24,14 @@ def test_the_load_benchmark_runs_against_sqlite_without_errors():
     report = "\n".join(lines)
     for kind in ("inbox", "board", "case", "search", "start", "complete", "notice_preview"):
         assert re.search(rf"^\s+{kind}\s+n=[1-9]", report, re.M), f"no {kind} requests:\n{report}"
+
+
+def test_the_province_benchmark_writes_loadable_cases_by_copy():
+    """bench/web.py at a small size on PostgreSQL: the COPY path writes cases in two districts that the pages
+    then show (every timed request checks its page), and the last line carries the PostgreSQL figures."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "web.py"), "--cases", "300", "--districts", "2",
+                          "--db", "pg", "--requests", "5"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:] + out.stdout[-3000:]
+    assert "300 cases in 2 district(s) (1141 areas added)" in out.stdout
+    assert re.fullmatch(r"web: pg_inbox_p95_ms=[\d.]+ pg_board_p95_ms=[\d.]+ pg_search_p95_ms=[\d.]+ "
+                        r"pg_case_p95_ms=[\d.]+", out.stdout.strip().splitlines()[-1]), out.stdout[-2000:]
