@@ -76,7 +76,8 @@ def search_cases(session: Session, user, q: str, status: str, process: str, page
     """Cases in the user's area matching the search, newest first: (rows, total, capped, page, pages)."""
     where = [_in_area(user)]
     if q:
-        where.append(instance_condition(q))
+        # The case lies in the user's area anyway: its address is looked for among that area's alone.
+        where.append(instance_condition(q, in_scope(Area.path, user)))
     if status in tuple(InstanceStatus):
         where.append(ProcessInstance.status == status)
     if process:
