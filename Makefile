@@ -11,6 +11,7 @@ PYTHON      ?= python3
 VENV        ?= .venv
 PYTEST_ARGS ?=
 BENCH_ARGS  ?= --cases 200
+LOAD_ARGS   ?= --seconds 30
 
 VENV_PY     := $(VENV)/bin/python
 DACHUAN     := $(VENV)/bin/dachuan
@@ -70,6 +71,7 @@ bench:
 	@$(MAKE) --no-print-directory venv
 	$(VENV_PY) bench/engine.py $(BENCH_ARGS)
 	$(VENV_PY) bench/notices.py
+	$(VENV_PY) bench/load.py $(LOAD_ARGS)
 
 check-bpmn:
 	@$(MAKE) --no-print-directory venv

@@ -17,11 +17,13 @@ def normalise(q: str | None) -> str:
     return re.sub(r"\s+", "", q or "")[:60]
 
 
-def instance_condition(q: str):
+def instance_condition(q: str, within=None):
     """A condition on ProcessInstance (with Area joined on its area_id) for the search text `q`.
 
     An ID number or a case number is matched exactly (indexed); other text matches a person's name
-    exactly or any part of the standard address.
+    exactly or any part of the standard address. `within` (a condition on Area.path: the user's area)
+    narrows the addresses looked at to those the user may see anyway, so with a province's address tree
+    only one street's or district's are read.
     """
     if ID_NUMBER_RE.match(q):
         return ProcessInstance.id.in_(sa.select(CasePerson.instance_id).where(CasePerson.id_number == q.upper()))
@@ -31,5 +33,6 @@ def instance_condition(q: str):
     # (indexed) rather than by reading every case's address.
     return sa.or_(
         ProcessInstance.id.in_(sa.select(CasePerson.instance_id).where(CasePerson.name == q)),
-        ProcessInstance.area_id.in_(sa.select(Area.id).where(Area.full_name.contains(q, autoescape=True))),
+        ProcessInstance.area_id.in_(sa.select(Area.id).where(Area.full_name.contains(q, autoescape=True),
+                                                              *([within] if within is not None else []))),
     )

@@ -11,7 +11,7 @@ from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES, Area
 from workflows.vocabulary import TaskState
 
-from ..access import in_scope
+from ..access import in_scope, scope_parts
 
 MATTER_PROCESS = "five_contracts"
 PAGE_SIZE = 20       # rows per group and page: the oldest come first, the rest a page away
@@ -43,10 +43,13 @@ def board(session: Session, user, now: datetime, only: str | None = None, page: 
     """
     in_area = in_scope(HumanTask.area_path, user)
     groups, pages_of_ids = [], []
-    levels = dict(session.execute(
-        sa.select(HumanTask.level, sa.func.count())
-        .where(HumanTask.state == TaskState.READY, HumanTask.process_id == MATTER_PROCESS, in_area)
-        .group_by(HumanTask.level)).all())
+    # Counted over the scope's parts (an area's range, and for the district the matters without an address)
+    # so that with a province's matters only the user's own are read.
+    open_matters = sa.union_all(*(
+        sa.select(HumanTask.level).where(HumanTask.state == TaskState.READY, HumanTask.process_id == MATTER_PROCESS,
+                                         part)
+        for part in scope_parts(HumanTask.area_path, user))).subquery()
+    levels = dict(session.execute(sa.select(open_matters.c.level, sa.func.count()).group_by(open_matters.c.level)).all())
     for level in sorted(FIVE_CONTRACT_LEVEL_NAMES, reverse=True):
         key = f"level{level}"
         if not levels.get(level) or (only and only != key):
@@ -60,11 +63,17 @@ def board(session: Session, user, now: datetime, only: str | None = None, page: 
             HumanTask.level == level, in_area), HumanTask.created_at))
         groups.append(group)
     if only in (None, "overdue"):
-        # Driven by the (state, due_at, process_id, area_path) index: the area test rides along in it.
-        condition = sa.and_(HumanTask.state == TaskState.READY, HumanTask.due_at < now,
-                            HumanTask.process_id != MATTER_PROCESS,
-                            in_scope(HumanTask.area_path, user, indexed=False))
-        total, capped = _capped_count(session, sa.select(HumanTask.id).where(condition))
+        # SQLite (one district): driven by the (state, due_at, process_id, area_path) index, the area test
+        # riding along in it. PostgreSQL may hold a province: walking every overdue step of it to find one
+        # street's would grow with the province, so there the (state, area_path, due_at) index reads just
+        # the area's range.
+        province_scale = session.get_bind().dialect.name == "postgresql"
+        overdue = (HumanTask.state == TaskState.READY, HumanTask.due_at < now, HumanTask.process_id != MATTER_PROCESS)
+        condition = sa.and_(*overdue, in_scope(HumanTask.area_path, user, indexed=province_scale))
+        counted = (sa.union_all(*(sa.select(HumanTask.id).where(*overdue, part)
+                                  for part in scope_parts(HumanTask.area_path, user)))
+                   if province_scale else sa.select(HumanTask.id).where(condition))
+        total, capped = _capped_count(session, counted)
         if total:
             group = _group("overdue", "逾期未办的案件环节", total, capped, page if only == "overdue" else 1)
             # The earliest due date is the step waiting longest past its deadline: the index's own order.

@@ -13,7 +13,7 @@ from workflows.org import access as rules
 from workflows.org.models import Area, User
 from workflows.vocabulary import EventKind, InstanceStatus, TaskState
 
-from ..access import in_scope
+from ..access import in_scope, scope_parts
 from ..search import instance_condition
 
 
@@ -76,19 +76,29 @@ def search_cases(session: Session, user, q: str, status: str, process: str, page
     """Cases in the user's area matching the search, newest first: (rows, total, capped, page, pages)."""
     where = [_in_area(user)]
     if q:
-        where.append(instance_condition(q))
+        # The case lies in the user's area anyway: its address is looked for among that area's alone.
+        where.append(instance_condition(q, in_scope(Area.path, user)))
     if status in tuple(InstanceStatus):
         where.append(ProcessInstance.status == status)
     if process:
         where.append(ProcessInstance.process_id == process)
-    base = (sa.select(ProcessInstance.id).outerjoin(Area, Area.id == ProcessInstance.area_id).where(*where))
+    if session.get_bind().dialect.name == "postgresql":
+        # A province: count over the scope's parts, each read as one area's range of the area index (walking
+        # the newest cases, as the page does, would pass a district's share of a million to count 1000).
+        base = sa.union_all(*(sa.select(ProcessInstance.id).outerjoin(Area, Area.id == ProcessInstance.area_id)
+                              .where(part, *where[1:]) for part in scope_parts(ProcessInstance.area_path, user)))
+    else:
+        base = sa.select(ProcessInstance.id).outerjoin(Area, Area.id == ProcessInstance.area_id).where(*where)
     counted = session.scalar(sa.select(sa.func.count()).select_from(base.limit(COUNT_CAP + 1).subquery()))
     total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    rows = session.execute(
+    # The page's ids first, from the (created_at, id, area_path) index alone on PostgreSQL: a later page of a
+    # district skips a thousand cases without reading them. Then just those rows with their address.
+    ids = session.scalars(sa.select(ProcessInstance.id).where(*where)
+                          .order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc())
+                          .limit(page_size).offset((page - 1) * page_size)).all()
+    loaded = {row[0].id: row for row in session.execute(
         sa.select(ProcessInstance, Area.full_name).outerjoin(Area, Area.id == ProcessInstance.area_id)
-        .options(defer(ProcessInstance.state))
-        .where(*where).order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)).all()
-    return rows, total, capped, page, pages
+        .options(defer(ProcessInstance.state)).where(ProcessInstance.id.in_(ids)))} if ids else {}
+    return [loaded[i] for i in ids], total, capped, page, pages

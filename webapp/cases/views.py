@@ -15,6 +15,7 @@ from ..db import read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_titles
 from ..params import page_number
 from ..search import normalise
+from . import progress
 from .forms import SOURCES, NewCaseForm
 from .queries import load_case, search_cases
 
@@ -71,9 +72,8 @@ def show(instance_id):
     """Summary, address, persons, evidence, notices, the diagram with progress, and the timeline."""
     inst = visible_instance(instance_id)
     case = load_case(read_session(), inst)
-    view = workflow().instance_view(inst.id)
     current = sorted({t.task_name for t in case.open_tasks})
-    done = [s for s in view.completed_steps if s not in current]
+    done = [s for s in progress.completed_steps(inst) if s not in current]
     return render_template("cases/show.html", case=case, inst=inst, done=done, current=current,
                            files=uploads.files_in_events((e.kind, e.details, e.at) for e in case.timeline),
                            titles=step_titles(inst.version_id), notices=_notices(inst.id),

@@ -31,6 +31,14 @@ class ProcessVersion(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
+    __table_args__ = (
+        # PostgreSQL only, for a province's data: counting the cases of one area (the case list's "1000+")
+        # reads that area's range rather than every case, whatever the database collation.
+        sa.Index("ix_process_instance_area_pattern", "area_path",
+                 postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+        # PostgreSQL only: the case list's page of ids, newest first with the area tested inside the index.
+        sa.Index("ix_process_instance_newest", "created_at", "id", "area_path").ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("process_version.id"), index=True)
@@ -73,6 +81,12 @@ class HumanTask(Base):
         # PostgreSQL only: "area_path LIKE '/1/4/%'" can use an index only with pattern ops whatever
         # the database collation (SQLite compares bytes and uses ix_human_task_inbox as it is).
         sa.Index("ix_human_task_inbox_pattern", "state", "role", "area_path",
+                 postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+        # PostgreSQL only, for a province's data: the board's counts (matters per level, overdue steps)
+        # read one area's range of these instead of every open matter or overdue step of the province.
+        sa.Index("ix_human_task_board_area", "process_id", "state", "area_path", "level",
+                 postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
+        sa.Index("ix_human_task_due_area", "state", "area_path", "due_at", "process_id",
                  postgresql_ops={"area_path": "varchar_pattern_ops"}).ddl_if(dialect="postgresql"),
     )
 
