@@ -198,3 +198,17 @@ def test_a_broken_diagram_is_refused_with_its_problems(services, login_as):
     r = admin.post("/admin/processes", data={"diagram": (io.BytesIO(b"x"), "notes.txt")},
                    content_type="multipart/form-data")
     assert r.status_code == 422 and "只能上传 .bpmn 文件。" in text(r)
+
+
+def test_a_diagram_with_a_step_that_has_no_form_is_refused(services, login_as):
+    admin = login_as("admin")
+    xml = (BPMN / "five_contracts.bpmn").read_text(encoding="utf-8")
+    # A renamed task id is a new step: no form exists for it, so nobody could do it once deployed.
+    renamed = xml.replace('"handle_matter"', '"handle_matter_new"').replace(">handle_matter<", ">handle_matter_new<")
+    assert renamed != xml
+    r = admin.post("/admin/processes", data={"diagram": (io.BytesIO(renamed.encode()), "five_contracts.bpmn")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 422 and "没有对应的办理表单" in text(r) and "handle_matter_new" in text(r)
+    with services.db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(ProcessVersion)
+                        .where(ProcessVersion.process_id == "five_contracts")) == 1

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.widgets import PasswordInput
 
+from forms import REGISTRY as TASK_FORMS
 from forms.base import options
 from workflows.engine.models import ProcessInstance, ProcessVersion
 from workflows.exceptions import InvalidDiagram, ValidationFailed, WorkflowError
@@ -245,7 +246,9 @@ def processes():
         upload = form.diagram.data
         xml = upload.read()
         try:
-            deployed = workflow().deploy_xml(xml, upload.filename, current_user.id)
+            # A user task without a form would give its officers a page they cannot use: refused here.
+            deployed = workflow().deploy_xml(xml, upload.filename, current_user.id,
+                                             has_form=lambda process_id, name: name in TASK_FORMS.get(process_id, {}))
         except InvalidDiagram as exc:
             problems, status = exc.problems, 422
             flash("流程图未通过检查，未部署。", "error")

@@ -36,10 +36,22 @@ def current_version(session: Session, process_id: str) -> ProcessVersion:
     return version
 
 
+def _formless_tasks(xml: bytes, file_name: str, has_form) -> list[str]:
+    """The user tasks nobody could do: the web app has no form for them (it says which it has)."""
+    problems = []
+    for process_id, _name in spiff.executable_processes(xml):
+        for name, (title, _lane) in spiff.parse(xml, process_id).user_tasks.items():
+            if not has_form(process_id, name):
+                problems.append(f"{file_name}：流程 {process_id} 的用户任务“{title}”（{name}）没有对应的办理表单，"
+                                "部署后无人能办理；请先为它添加表单，或改用已有任务的名称。")
+    return problems
+
+
 def deploy_xml(db: Database, now: datetime, xml: bytes, file_name: str,
-               actor_id: int | None = None) -> list[ProcessVersion]:
-    """Check a diagram (shapes, engine parse, and that its scripts run nothing but what script_policy allows)
-    and store each of its processes once per content hash."""
+               actor_id: int | None = None, has_form=None) -> list[ProcessVersion]:
+    """Check a diagram (shapes, engine parse, that its scripts run nothing but what script_policy allows and,
+    given `has_form(process_id, task_name)`, that every user task has a form) and store each of its processes
+    once per content hash."""
     problems = check_xml(xml, file_name)
     if not problems:
         # Scripts may call only the functions the domains registered (exposed to the engine as script globals).
@@ -47,6 +59,8 @@ def deploy_xml(db: Database, now: datetime, xml: bytes, file_name: str,
         if problems:  # someone tried to deploy code the engine will not run: on the record
             with db.unit_of_work() as s:
                 audit.record(s, now, "diagram_refused", actor_id, file_name=file_name[:200], problems=problems[:20])
+    if not problems and has_form is not None:
+        problems = _formless_tasks(xml, file_name, has_form)
     if problems:
         raise InvalidDiagram(problems)
     digest = spiff.content_hash(xml)

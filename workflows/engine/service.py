@@ -74,9 +74,10 @@ class WorkflowService:
         """Deploy every diagram of a directory whose content changed."""
         return deployment.deploy_directory(self.db, self.now(), Path(directory or self.settings.bpmn_dir), actor_id)
 
-    def deploy_xml(self, xml: bytes, file_name: str, actor_id: int | None = None) -> list[ProcessVersion]:
+    def deploy_xml(self, xml: bytes, file_name: str, actor_id: int | None = None,
+                   has_form=None) -> list[ProcessVersion]:
         """Check a diagram and store each of its processes once per content hash."""
-        return deployment.deploy_xml(self.db, self.now(), xml, file_name, actor_id)
+        return deployment.deploy_xml(self.db, self.now(), xml, file_name, actor_id, has_form)
 
     @staticmethod
     def step_titles(version: ProcessVersion) -> dict[str, str]:
