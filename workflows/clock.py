@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 import contextvars
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+
+# The offices keep Beijing time (UTC+8, no daylight saving); the database keeps UTC.
+OFFICE_UTC_OFFSET = timedelta(hours=8)
+
+
+def office_date(at: datetime) -> date:
+    """The calendar day an instant falls on at the office."""
+    return (at + OFFICE_UTC_OFFSET).date()
 
 
 class SystemClock:

@@ -51,6 +51,11 @@ class NoticeService:
         """The notice service over a workflows.runtime.Services (same database, clock and job settings)."""
         return cls(services.db, services.workflow.clock, job_max_attempts=services.settings.job_max_attempts)
 
+    @classmethod
+    def for_action(cls, ctx) -> "NoticeService":
+        """The notice service of a running action (its engine's database and clock), for `issue_within`."""
+        return cls(ctx.engine.db, ctx.engine.clock)
+
     def now(self) -> datetime:
         return utcnow_naive(self.clock)
 

@@ -2,13 +2,14 @@
 area-scoped by the one access rule and audited."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
 from workflows import audit
+from workflows.clock import office_date as local_today
 from workflows.complaints.models import subject_key
 from workflows.engine.context import ActionContext
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed
@@ -25,12 +26,6 @@ LEDGER_FIELDS = ("source", "received_on", "scheme_name", "aliases", "urls", "app
 TEXT_LIMITS = {"scheme_name": 200, "platform_name": 200, "aliases": 2000, "urls": 4000, "app_ids": 2000,
                "summary": 4000}
 MAX_SCREENSHOTS = 50
-# The offices keep Beijing time (UTC+8, no daylight saving); the database keeps naive UTC.
-UTC_OFFSET = timedelta(hours=8)
-
-
-def local_today(now: datetime) -> date:
-    return (now + UTC_OFFSET).date()
 
 
 def lines(text: str) -> list[str]:

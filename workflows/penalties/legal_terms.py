@@ -9,9 +9,10 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date, datetime, time, timedelta, timezone
 
+from workflows.clock import OFFICE_UTC_OFFSET
 from workflows.workdays.calendar import WorkdayCalendar
 
-LOCAL = timezone(timedelta(hours=8))  # the offices' time (no daylight saving)
+LOCAL = timezone(OFFICE_UTC_OFFSET)
 
 FILING_WORKDAYS = 15          # 市场监督管理行政处罚程序规定: 立案 within 15 working days of discovery
 FILING_EXTENSION_WORKDAYS = 15  # ... extended by 15 working days with the head's approval
@@ -29,9 +30,6 @@ SUMMARY_FINE_PERSON_MAX = 200  # 行政处罚法 第五十一条: on-the-spot fi
 PARTICIPANT_FINE_MAX = 2000   # 禁止传销条例 第二十四条第三款
 
 
-def local_today(now_utc_naive: datetime) -> date:
-    """The office's calendar day for a naive-UTC instant."""
-    return (now_utc_naive + timedelta(hours=8)).date()
 
 
 def end_of_local_day_utc(day: date) -> datetime:

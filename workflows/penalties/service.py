@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from workflows import audit
 from workflows.audit.models import AuditEvent
+from workflows.clock import office_date
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
 from workflows.org import access
@@ -76,7 +77,7 @@ class PenaltyService:
                 raise WorkflowError("只有已立案、尚未作出决定的案件可以延长办案期限。")
             if row.decision_extended:
                 raise WorkflowError("办案期限已延长过一次。")
-            if terms.local_today(now) > row.decision_due:
+            if office_date(now) > row.decision_due:
                 raise WorkflowError("办案期限已届满，不能再延长。")
             row.decision_extended = True
             row.decision_due = terms.Terms.decision_due(row.filed_on, extended=True)
@@ -130,7 +131,7 @@ class PenaltyService:
                                     .order_by(AuditEvent.id)))
             accrued = None
             if row.served_on and row.fine and row.paid_on is None and row.enforcement_applied_on is None:
-                accrued = terms.surcharge(row.fine, row.served_on, terms.local_today(now))
+                accrued = terms.surcharge(row.fine, row.served_on, office_date(now))
             return ProcedureView(row, inst, source, steps, events, self.decision_light(row, now), accrued)
 
     def decision_light(self, row: PenaltyCase, now: datetime) -> Light:

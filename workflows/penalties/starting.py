@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from workflows import audit
+from workflows.clock import office_date
 from workflows.engine.context import ActionContext
 from workflows.engine.models import ProcessInstance
 from workflows.exceptions import ValidationFailed
 from workflows.notices.legal import legal_data
-from workflows.penalties import legal_terms as terms
 from workflows.penalties.hooks import PROCESS
 from workflows.penalties.models import PenaltyCase
 from workflows.penalties.parties import check_party
@@ -28,7 +28,7 @@ def start_for_party(ctx: ActionContext, *, source_instance_id: int | None, party
     if source_instance_id is not None and source is None:
         raise ValidationFailed({"source_instance_id": [f"来源案件 {source_instance_id} 不存在"]})
     clean = check_party(s, source_instance_id, party, role, source.process_id if source is not None else "")
-    today = terms.local_today(ctx.now)
+    today = office_date(ctx.now)
     try:
         discovered = date.fromisoformat(party.get("discovered_on") or today.isoformat())
     except ValueError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
+from workflows.clock import office_date
 from workflows.engine.context import ActionContext
 from workflows.exceptions import ValidationFailed
 from workflows.notices.validation import fine_problem
@@ -50,7 +51,7 @@ def check(ctx: ActionContext, task_name: str, context: dict, data: dict) -> None
     checker = CHECKS.get(task_name)
     if checker is not None:
         errors: dict[str, list[str]] = {}
-        checker(ctx, context, data, errors, terms.local_today(ctx.now))
+        checker(ctx, context, data, errors, office_date(ctx.now))
         _raise(errors)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from workflows.clock import office_date
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
 from workflows.exceptions import ValidationFailed
@@ -84,7 +85,7 @@ def _naming_after(ctx: ActionContext, task, data: dict) -> None:
         lifecycle.refuse(ctx, naming, f"不予受理：{data['reasons']}")
     elif task.task_name == "acceptance":
         if data["passed"]:
-            naming.accepted_on = (ctx.now + lifecycle.UTC_OFFSET).date()
+            naming.accepted_on = office_date(ctx.now)
         else:
             lifecycle.set_status(ctx, naming, NamingStatus.FAILED, score=data["score"])
     elif task.task_name == "naming":

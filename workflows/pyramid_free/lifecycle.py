@@ -2,12 +2,11 @@
 rectification, kept or revoked (with its notice). Called from the processes' hooks, in the step's transaction."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows import audit
+from workflows.clock import office_date
 from workflows.engine.context import ActionContext
 from workflows.engine.models import ProcessInstance
 from workflows.engine.spiff import duration_after
@@ -17,8 +16,6 @@ from workflows.org.models import Area
 from workflows.pyramid_free.models import Naming, Platform
 from workflows.pyramid_free.options import COMMUNITY, SUBJECT_NAMES, options
 from workflows.vocabulary import NamingStatus
-
-UTC_OFFSET = timedelta(hours=8)
 
 
 def naming_of(session: Session, naming_id) -> Naming:
@@ -48,17 +45,13 @@ def refuse(ctx: ActionContext, naming: Naming, reason: str) -> None:
     set_status(ctx, naming, NamingStatus.REFUSED, reason=reason)
 
 
-def notices(ctx: ActionContext) -> NoticeService:
-    return NoticeService(ctx.engine.db, ctx.engine.clock)
-
-
 def name(ctx: ActionContext, naming: Naming) -> None:
     """命名: the name holds from now, the first periodic re-inspection is scheduled and the numbered
     certificate is issued by the namer in the same transaction."""
     opts = options(ctx.settings)
     naming.named_at = ctx.now
     naming.next_periodic_at = duration_after(ctx.now, opts["periodic_interval"])
-    accepted_on = (naming.accepted_on or (ctx.now + UTC_OFFSET).date()).isoformat()
+    accepted_on = (naming.accepted_on or office_date(ctx.now)).isoformat()
     if naming.subject == COMMUNITY:
         notice_type, fields = "naming_certificate", {"community_name": subject_name(ctx.session, naming),
                                                      "accepted_on": accepted_on}
@@ -67,7 +60,7 @@ def name(ctx: ActionContext, naming: Naming) -> None:
         notice_type, fields = "platform_naming_certificate", {"platform_name": platform.name,
                                                               "operator": platform.operator,
                                                               "accepted_on": accepted_on}
-    notice = notices(ctx).issue_within(ctx.session, ctx.now, notice_type, fields, ctx.actor_id,
+    notice = NoticeService.for_action(ctx).issue_within(ctx.session, ctx.now, notice_type, fields, ctx.actor_id,
                                        inst=ctx.session.get(ProcessInstance, naming.instance_id))
     naming.certificate_notice_id = notice.id
     set_status(ctx, naming, NamingStatus.NAMED, certificate=notice.number)
@@ -87,8 +80,8 @@ def revoke(ctx: ActionContext, naming: Naming, reason: str, issuer_id: int | Non
         raise WorkflowError("撤销命名须由命名单位签发通知书，但找不到签发人。")
     naming.revoked_at, naming.revoke_reason = ctx.now, reason[:1000]
     naming.watch_instance_id = None
-    named_on = ((naming.named_at or ctx.now) + UTC_OFFSET).date().isoformat()
-    notice = notices(ctx).issue_within(ctx.session, ctx.now, "naming_revocation", {
+    named_on = office_date(naming.named_at or ctx.now).isoformat()
+    notice = NoticeService.for_action(ctx).issue_within(ctx.session, ctx.now, "naming_revocation", {
         "subject_name": subject_name(ctx.session, naming), "title_name": SUBJECT_NAMES[naming.subject],
         "named_on": named_on, "reason": reason}, issuer_id, inst=ctx.instance)
     naming.revocation_notice_id = notice.id

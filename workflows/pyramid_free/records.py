@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import CasePerson
+from workflows.clock import OFFICE_UTC_OFFSET
 from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.ledgers.models import RentalHouse
@@ -17,7 +18,6 @@ from workflows.pyramid_free.models import Naming, Platform, PlatformReport
 from workflows.vocabulary import TaskState
 
 CASE_PROCESS = "six_step_case"
-UTC_OFFSET = timedelta(hours=8)
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Measure:
 
 def quarter_of(at: datetime) -> str:
     """The quarter of a moment at the office (UTC+8), e.g. 2026Q4."""
-    local = at + UTC_OFFSET
+    local = at + OFFICE_UTC_OFFSET
     return f"{local.year}Q{(local.month - 1) // 3 + 1}"
 
 

@@ -51,10 +51,6 @@ def limit_at(ends_on: date) -> str:
     return datetime.combine(ends_on + timedelta(days=1), time(0), offset).isoformat()
 
 
-def _notices(ctx: ActionContext) -> NoticeService:
-    return NoticeService(ctx.engine.db, ctx.engine.clock)
-
-
 def _contact(s, user_id: int) -> dict:
     user = s.get(User, user_id)
     name = user.display_name.split()[-1] if user.display_name else ""
@@ -89,7 +85,7 @@ def _serve(ctx: ActionContext, seizure: Seizure, data: dict) -> None:
     officers = [str(o).strip() for o in data["officers"] if str(o).strip()]
     if len(officers) < 2:
         raise ValidationFailed({"officers": ["实施查封的执法人员不得少于2人（《禁止传销条例》第十五条）"]})
-    s, svc = ctx.session, _notices(ctx)
+    s, svc = ctx.session, NoticeService.for_action(ctx)
     starts_on = local_date(ctx)
     ends_on = starts_on + timedelta(days=rules()["limit_days"])
     unknown = set(data["assist"]) - set(MEASURE_KINDS)
@@ -118,7 +114,7 @@ def _serve(ctx: ActionContext, seizure: Seizure, data: dict) -> None:
 
 def _start_measure(ctx, seizure: Seizure, decision_number: str, kind: str, supplier: str, contact: dict) -> None:
     words = rules()["utilities"][kind]
-    notice = _notices(ctx).issue_within(ctx.session, ctx.now, "seizure_assist", dict(
+    notice = NoticeService.for_action(ctx).issue_within(ctx.session, ctx.now, "seizure_assist", dict(
         contact, supplier=supplier, measure=words[0], premises=seizure.premises, decision_number=decision_number,
         starts_on=seizure.starts_on.isoformat(), ends_on=seizure.ends_on.isoformat()),
         ctx.actor_id, area_path=seizure.area_path)
@@ -165,7 +161,7 @@ def _extend(ctx: ActionContext, days, approval_note):
     seizure.extension_days, seizure.ends_on = days, old_end + timedelta(days=days)
     decision_number = _number(s, seizure.decision_notice_id)
     issuer = _issuer(s, seizure)
-    notice = _notices(ctx).issue_within(s, ctx.now, "seizure_extension", dict(
+    notice = NoticeService.for_action(ctx).issue_within(s, ctx.now, "seizure_extension", dict(
         _contact(s, issuer), party_name=seizure.party_name, decision_number=decision_number,
         premises=seizure.premises, reasons=seizure.extension_reason, approval_note=approval_note,
         old_ends_on=old_end.isoformat(), ends_on=seizure.ends_on.isoformat()),
@@ -192,12 +188,12 @@ def _end(ctx: ActionContext, how: str, reason: str = ""):
     words = rules()["utilities"]
     decision_number = _number(s, seizure.decision_notice_id)
     released_on = local_date(ctx)
-    release = _notices(ctx).issue_within(s, ctx.now, "seizure_release", dict(
+    release = NoticeService.for_action(ctx).issue_within(s, ctx.now, "seizure_release", dict(
         contact, party_name=seizure.party_name, decision_number=decision_number, premises=seizure.premises,
         starts_on=seizure.starts_on.isoformat(), reason=reason, released_on=released_on.isoformat(),
         measures_ended=[f"{m.supplier}：{words[m.kind][1]}" for m in measures]), issuer, area_path=seizure.area_path)
     for m in measures:
-        restore = _notices(ctx).issue_within(s, ctx.now, "seizure_restore", dict(
+        restore = NoticeService.for_action(ctx).issue_within(s, ctx.now, "seizure_restore", dict(
             contact, supplier=m.supplier, measure=words[m.kind][0], restore=words[m.kind][1],
             premises=seizure.premises, decision_number=decision_number,
             assist_number=_number(s, m.assist_notice_id), release_number=release.number,
