@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app, request, send_file
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
@@ -27,6 +27,18 @@ def path_for(sha256: str) -> Path:
     if not SHA256_RE.match(sha256):
         raise ValueError("not a sha256")
     return folder() / sha256[:2] / sha256
+
+
+def send_recorded(meta: dict, what: str):
+    """Send a stored file the caller has checked the user may see; PDFs and images open in the browser (anything
+    else was refused at upload), `?download=1` saves it, and nothing is cached."""
+    path = path_for(meta["sha256"])
+    if not path.exists():
+        abort(404, f"{what}已不在存储中，请联系系统管理员。")
+    response = send_file(path, mimetype=meta["content_type"], download_name=meta["name"],
+                         as_attachment=request.args.get("download") == "1", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def store(storage) -> dict:

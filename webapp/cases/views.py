@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workflows.engine.models import ProcessVersion
@@ -107,11 +107,4 @@ def file(instance_id, sha256):
     meta = recorded.get(sha256)
     if meta is None:
         abort(404, "该案件没有这个证据文件。")
-    path = uploads.path_for(sha256)
-    if not path.exists():
-        abort(404, "证据文件已不在存储中，请联系系统管理员。")
-    # PDFs and images open in the browser; anything else would have been refused at upload.
-    response = send_file(path, mimetype=meta["content_type"], download_name=meta["name"],
-                         as_attachment=request.args.get("download") == "1", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send_recorded(meta, "证据文件")

@@ -2,7 +2,7 @@
 clue (with screenshots), the clue page with its links and timeline, and its screenshots."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workflows.exceptions import ValidationFailed
@@ -168,10 +168,4 @@ def screenshot(clue_id: int, sha256: str):
     meta = next((f for f in info["screenshots"] if f.get("sha256") == sha256), None)
     if meta is None:
         abort(404, "该线索没有这个截图。")
-    path = uploads.path_for(sha256)
-    if not path.exists():
-        abort(404, "截图文件已不在存储中，请联系系统管理员。")
-    response = send_file(path, mimetype=meta["content_type"], download_name=meta["name"],
-                         as_attachment=request.args.get("download") == "1", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send_recorded(meta, "截图文件")
