@@ -44,3 +44,20 @@ def add_assessor(services, username: str = "kaoping", area_name: str | None = No
         area = s.scalar(sa.select(Area).where(Area.full_name == area_name)) if area_name else \
             s.scalar(sa.select(Area).where(Area.parent_id.is_(None)))
         return add_user(s, username, "Kaoping-2026!x", "考评人员 郑敏", "assessor", area).id
+
+
+def caught_case(cases, persons: list[dict], close: bool = True, title: str = "测试窝点", **flags) -> int:
+    """A six-step case that finds `persons` in the demo room; closing it enters them in the blacklist."""
+    from engine_helpers import comparison
+
+    case = cases.start(title)
+    cases.do(case, "sweep", {"suspicious": True, "house_type": "rental"})
+    cases.do(case, "entry", {"door_opened": True, "officers": ["王建国", "李卫东"], "persons": persons})
+    cases.do(case, "initial_check", {"mlm_found": True})
+    cases.do(case, "evidence", {"evidence_summary": "课堂笔记、账本"})
+    cases.do(case, "comparison", comparison(has_participants=True, **flags))
+    if close:
+        for task in sorted(cases.ready(case)):
+            cases.do(case, task, {"result": "已处置"})
+        cases.do(case, "close_case", {"summary": "处置完毕"})
+    return case
