@@ -219,3 +219,19 @@ def test_a_period_that_ends_before_it_starts_is_refused(services, lookup, clock)
         assessment.run(s, area_id=lookup.area(STREET), start=date(2026, 12, 31), end=date(2026, 1, 1),
                        actor_id=lookup.user("dubanban"), now=clock.now())
     assert refused.value.errors["start"] == ["考评期间的开始日期不能晚于结束日期。"]
+
+
+def test_the_rules_add_up_to_the_annex():
+    from workflows.assessment.rules import GROUP_WEIGHTS, second_levels
+    from workflows.assessment.rules.base import Method
+
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids)) and ids[0] == "1.1.1" and ids[-1] == "6.2.2"
+    levels = second_levels()
+    assert sum(weight for _name, weight in levels.values()) == Decimal(100)
+    for group_number, (group, weight) in enumerate(GROUP_WEIGHTS.items(), 1):
+        assert sum(w for key, (_n, w) in levels.items() if key.startswith(f"{group_number}.")) == weight
+        assert {r.group for r in RULES if r.group_number == group_number} == {group}
+    for rule in RULES:
+        assert (rule.compute is None) == (rule.method == Method.MANUAL), rule.id
+        assert Decimal(0) < rule.cap <= rule.second_weight, rule.id
