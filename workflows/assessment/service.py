@@ -18,6 +18,7 @@ from workflows.assessment.models import AssessmentEvidence, AssessmentFinding, A
 from workflows.assessment.rules import BY_ID, RULES
 from workflows.assessment.rules.base import Lot, Method, Outcome, Rule, Scope
 from workflows.assessment.settings import AssessmentSettings
+from workflows.clock import office_date
 from workflows.engine.references import next_reference
 from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
 from workflows.org import access
@@ -95,10 +96,10 @@ def _draw_ids(draws: dict) -> dict:
 
 
 def compute(session: Session, area: Area, start: date, end: date, settings: AssessmentSettings,
-            seed: int) -> tuple[list[tuple[Rule, Outcome | None]], Lot]:
+            seed: int, today: date | None = None) -> tuple[list[tuple[Rule, Outcome | None]], Lot]:
     """Every rule's outcome for `area` and the period (nothing is written): for the run and for checking."""
     lot = Lot(seed)
-    scope = Scope(session=session, area=area, start=start, end=end, settings=settings, lot=lot)
+    scope = Scope(session=session, area=area, start=start, end=end, settings=settings, lot=lot, today=today)
     return [(rule, _rule_outcome(rule, scope)) for rule in RULES], lot
 
 
@@ -120,7 +121,7 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
     previous = session.scalar(sa.select(AssessmentRun).where(
         AssessmentRun.area_id == area.id, AssessmentRun.period_start == start, AssessmentRun.period_end == end)
         .order_by(AssessmentRun.version.desc()).limit(1))
-    outcomes, lot = compute(session, area, start, end, settings, seed)
+    outcomes, lot = compute(session, area, start, end, settings, seed, office_date(now))
     run_row = AssessmentRun(number=_number(session, area, now.year), area_id=area.id, area_path=area.path,
                             period_start=start, period_end=end, version=(previous.version + 1) if previous else 1,
                             status=AssessmentStatus.DRAFT, seed=seed, settings_snapshot=settings.snapshot(),
