@@ -238,3 +238,25 @@ def test_the_rules_add_up_to_the_annex():
     for rule in RULES:
         assert (rule.compute is None) == (rule.method == Method.MANUAL), rule.id
         assert Decimal(0) < rule.cap <= rule.second_weight, rule.id
+
+
+def test_two_runs_at_once_never_make_one_version_twice(services, lookup, clock):
+    from engine_helpers import release_together
+    from workflows.exceptions import AssessmentConflict
+
+    outcomes = []
+
+    def attempt(_i):
+        try:
+            run(services, lookup, clock)
+            outcomes.append("made")
+        except AssessmentConflict as exc:
+            outcomes.append(exc.message)
+
+    release_together(attempt, 2)
+    with services.db.read() as s:
+        made = [r.version for r in assessment.versions(s, lookup.area(STREET), date(2026, 1, 1), date(2026, 12, 31))]
+    # Queued writers (SQLite) make versions 1 and 2; racing ones (PostgreSQL) may leave one standing and tell the
+    # other to try again. Never two runs with one version number.
+    assert sorted(made) == list(range(1, len(made) + 1)) and outcomes.count("made") == len(made) >= 1
+    assert all(o == "made" or "请刷新后重试" in o for o in outcomes) and len(outcomes) == 2

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflows import audit
@@ -20,7 +21,7 @@ from workflows.assessment.rules.base import Lot, Method, Outcome, Rule, Scope
 from workflows.assessment.settings import AssessmentSettings
 from workflows.clock import office_date
 from workflows.engine.references import next_reference
-from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
+from workflows.exceptions import AssessmentConflict, AssessmentFrozen, NotFound, ValidationFailed
 from workflows.org import access
 from workflows.org.models import Area, User
 from workflows.org.roles import ADMIN, SUPERVISOR
@@ -36,13 +37,8 @@ REFERENCE_PREFIX = "KP"
 WHAT = "考评结果"
 
 
-class RunFrozen(WorkflowError):
-    """A published run is a document: it is never changed; correct the records and run again."""
-
-    status = 409
-
-    def __init__(self, number: str):
-        super().__init__(f"考评 {number} 已发布，不能再修改；如需更正，请修正台账后重新考评（生成新版本）。")
+# The errors this module raises, under the names its callers know.
+RunFrozen = AssessmentFrozen
 
 
 # ---------------------------------------------------------------- access
@@ -128,7 +124,12 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
                             draws=_draw_ids(lot.draws), total=Decimal(0), created_by_id=actor_id, created_at=now,
                             supersedes_id=previous.id if previous else None, job_id=job_id)
     session.add(run_row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Someone made this version of the area's assessment at the same moment: theirs stands.
+        raise AssessmentConflict() from None
     carried = _manual_entries(session, previous.id) if previous else {}
     rows: list[AssessmentRow] = []
     findings_rows: list[dict] = []
