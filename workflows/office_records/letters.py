@@ -1,0 +1,104 @@
+"""致传销人员户籍地基层组织一封信 (seed 000, 二(五)): one letter per person caught, found by ID number, with the
+day it was sent, the registration place and the letter's number; and the persons caught in a period still
+without one (the assessment samples them)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from workflows.cases.models import CasePerson
+from workflows.clock import OFFICE_UTC_OFFSET, office_date
+from workflows.engine.models import ProcessInstance
+from workflows.exceptions import ValidationFailed
+from workflows.idnumbers import clean_digits, id_number_problem, registration_place
+from workflows.ledgers.models import BlacklistEntry
+from workflows.office_records.common import RecordKind, day, fail, text
+from workflows.office_records.models import RegistrationLetterSent
+from workflows.org import access
+from workflows.org.models import Area
+
+CASE_PROCESS = "six_step_case"
+
+
+def clean(s: Session, data: dict, today: date, area: Area | None) -> dict:
+    errors: dict[str, list[str]] = {}
+    id_number = clean_digits(data.get("id_number")).upper()
+    problem = id_number_problem(id_number, today) if id_number else "请填写公民身份号码。"
+    if problem:
+        fail(errors, "id_number", problem)
+    values = {"id_number": id_number,
+              "person_name": text(data, "person_name", errors, "姓名", 64),
+              "sent_on": day(data, "sent_on", errors, "寄送日期", today, not_future=True),
+              "letter_number": text(data, "letter_number", errors, "信函编号", 64),
+              "note": text(data, "note", errors, "说明", 500, required=False)}
+    place = (data.get("registration_place") or "").strip()
+    if not place and not problem:
+        place = registration_place(id_number)
+    if not place:
+        fail(errors, "registration_place", "请填写户籍地。")
+    elif len(place) > 120:
+        fail(errors, "registration_place", "户籍地不超过120个字。")
+    values["registration_place"] = place
+    reference = (data.get("case_reference") or "").strip()
+    values["case_instance_id"] = None
+    if reference:
+        inst = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.reference == reference))
+        if inst is None or (area is not None and not inst.area_path.startswith(area.path)
+                            and not area.path.startswith(inst.area_path)):
+            fail(errors, "case_reference", "找不到该案件编号，或该案件不在登记的区域内。")
+        else:
+            values["case_instance_id"] = inst.id
+    if errors:
+        raise ValidationFailed(errors)
+    values["blacklist_entry_id"] = s.scalar(sa.select(BlacklistEntry.id).where(BlacklistEntry.id_number == id_number))
+    return values
+
+
+KIND = RecordKind(key="letters", model=RegistrationLetterSent, title="致户籍地一封信", clean=clean,
+                  date_column="sent_on",
+                  label=lambda row: f"{row.person_name}（{row.id_number}）致{row.registration_place} {row.letter_number}")
+
+
+def _day_start(d: date) -> datetime:
+    """The instant (naive UTC, as stored) the office's day `d` begins."""
+    return datetime(d.year, d.month, d.day) - OFFICE_UTC_OFFSET
+
+
+def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[dict]:
+    """Everyone found in a six-step case opened inside `area_path` between `start` and `end` (office days,
+    inclusive), oldest first, each with whether a letter went to their registration place for that catch: a
+    letter naming the case, or one for the same ID number sent on or after the day the case was opened."""
+    rows = s.execute(
+        sa.select(CasePerson.id, CasePerson.name, CasePerson.id_number, ProcessInstance.id,
+                  ProcessInstance.reference, ProcessInstance.created_at)
+        .join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id)
+        .where(ProcessInstance.process_id == CASE_PROCESS, ProcessInstance.area_path.startswith(area_path),
+               ProcessInstance.created_at >= _day_start(start),
+               ProcessInstance.created_at < _day_start(end + timedelta(days=1)),
+               CasePerson.id_number != "")
+        .order_by(CasePerson.id)).all()
+    numbers = {r[2] for r in rows}
+    letters: dict[str, list[tuple[date, int | None]]] = {}
+    if numbers:
+        for number, sent_on, inst_id in s.execute(
+                sa.select(RegistrationLetterSent.id_number, RegistrationLetterSent.sent_on,
+                          RegistrationLetterSent.case_instance_id)
+                .where(RegistrationLetterSent.id_number.in_(numbers))):
+            letters.setdefault(number, []).append((sent_on, inst_id))
+    out = []
+    for person_id, name, number, inst_id, reference, created_at in rows:
+        caught_on = office_date(created_at)
+        sent = any(i == inst_id or (i is None and d >= caught_on) for d, i in letters.get(number, []))
+        out.append({"person_id": person_id, "name": name, "id_number": number, "instance_id": inst_id,
+                    "reference": reference, "caught_on": caught_on, "has_letter": sent})
+    return out
+
+
+def persons_without_letter(services, viewer_id: int, start: date, end: date) -> list[dict]:
+    """The persons caught inside the viewer's area in the period who still have no letter."""
+    with services.db.read() as s:
+        user = access.active_user(s, viewer_id)
+        return [p for p in caught_persons(s, access.visible_prefix(user, "涉传人员"), start, end)
+                if not p["has_letter"]]
