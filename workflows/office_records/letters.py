@@ -36,7 +36,7 @@ def clean(s: Session, data: dict, today: date, area: Area | None) -> dict:
     place = (data.get("registration_place") or "").strip()
     if not place and not problem:
         place = registration_place(id_number)
-    if not place:
+    if not place and not problem:  # a wrong ID number is the one thing to correct first
         fail(errors, "registration_place", "请填写户籍地。")
     elif len(place) > 120:
         fail(errors, "registration_place", "户籍地不超过120个字。")
