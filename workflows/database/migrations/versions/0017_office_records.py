@@ -2,7 +2,7 @@
 filings after a transfer, case 报备, periodic statistical reports, working groups and the office's documents
 
 Revision ID: 0017_office_records
-Revises: 0016_province_scale
+Revises: 0017_assessment
 Create Date: 2026-11-29 20:15:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0017_office_records'
-down_revision = '0016_province_scale'
+down_revision = '0017_assessment'
 branch_labels = None
 depends_on = None
 
