@@ -67,7 +67,7 @@ def test_persons_caught_without_a_letter(services, lookup):
     driver.to_comparison(case_id)
     market = lookup.user("wjs_market1")
     missing = letters.persons_without_letter(services, market, TODAY, TODAY)
-    assert sorted(p["id_number"] for p in missing) == sorted(p["id_number"] for p in PERSONS)
+    assert sorted(p.id_number for p in missing) == sorted(p["id_number"] for p in PERSONS)
     kind = KINDS["letters"]
     with pytest.raises(ValidationFailed) as info:
         save(services, market, kind, STREET, {"id_number": "420106199001011235", "person_name": "李四",
@@ -80,7 +80,7 @@ def test_persons_caught_without_a_letter(services, lookup):
     row = get(services, market, kind, letter_id)["row"]
     assert row.registration_place.startswith("北京市")  # from the ID number, since none was typed
     assert row.case_instance_id == case_id
-    assert [p["name"] for p in letters.persons_without_letter(services, market, TODAY, TODAY)] == ["李四"]
+    assert [p.name for p in letters.persons_without_letter(services, market, TODAY, TODAY)] == ["李四"]
     # Outside the viewer's area nobody is listed.
     assert letters.persons_without_letter(services, lookup.user("jyh_market"), TODAY, TODAY) == []
 

@@ -3,6 +3,7 @@ day it was sent, the registration place and the letter's number; and the persons
 without one (the assessment samples them)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -61,12 +62,25 @@ KIND = RecordKind(key="letters", model=RegistrationLetterSent, title="致户籍�
                   label=lambda row: f"{row.person_name}（{row.id_number}）致{row.registration_place} {row.letter_number}")
 
 
+@dataclass(frozen=True)
+class Caught:
+    """One person found in a case (`id` is the case person's row), and whether their letter went."""
+
+    id: int
+    name: str
+    id_number: str
+    instance_id: int
+    reference: str
+    caught_on: date
+    has_letter: bool
+
+
 def _day_start(d: date) -> datetime:
     """The instant (naive UTC, as stored) the office's day `d` begins."""
     return datetime(d.year, d.month, d.day) - OFFICE_UTC_OFFSET
 
 
-def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[dict]:
+def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[Caught]:
     """Everyone found in a six-step case opened inside `area_path` between `start` and `end` (office days,
     inclusive), oldest first, each with whether a letter went to their registration place for that catch: a
     letter naming the case, or one for the same ID number sent on or after the day the case was opened."""
@@ -91,14 +105,13 @@ def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[d
     for person_id, name, number, inst_id, reference, created_at in rows:
         caught_on = office_date(created_at)
         sent = any(i == inst_id or (i is None and d >= caught_on) for d, i in letters.get(number, []))
-        out.append({"person_id": person_id, "name": name, "id_number": number, "instance_id": inst_id,
-                    "reference": reference, "caught_on": caught_on, "has_letter": sent})
+        out.append(Caught(person_id, name, number, inst_id, reference, caught_on, sent))
     return out
 
 
-def persons_without_letter(services, viewer_id: int, start: date, end: date) -> list[dict]:
+def persons_without_letter(services, viewer_id: int, start: date, end: date) -> list[Caught]:
     """The persons caught inside the viewer's area in the period who still have no letter."""
     with services.db.read() as s:
         user = access.active_user(s, viewer_id)
         return [p for p in caught_persons(s, access.visible_prefix(user, "涉传人员"), start, end)
-                if not p["has_letter"]]
+                if not p.has_letter]
