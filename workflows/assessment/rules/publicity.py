@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from workflows.assessment.rules import common
 from workflows.assessment.rules.base import Finding, Method, Outcome, Scope, computed, manual
 from workflows.assessment.settings import LAST_MONTH
 from workflows.office_records import letters, publicity as records
@@ -75,11 +76,12 @@ def letters_sent(scope: Scope) -> Outcome:
     """2.1.7: of 10 persons caught (drawn by lot in the sample month), each without a letter to their
     registration place costs 0.5."""
     caught = letters.caught_persons(scope.session, scope.area.path, scope.start, scope.end)
+    window = common.sample_window(scope, [p.caught_on for p in caught])
     month = ""
-    if caught and scope.settings.sample_month == LAST_MONTH:
-        last = max(p.caught_on for p in caught)
-        caught = [p for p in caught if (p.caught_on.year, p.caught_on.month) == (last.year, last.month)]
-        month = f"{last.year}年{last.month}月"
+    if window is not None:
+        caught = [p for p in caught if window[0] <= p.caught_on <= window[1]]
+        if scope.settings.sample_month == LAST_MONTH:
+            month = f"{window[0].year}年{window[0].month}月"
     drawn = scope.lot.sample("2.1.7", sorted(caught, key=lambda p: p.id), LETTER_SAMPLE)
     findings = tuple(Finding("person", p.id, f"{p.name}（{p.reference}，{p.caught_on:%Y-%m-%d} 查获）未寄送致户籍地一封信",
                              HALF, f"/cases/{p.instance_id}") for p in drawn if not p.has_letter)
