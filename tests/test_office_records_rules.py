@@ -75,6 +75,10 @@ def test_group_1_from_the_organisation_and_documents(services, lookup):
         [0, 0, 0, Decimal("0.5")]
     # A task force formed after the period does not count for it: back to "no task force".
     assert outcome(services, "1.1.1", date(2025, 1, 1), date(2025, 12, 31)).deduction == 2  # and no 2025 funding
+    # A street that is no key area has no key area to staff or to hold monthly activities in.
+    for rule_id in ("1.1.3", "2.1.1"):
+        result = outcome(services, rule_id, start, end, address="长青街")
+        assert result.deduction == 0 and "不适用" in result.note
     rows = run_rows(services, lookup, start, end)
     assert (rows["1.1.1"].computed_deduction, rows["1.2.3"].deduction) == (1, Decimal("0.5"))
 

@@ -12,6 +12,7 @@ from workflows.assessment.rules.base import Finding, Method, Outcome, Scope, com
 from workflows.office_records import documents, organisation as groups
 from workflows.org.models import Area
 from workflows.org.roles import ROLE_NAMES
+from workflows.sweeps.service import is_key_area
 
 GROUP = "组织保障"
 LEAD, MECHANISM = "组织领导", "工作机制"
@@ -67,19 +68,26 @@ def working_groups(scope: Scope) -> Outcome:
     return Outcome(sum((f.deduction for f in findings), Decimal(0)), looked, tuple(findings))
 
 
+def key_units(scope: Scope) -> list[Area]:
+    """The key areas (重点区域) a row about them counts, read as the sweeps row 3.1.1 reads them: the unit itself
+    when it lies in a key area, else the outermost key areas inside it."""
+    if is_key_area(scope.session, scope.area):
+        return [scope.area]
+    marked = list(scope.session.scalars(sa.select(Area).where(
+        Area.is_key_area.is_(True), Area.path.startswith(scope.area.path)).order_by(Area.path)))
+    return [a for a in marked if not any(a is not b and a.path.startswith(b.path) for b in marked)]
+
+
 def key_area_teams(scope: Scope) -> Outcome:
-    """1.1.3: each key area (重点区域) inside the unit has a full-time team; one point for each without."""
-    s = scope.session
-    key = list(s.scalars(sa.select(Area).where(Area.path.startswith(scope.area.path), Area.is_key_area.is_(True),
-                                               Area.kind.in_(("street", "community", "compound", "building")))
-                         .order_by(Area.path)))
+    """1.1.3: each key area (重点区域) has a full-time team inside it; one point for each without."""
+    s, key = scope.session, key_units(scope)
     findings, looked = [], 0
     for area in key:
         found = groups.groups_at(s, area.path, groups.KEY_AREA_TEAM, scope.start, scope.end)
         looked += len(found)
         if not found:
             findings.append(Finding(area.kind, area.id, f"重点区域{area.full_name}无专职打传队伍", ONE))
-    note = "" if key else "辖区内没有标注为重点区域的地方。"
+    note = "" if key else "辖区内无重点涉传区域，本项不适用。"
     return Outcome(sum((f.deduction for f in findings), Decimal(0)), looked, tuple(findings), note=note)
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from workflows.assessment.rules import common
 from workflows.assessment.rules.base import Finding, Method, Outcome, Scope, computed, manual
+from workflows.assessment.rules.organisation import key_units
 from workflows.assessment.settings import LAST_MONTH
 from workflows.office_records import letters, publicity as records
 from workflows.office_records.models import PublicityActivity
@@ -42,9 +43,7 @@ def _days(scope: Scope, path: str, kind: str, start: date | None = None) -> list
 
 def monthly_activities(scope: Scope) -> Outcome:
     """2.1.1: every key area (重点涉传街道、社区、写字楼) holds at least one activity each month; 0.5 per month without."""
-    key = list(scope.session.scalars(sa.select(Area).where(
-        Area.path.startswith(scope.area.path), Area.is_key_area.is_(True),
-        Area.kind.in_(("street", "community", "compound", "building"))).order_by(Area.path)))
+    key = key_units(scope)
     findings, looked = [], 0
     for area in key:
         held = _days(scope, area.path, records.ACTIVITY, scope.start)
@@ -52,7 +51,7 @@ def monthly_activities(scope: Scope) -> Outcome:
         for first, last in _months(scope.start, scope.end):
             if not any(first <= d <= last for d in held):
                 findings.append(Finding(area.kind, area.id, f"{area.full_name} {first.year}年{first.month}月无宣传活动", HALF))
-    note = "" if key else "辖区内没有标注为重点区域的地方。"
+    note = "" if key else "辖区内无重点涉传区域，本项不适用。"
     return Outcome(sum((f.deduction for f in findings), Decimal(0)), looked, tuple(findings), note=note)
 
 
