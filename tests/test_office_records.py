@@ -153,6 +153,10 @@ def test_the_template_is_what_the_import_reads(services, lookup):
     assert alerts.import_file(services, police, "更正.xlsx", workbook([[STREET, "2026-01-01", "2026-06-30", 47]])) \
         == {"created": 0, "replaced": 1}
     assert [r.alerts for r in alert_rows(services)] == [47, 12]
+    with services.db.read() as s:
+        imports = list(s.scalars(sa.select(AuditEvent.details).where(AuditEvent.kind == "police_alerts_imported")
+                                 .order_by(AuditEvent.id)))
+    assert [(d["file"], d["created"], d["replaced"]) for d in imports] == [("警情.xlsx", 2, 0), ("更正.xlsx", 0, 1)]
 
 
 def test_one_bad_row_refuses_the_whole_file_with_row_numbers(services, lookup):

@@ -1,5 +1,6 @@
 """The office records' pages as an officer uses them: recording with photos, bad input kept with Chinese
 messages, changes with history, files, other streets refused, the 110 alert import and its template."""
+import hashlib
 import io
 from datetime import date
 
@@ -32,7 +33,6 @@ def test_record_change_and_see_a_publicity_activity(login_as):
     listing = text(market.get("/office-records/publicity?year=2026"))
     assert "花园小区广场" in listing and "1 张" in listing
     record_id = int(page_url.rstrip("/").split("/")[-1])
-    import hashlib
     sha = hashlib.sha256(JPEG).hexdigest()
     photo = market.get(f"/office-records/publicity/{record_id}/files/{sha}")
     assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
