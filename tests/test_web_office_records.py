@@ -130,6 +130,10 @@ def test_the_110_alert_import_page(login_as):
     assert r.status_code == 302
     listing = text(police.get("/office-records/alerts"))
     assert "2026-01-01 至 2026-03-31" in listing and "警情.xlsx" in listing
+    exported = load_workbook(io.BytesIO(police.get("/office-records/alerts/export.xlsx?year=2026").data)).active
+    assert [c.value for c in exported[2]][:3] == ["吴家山街", "2026-01-01 至 2026-03-31", 20]
+    other = load_workbook(io.BytesIO(login_as("jyh_police").get("/office-records/alerts/export.xlsx").data)).active
+    assert other.max_row == 1  # another street's officer exports nothing of 吴家山街
     r = police.post("/office-records/alerts/import", data={"file": (io.BytesIO(b"junk"), "警情.xlsx")},
                     content_type="multipart/form-data")
     assert r.status_code == 422 and "无法读取 Excel 文件" in text(r)

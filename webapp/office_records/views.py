@@ -15,6 +15,7 @@ from workflows.office_records.catalogue import KINDS
 from workflows.office_records.common import get, list_rows, save
 from workflows.org.models import Area, User
 from workflows.org.roles import ROLE_NAMES
+from workflows.tabular import to_xlsx
 
 from .. import uploads
 from ..access import areas_below, in_scope
@@ -97,6 +98,25 @@ def listing(key: str):
     rows = list_rows(services(), current_user.id, kind, int(year) if is_number(year, 2000, 2100) else None)
     return render_template("office_records/list.html", kind=kind, rows=rows, columns=COLUMNS[key], year=year,
                            today=_today())
+
+
+@bp.route("/<key>/export.xlsx")
+@login_required
+def export(key: str):
+    """One kind's records inside my area as XLSX (the year filter applies), for the inspectors' 查阅台账."""
+    kind = _kind(key)
+    year = request.args.get("year", "")
+    rows = list_rows(services(), current_user.id, kind, int(year) if is_number(year, 2000, 2100) else None,
+                     limit=50_000)
+    today = _today()
+    table = [[r["area"]] + [_cell(value(r["row"], today)) for _, value in COLUMNS[key]] + [r["row"].note]
+             for r in rows]
+    return xlsx_response(to_xlsx(kind.title, ["区域"] + [h for h, _ in COLUMNS[key]] + ["说明"], table),
+                         f"{kind.title}{year or ''}.xlsx")
+
+
+def _cell(value):
+    return value if isinstance(value, (int, date, str)) or value is None else str(value)
 
 
 @bp.route("/<key>/new", methods=["GET", "POST"])
