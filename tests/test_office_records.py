@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from engine_helpers import PERSONS, CaseDriver
+from notice_helpers import ID_JIANGXI, ID_WUCHANG_F, SAMPLES, add_persons, notices, start_case
 from workflows.audit.models import AuditEvent
 from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed
 from workflows.office_records import alerts, letters, organisation
@@ -198,3 +199,13 @@ def test_the_import_is_capped_like_the_ledgers(db_url, clock):
         assert "超过单次导入上限 3 行" in info.value.errors["file"][0]
     finally:
         services.db.dispose()
+
+
+def test_a_letter_issued_in_the_case_is_offered_for_recording_but_not_counted_as_sent(services, lookup):
+    case = start_case(services, lookup)
+    people = add_persons(services, case, [("张三", ID_JIANGXI), ("王芳", ID_WUCHANG_F)])
+    common = {k: v for k, v in SAMPLES["registration_letter"].items() if k not in ("person_name", "id_number")}
+    [issued] = notices(services).issue_letters(case, people[:1], common, lookup.user("wjs_market1"))
+    owed = {p.name: p for p in letters.persons_without_letter(services, lookup.user("wjs_market1"), TODAY, TODAY)}
+    # Issued (签发) is not sent (寄送): both are still owed, and 张三's letter number is there to record.
+    assert (owed["张三"].notice_number, owed["王芳"].notice_number) == (issued.number, "")

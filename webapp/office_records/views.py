@@ -133,7 +133,7 @@ def new(key: str):
         if "year" in form:
             form.year.data = _today().year
         # "登记寄送" from the list of persons still owed a letter names the person.
-        for name in ("id_number", "person_name", "case_reference"):
+        for name in ("id_number", "person_name", "case_reference", "letter_number"):
             if name in form and request.args.get(name):
                 form[name].data = request.args[name][:64]
         return _page(kind, form)

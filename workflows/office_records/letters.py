@@ -3,7 +3,8 @@ day it was sent, the registration place and the letter's number; and the persons
 without one (the assessment samples them)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -15,12 +16,15 @@ from workflows.engine.models import ProcessInstance
 from workflows.exceptions import ValidationFailed
 from workflows.idnumbers import clean_digits, id_number_problem, registration_place
 from workflows.ledgers.models import BlacklistEntry
+from workflows.notices.models import Notice
 from workflows.office_records.common import RecordKind, day, fail, text
 from workflows.office_records.models import RegistrationLetterSent
 from workflows.org import access
 from workflows.org.models import Area
+from workflows.vocabulary import NoticeStatus
 
 CASE_PROCESS = "six_step_case"
+LETTER_NOTICE = "registration_letter"  # the notice type the six-step case issues for each participant
 
 
 def clean(s: Session, data: dict, today: date, area: Area | None) -> dict:
@@ -73,6 +77,7 @@ class Caught:
     reference: str
     caught_on: date
     has_letter: bool
+    notice_number: str = ""   # the letter issued in the case for this person (签发), whether or not sent yet
 
 
 def _day_start(d: date) -> datetime:
@@ -109,9 +114,24 @@ def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[C
     return out
 
 
+def issued_letters(s: Session, instance_ids) -> dict[tuple[int, str], str]:
+    """(case, ID number) -> the number of the registration-place letter issued in that case (not voided)."""
+    out: dict[tuple[int, str], str] = {}
+    ids = sorted(set(instance_ids))
+    for i in range(0, len(ids), 500):
+        for inst_id, number, content in s.execute(sa.select(Notice.instance_id, Notice.number, Notice.content).where(
+                Notice.notice_type == LETTER_NOTICE, Notice.status == NoticeStatus.ISSUED,
+                Notice.instance_id.in_(ids[i:i + 500])).order_by(Notice.id)):
+            fields = json.loads(content).get("fields") or {}
+            out[(inst_id, fields.get("id_number", ""))] = number
+    return out
+
+
 def persons_without_letter(services, viewer_id: int, start: date, end: date) -> list[Caught]:
-    """The persons caught inside the viewer's area in the period who still have no letter."""
+    """The persons caught inside the viewer's area in the period whose letter is not recorded as sent, each with
+    the number of the letter issued for them in the case, if one was."""
     with services.db.read() as s:
         user = access.active_user(s, viewer_id)
-        return [p for p in caught_persons(s, access.visible_prefix(user, "涉传人员"), start, end)
-                if not p.has_letter]
+        owed = [p for p in caught_persons(s, access.visible_prefix(user, "涉传人员"), start, end) if not p.has_letter]
+        issued = issued_letters(s, [p.instance_id for p in owed])
+        return [replace(p, notice_number=issued.get((p.instance_id, p.id_number), "")) for p in owed]
