@@ -81,6 +81,19 @@ def test_group_1_from_the_organisation_and_documents(services, lookup):
         assert result.deduction == 0 and "不适用" in result.note
     rows = run_rows(services, lookup, start, end)
     assert (rows["1.1.1"].computed_deduction, rows["1.2.3"].deduction) == (1, Decimal("0.5"))
+    # The inspector adds what no record shows (BOTH rows): no 部署 seen (1), the emergency plan not 完善 (0.5),
+    # the assessment rules neither there (0.5 computed) nor complete (0.5): 1 + 0.5 + 1 = 2.5, and 工作机制 is
+    # worth 2, so the second level loses 2.
+    run_id = rows["1.2.1"].run_id
+    with services.db.unit_of_work() as s:
+        for rule_id, points in (("1.2.1", "1"), ("1.2.2", "0.5"), ("1.2.3", "0.5")):
+            assessment.enter_manual(s, run_id, rule_id, deduction=points, note="查阅台账：未见", actor_id=office,
+                                    now=services.workflow.now())
+    with services.db.read() as s:
+        sheet = {item["rule"].id: item["row"] for item in assessment.rows(s, run_id)}
+    assert [sheet[r].computed_deduction + sheet[r].manual_deduction for r in ("1.2.1", "1.2.2", "1.2.3")] == \
+        [1, Decimal("0.5"), 1]
+    assert sum(sheet[r].deduction for r in ("1.2.1", "1.2.2", "1.2.3")) == 2
 
 
 def test_group_2_publicity_letters_and_the_group_cap(services, lookup):

@@ -114,8 +114,11 @@ RULES = (
              "未落实一项扣 1 分", "查阅台账",
              _document_rule(documents.WORK_PLAN, ONE, "有部署、有落实两项由考评人员查阅台账后人工录入。"),
              method=Method.BOTH),
+    # The system sees whether the plan and the rules exist; whether they are 完善 the inspector judges.
     computed("1.2.2", GROUP, MECHANISM, "2", "建立完善《处置传销突发事件应急预案》。", "未落实一项扣 0.5 分", "查阅台账",
-             _document_rule(documents.EMERGENCY_PLAN, HALF)),
+             _document_rule(documents.EMERGENCY_PLAN, HALF, "预案是否完善由考评人员查阅后人工录入。"),
+             method=Method.BOTH),
     computed("1.2.3", GROUP, MECHANISM, "2", "根据长效机制建立完善的考评制度。", "缺一项扣 0.5 分", "查阅台账",
-             _document_rule(documents.ASSESSMENT_RULES, HALF)),
+             _document_rule(documents.ASSESSMENT_RULES, HALF, "制度是否完善由考评人员查阅后人工录入。"),
+             method=Method.BOTH),
 )
