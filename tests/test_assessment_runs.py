@@ -54,24 +54,24 @@ def test_manual_entry_with_evidence_is_audited_and_validated(services, lookup, c
     run_id = run(services, lookup, clock)
     assessor = add_assessor(services)
     with services.db.unit_of_work() as s:
-        assessment.enter_manual(s, run_id, "1.2.2", deduction="0.5", note="未见《处置传销突发事件应急预案》",
+        assessment.enter_manual(s, run_id, "4.1.1", deduction="0.5", note="未公布打击传销举报电话",
                                 evidence={"sha256": "ab" * 32, "name": "检查记录.jpg", "content_type": "image/jpeg",
                                           "size": 10}, actor_id=assessor,
                                 now=clock.now())
     with services.db.read() as s:
-        [entry] = [r for r in assessment.rows(s, run_id) if r["rule"].id == "1.2.2"]
+        [entry] = [r for r in assessment.rows(s, run_id) if r["rule"].id == "4.1.1"]
         made = s.get(AssessmentRun, run_id)
         event = s.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "assessment_manual_entry"))
     assert entry["row"].manual_deduction == Decimal("0.5") and entry["row"].deduction == Decimal("0.5")
     assert [(e.kind, e.file_meta, e.entered_by_id) for e in entry["evidence"]] == [
         ("manual", {"sha256": "ab" * 32, "name": "检查记录.jpg", "content_type": "image/jpeg"}, assessor)]
     assert assessment.settings_of(made)[0]["name"] == "repeat_threshold"
-    assert event.actor_id == assessor and event.details["rule_id"] == "1.2.2" and event.details["deduction"] == "0.5"
+    assert event.actor_id == assessor and event.details["rule_id"] == "4.1.1" and event.details["deduction"] == "0.5"
     before = made.total
     for bad, field in ((dict(deduction="abc", note="x"), "deduction"), (dict(deduction="3", note="x"), "deduction"),
                        (dict(deduction="-1", note="x"), "deduction"), (dict(deduction="0.5", note="  "), "note")):
         with pytest.raises(ValidationFailed) as refused, services.db.unit_of_work() as s:
-            assessment.enter_manual(s, run_id, "1.2.2", actor_id=assessor, now=clock.now(), **bad)
+            assessment.enter_manual(s, run_id, "4.1.1", actor_id=assessor, now=clock.now(), **bad)
         assert field in refused.value.errors
     with pytest.raises(ValidationFailed) as refused, services.db.unit_of_work() as s:
         assessment.enter_manual(s, run_id, "3.1.1", deduction="1", note="x", actor_id=assessor, now=clock.now())

@@ -120,6 +120,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(notices_bp)
     from .substitutes.views import bp as substitutes_bp
     app.register_blueprint(substitutes_bp)
+    from .office_records.views import bp as office_records_bp
+    app.register_blueprint(office_records_bp)
 
 
 def _optional_notices_blueprint():

@@ -8,9 +8,11 @@ import sqlalchemy as sa
 
 from workflows.assessment import figures
 from workflows.assessment.rules import common
-from workflows.assessment.rules.base import Finding, Outcome, Scope, computed, manual
+from workflows.assessment.rules.base import Finding, Outcome, Scope, computed
 from workflows.cases.models import CasePerson
 from workflows.engine.models import ProcessInstance
+from workflows.office_records import reporting
+from workflows.office_records.models import CaseReport, StatisticalReport
 from workflows.ledgers.models import HouseCatch, RentalHouse
 from workflows.online_clues.models import OnlineClue
 from workflows.org.models import Area
@@ -116,6 +118,26 @@ def platform_coverage(scope: Scope) -> Outcome:
     return _coverage_row(scope, "platforms", "“无传销网络平台”")
 
 
+# ---------------------------------------------------------------- 6.2 报备 and 报送 (office records)
+HALF = Decimal("0.5")
+
+
+def _reporting_rule(model, key: str, label):
+    """Each report due in the period that went late, or had not gone by the period's end, costs 0.5."""
+    def compute(scope: Scope) -> Outcome:
+        due = reporting.due_in(scope.session, model, scope.area.path, scope.start, scope.end)
+        findings = []
+        for row in due:
+            sent = getattr(row, "reported_on", None) or getattr(row, "submitted_on", None)
+            state = reporting.state(row.due_on, sent, scope.end)
+            if state in (reporting.LATE, reporting.MISSING):
+                findings.append(Finding(key, row.id, f"{label(row)}：{reporting.STATE_NAMES[state]}"
+                                        f"（应于 {row.due_on:%Y-%m-%d} 前）", HALF, f"/office-records/{key}/{row.id}"))
+        return Outcome(sum((f.deduction for f in findings), Decimal(0)), len(due), tuple(findings),
+                       note="期间末仍未报送的计为漏报。")
+    return compute
+
+
 _TEXT = ("无新增涉传小区和涉传网络平台；辖区内“无传销社区（村）”创建覆盖率 95% 以上；"
          "“无传销网络平台”创建率达 95% 以上。")
 
@@ -132,9 +154,11 @@ RULES = (
     computed("6.1.1e", GROUP, PYRAMID_FREE, "5", _TEXT,
              "年底创建率未达标的，每低 1 个百分点扣 0.5 分（“无传销网络平台”创建率 95%）", "查阅台账",
              platform_coverage),
-    manual("6.2.1", GROUP, REPORTING, "5", "违法直销和传销案件按规定报备。", "案件未按规定报备的，1 次扣 0.5 分",
-           "查阅台账"),
-    manual("6.2.2", GROUP, REPORTING, "5",
-           "按时上报打击传销、规范直销工作各类统计报表、工作动态、重大信息、总结等。",
-           "漏报、迟报统计报表、工作动态、重大信息等，每次扣 0.5 分", "查阅台账"),
+    computed("6.2.1", GROUP, REPORTING, "5", "违法直销和传销案件按规定报备。", "案件未按规定报备的，1 次扣 0.5 分",
+             "查阅台账", _reporting_rule(CaseReport, reporting.CASE_REPORTS.key, reporting.CASE_REPORTS.label)),
+    computed("6.2.2", GROUP, REPORTING, "5",
+             "按时上报打击传销、规范直销工作各类统计报表、工作动态、重大信息、总结等。",
+             "漏报、迟报统计报表、工作动态、重大信息等，每次扣 0.5 分", "查阅台账",
+             _reporting_rule(StatisticalReport, reporting.STATISTICAL_REPORTS.key,
+                             reporting.STATISTICAL_REPORTS.label)),
 )

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from workflows.assessment import figures
 from workflows.assessment.rules import common, records
-from workflows.assessment.rules.base import Finding, Outcome, Scope, computed, manual
+from workflows.assessment.rules.base import Finding, Outcome, Scope, computed
 from workflows.complaints.models import Complaint, ComplaintSubject
+from workflows.office_records import alerts, filings
 from workflows.org.models import Area
 from workflows.penalties.models import PenaltyCase
 from workflows.sweeps.models import Sweep
@@ -216,6 +217,27 @@ _PENALTY_TEXT = "加大行政处罚力度，对查获的传销人员行政处罚
 _REPEAT_TEXT = ("两次以上的回流人员及出租屋一律实施一般程序行政处罚，对多次被诉网络传销的主体立案调查，"
                 "有证据证实存在传销行为的，从重处罚。")
 
+# ---------------------------------------------------------------- 3.2.1 criminal cases (office records)
+ALERTS_PER_CASE = 20
+
+
+def criminal_cases(scope: Scope) -> Outcome:
+    """3.2.1: one criminal case filed by the police (立案回执 recorded) for every 20 police 110 alerts about MLM in
+    the unit and period (whole twenties: 39 alerts ask one case); each case short costs 1 point."""
+    counts = alerts.alerts_in(scope.session, scope.area.path, scope.start, scope.end)
+    if not counts:
+        return Outcome(Decimal(0), 0, note="无数据：期间内未导入公安110传销警情数。", no_data=True)
+    total = sum(c.alerts for c in counts)
+    filed = filings.filings_in(scope.session, scope.area.path, scope.start, scope.end)
+    owed = total // ALERTS_PER_CASE
+    short = max(owed - len(filed), 0)
+    findings = tuple(Finding("criminal_case", None, f"110传销警情 {total} 起，应查办刑事案件 {owed} 起，"
+                             f"实际立案 {len(filed)} 起：缺第 {len(filed) + i} 起", Decimal(1))
+                     for i in range(1, short + 1))
+    return Outcome(Decimal(short), len(counts) + len(filed), findings,
+                   note=f"警情数来自 {len(counts)} 条公安导入记录；刑事立案以登记的立案回执为准。")
+
+
 RULES = (
     computed("3.1.1", GROUP, SWEEPS, "10", "集中打击清理行动，重点涉传街道、社区、写字楼每月不少于 2 次。",
              "集中清理行动每月少于 2 次扣 2 分", "查阅台账", key_area_sweeps),
@@ -225,8 +247,8 @@ RULES = (
              "抽查当月 10 条涉传人员，未登记备案上报的，1 人扣 1 分，信息不全的一项扣 0.5 分", "查阅台账",
              registration, sample=10),
     # Read from the police's alert counts and criminal filings (office-records' records).
-    manual("3.2.1", GROUP, CRIMINAL, "10", "加大刑事打击力度，确保每 20 起 110 传销警情查办 1 起刑事案件。",
-           "每少 1 件的，扣 1 分", "查阅台账 数据调取"),
+    computed("3.2.1", GROUP, CRIMINAL, "10", "加大刑事打击力度，确保每 20 起 110 传销警情查办 1 起刑事案件。",
+             "每少 1 件的，扣 1 分", "查阅台账 数据调取", criminal_cases),
     computed("3.3.1a", GROUP, PENALTIES, "10", _PENALTY_TEXT, "行政处罚率每差 10%，扣 1 分", "查阅台账 数据调取",
              penalty_rate),
     # The table prints no deduction for the second half of the row: the setting

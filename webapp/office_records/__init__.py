@@ -1,0 +1,1 @@
+"""The office records' pages: list, record, change and history of each kind, the 110 alert import."""
