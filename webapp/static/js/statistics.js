@@ -12,7 +12,7 @@
     var values = plot.percent ? { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }
                               : { type: "value", minInterval: 1 };
     var series = plot.series.map(function (s) {
-      var one = { name: s.name, type: s.line ? "line" : "bar", data: s.data };
+      var one = { name: s.name, type: s.line ? "line" : "bar", data: s.data, barMaxWidth: 56 };
       if (s.stack) { one.stack = s.stack; }
       if (s.axis) { one.yAxisIndex = s.axis; }
       return one;
