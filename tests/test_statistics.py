@@ -160,3 +160,20 @@ def test_xlsx_export_holds_the_table(services, lookup, clock, login_as):
     sweep = next([c.value for c in row] for row in steps.iter_rows() if row[1].value == "摸排")
     # 4 sweeps: 1 on time, 1 late, 2 overdue -> 25% on time.
     assert sweep[2:8] == [4, 1, 1, 2, 0, 25.0]
+
+
+def test_overdue_open_steps_are_those_the_inbox_lights_red(services, lookup, clock):
+    """The page's "逾期未办" is the time-limit light's 报警: the same steps, read from the mirror."""
+    from workflows.time_limits import Light, light
+
+    sc = _scenario(services, lookup, clock)
+    with services.db.read() as s:
+        open_steps = s.execute(sa.select(HumanTask.task_name, HumanTask.created_at, HumanTask.due_at).where(
+            HumanTask.state == "ready", HumanTask.process_id == "six_step_case")).all()
+        figures = compliance_by_step(s, "/", *PERIOD, sc["now"])
+    alarms: dict[str, int] = {}
+    for name, created, due in open_steps:
+        if light(sc["now"], created, due) == Light.ALARM:
+            alarms[name] = alarms.get(name, 0) + 1
+    assert alarms == {f["task_name"]: f["open_overdue"] for f in figures if f["open_overdue"]} == \
+        {"sweep": 2, "entry": 1}
