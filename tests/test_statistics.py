@@ -111,10 +111,13 @@ def test_coverage_rows(services, lookup, clock):
 
 # ------------------------------------------------------------------------------------------------ the page
 def test_page_is_for_supervisors_leaders_and_the_district(services, lookup, clock, login_as):
-    grid = login_as("wjs_grid")
-    assert grid.get("/statistics").status_code == 403
-    assert "统计分析" not in text(grid.get("/"))
-    for user in ("wjs_leader", "dubanban", "sj_head", "admin"):
+    for user in ("wjs_grid", "wjs_intake", "wjs_police1"):
+        officer = login_as(user)
+        assert officer.get("/statistics").status_code == 403, user
+        assert officer.get("/statistics/cases.xlsx").status_code == 403, user
+        assert "统计分析" not in text(officer.get("/")), user
+    # Supervisors, the bureau's head, the administrator, and the district office's own desk (qu_intake).
+    for user in ("wjs_leader", "dubanban", "sj_head", "admin", "qu_intake"):
         page = login_as(user).get("/statistics")
         assert page.status_code == 200, user
         assert "统计分析" in text(page)

@@ -19,7 +19,8 @@ def _records(services, clock):
     from workflows.complaints import service as complaints
     lookup = Lookup(services)
     cases = CaseDriver(services, lookup)
-    first, second = cases.start("窝点甲"), cases.start("窝点乙")
+    first = cases.start("窝点甲")
+    cases.start("窝点乙")
     cases.do(first, "sweep", {"suspicious": False, "house_type": "resident"})
     caught_twice(services, lookup, clock)
     complaints.record(services, lookup.user("wjs_market1"), {**REPORT, "address": ROOM})
