@@ -145,6 +145,9 @@ def test_bad_filters_keep_what_was_typed(services, lookup, clock, login_as):
     assert 'value="2026-13-01"' in body and 'value="abc"' in body
     reversed_period = leader.get("/statistics?from=2026-12-01&to=2026-11-01")
     assert reversed_period.status_code == 422 and "结束日期不能早于开始日期" in text(reversed_period)
+    for odd in ("²", "99999999999999", "-1", "1.5"):
+        response = leader.get(f"/statistics?area={odd}")
+        assert response.status_code == 422 and "找不到所选区域" in text(response), odd
     assert leader.get("/statistics/cases.xlsx?from=bad").status_code == 422
     assert leader.get("/statistics/nothing.xlsx").status_code == 404
 
