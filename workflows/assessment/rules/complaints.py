@@ -44,8 +44,10 @@ def _label(c: Complaint) -> str:
 
 def ledger(scope: Scope) -> Outcome:
     complaints = _complaints(scope)
-    statuses = dict(scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.status).where(
-        ProcessInstance.id.in_([c.instance_id for c in complaints if c.instance_id]))).all()) if complaints else {}
+    statuses = {}
+    for chunk in records.chunks(c.instance_id for c in complaints if c.instance_id):
+        statuses.update(scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.status).where(
+            ProcessInstance.id.in_(chunk))).all())
     tasks = _tasks(scope, complaints)
     found = []
     for c in complaints:
@@ -167,6 +169,6 @@ RULES = (
     computed("4.1.4b", GROUP, HANDLING, "10", _HANDLING_TEXT, "以进不了门为由无处置结果的 1 件扣 2 分", "查阅台账",
              no_entry),
     computed("4.2.1", GROUP, DECREASE, "10", "传销投诉举报（含网络传销）数量不断下降，与上年同期相比下降 60% 以上。",
-             "与去年同比增长的扣 5 分，另每增长 1 个百分点扣 0.1 分；投诉举报下降但幅度不达标每差一个百分点扣 0.1 分",
+             "与去年同比增长的扣 5 分，另每增长 1 个百分点扣 0.1 分 投诉举报下降但幅度不达标每差一个百分点扣 0.1 分",
              "数据调取", year_on_year),
 )
