@@ -122,6 +122,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(substitutes_bp)
     from .office_records.views import bp as office_records_bp
     app.register_blueprint(office_records_bp)
+    from .statistics.views import bp as statistics_bp
+    from .statistics.views import may_view as may_view_statistics
+    app.register_blueprint(statistics_bp)
+    app.jinja_env.globals["may_view_statistics"] = may_view_statistics
 
 
 def _optional_notices_blueprint():
