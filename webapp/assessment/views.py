@@ -1,0 +1,212 @@
+"""考评 pages: the runs list and the run form, the score sheet, publishing and re-running, the drill-down, the
+ranking, and the XLSX and PDF of a run. Every run is checked against the one access rule before it is shown."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from workflows.assessment import service
+from workflows.assessment.models import AssessmentFinding, AssessmentRun
+from workflows.assessment.rules import BY_ID, GROUP_WEIGHTS
+from workflows.clock import office_date
+from workflows.exceptions import WorkflowError
+from workflows.jobs import queue
+from workflows.org.models import Area
+from workflows.vocabulary import AssessmentStatus, JobStatus
+
+from ..access import areas_below, in_scope, sees
+from ..db import now, read_session, services
+from ..downloads import xlsx_response
+from ..params import is_number
+from . import entries  # noqa: F401  (the manual entry and override pages join the blueprint)
+from . import outputs, sheet
+from .common import bp, default_period, printed_on, rule_or_404, visible_run
+from .forms import ALL_STREETS, RunForm
+from .rights import may
+
+JOB_STATUS_NAMES = {JobStatus.QUEUED: "排队中", JobStatus.RUNNING: "计算中", JobStatus.DONE: "已完成",
+                    JobStatus.FAILED: "失败"}
+
+def _streets() -> list[Area]:
+    return areas_below(current_user, ("street",))
+
+
+def _run_form() -> RunForm:
+    form = RunForm()
+    streets = _streets()
+    choices = [(a.id, a.name) for a in streets]
+    if len(streets) > 1:
+        choices.insert(0, (ALL_STREETS, "全部街道"))
+    form.area_id.choices = choices
+    return form
+
+
+def _runs(street_id: int | None, year: int | None) -> list[dict]:
+    query = (sa.select(AssessmentRun, Area.full_name).join(Area, Area.id == AssessmentRun.area_id)
+             .where(in_scope(AssessmentRun.area_path, current_user))
+             .order_by(AssessmentRun.period_end.desc(), Area.path, AssessmentRun.version.desc()).limit(500))
+    if street_id:
+        query = query.where(AssessmentRun.area_id == street_id)
+    if year:
+        query = query.where(AssessmentRun.period_start <= date(year, 12, 31),
+                            AssessmentRun.period_end >= date(year, 1, 1))
+    return [sheet.run_summary(run, name) for run, name in read_session().execute(query)]
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if is_number(value) else None
+
+
+@bp.route("")
+@login_required
+def index():
+    """The runs the user may see, filtered by street and year; the run form for those who may run one."""
+    form = _run_form()
+    if request.method == "GET" and not form.start.data:
+        form.start.data, form.end.data = default_period()
+    return _index_page(form)
+
+
+def _index_page(form: RunForm, status: int = 200):
+    filters = {"street": _int_arg("street"), "year": _int_arg("year")}
+    return render_template("assessment/index.html", form=form, runs=_runs(**{"street_id": filters["street"],
+                                                                           "year": filters["year"]}),
+                           streets=_streets(), filters=filters, may=may(current_user)), status
+
+
+@bp.route("/run", methods=["POST"])
+@login_required
+def start():
+    """Assess one street now (a new draft version), or every street through the worker with a progress page."""
+    form = _run_form()
+    if not form.validate_on_submit():
+        flash("提交的内容有误，请按红色提示修改后再提交。已填写的内容均已保留。", "error")
+        return _index_page(form, 422)
+    try:
+        if form.area_id.data == ALL_STREETS:
+            job_id = service.enqueue_all(services(), actor_id=current_user.id, start=form.start.data,
+                                         end=form.end.data)
+            return redirect(url_for("assessment.job", job_id=job_id))
+        run_id = service.run_for(services(), area_id=form.area_id.data, start=form.start.data,
+                                 end=form.end.data, actor_id=current_user.id)
+    except WorkflowError as exc:
+        flash(exc.message, "error")
+        return _index_page(form, exc.status if exc.status != 400 else 422)
+    flash("已生成考评结果（草稿）。请核对后录入人工项目，再发布。", "success")
+    return redirect(url_for("assessment.show", run_id=run_id))
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    """Progress of an all-streets run."""
+    item = queue.get(services().db, job_id)
+    if item is None or item.kind != service.JOB_KIND or item.created_by_id != current_user.id:
+        abort(404, "找不到该考评任务。")
+    payload = item.payload or {}
+    return render_template("assessment/job.html", job=item, finished=item.status in (JobStatus.DONE, JobStatus.FAILED),
+                           status_name=JOB_STATUS_NAMES.get(item.status, item.status),
+                           start=payload.get("start", ""), end=payload.get("end", ""))
+
+
+def _versions(run: AssessmentRun) -> list[dict]:
+    others = read_session().scalars(sa.select(AssessmentRun).where(
+        AssessmentRun.area_id == run.area_id, AssessmentRun.period_start == run.period_start,
+        AssessmentRun.period_end == run.period_end, AssessmentRun.id != run.id).order_by(AssessmentRun.version))
+    return [{"id": o.id, "version": o.version, "status_name": sheet.STATUS_NAMES.get(o.status, o.status)}
+            for o in others]
+
+
+@bp.route("/<int:run_id>")
+@login_required
+def show(run_id: int):
+    """The score sheet of one run."""
+    run = visible_run(run_id)
+    data = sheet.build(read_session(), run)
+    data["other_versions"] = _versions(run)
+    data["next_version"] = max([run.version] + [v["version"] for v in data["other_versions"]]) + 1
+    return render_template("assessment/show.html", s=data, may=may(current_user))
+
+
+@bp.route("/<int:run_id>/publish", methods=["POST"])
+@login_required
+def publish(run_id: int):
+    """Publish (freeze) a draft run."""
+    visible_run(run_id)
+    try:
+        service.publish_run(services(), run_id, actor_id=current_user.id)
+    except WorkflowError as exc:
+        flash(exc.message, "error")
+    else:
+        flash("已发布。本版考评结果已定稿，不能再修改。", "success")
+    return redirect(url_for("assessment.show", run_id=run_id))
+
+
+@bp.route("/<int:run_id>/rerun", methods=["POST"])
+@login_required
+def rerun(run_id: int):
+    """Assess the same street and period again from the records as they are now: a new version."""
+    run = visible_run(run_id)
+    try:
+        new_id = service.run_for(services(), area_id=run.area_id, start=run.period_start, end=run.period_end,
+                                 actor_id=current_user.id)
+    except WorkflowError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("assessment.show", run_id=run_id))
+    flash("已重新考评，生成新版本（草稿）。", "success")
+    return redirect(url_for("assessment.show", run_id=new_id))
+
+
+@bp.route("/<int:run_id>/rows/<rule_id>")
+@login_required
+def findings(run_id: int, rule_id: str):
+    """The records behind one row's deduction, each with what it cost and a link to its page."""
+    run = visible_run(run_id)
+    rule_or_404(rule_id)
+    data = sheet.build(read_session(), run)
+    items = list(read_session().scalars(sa.select(AssessmentFinding).where(
+        AssessmentFinding.run_id == run.id, AssessmentFinding.rule_id == rule_id).order_by(AssessmentFinding.id)))
+    shown = [{"label": f.label, "url": f.url if f.url.startswith("/") else "", "deduction": sheet.points(f.deduction)}
+             for f in items]
+    return render_template("assessment/findings.html", s=data, row=sheet.rule_rows(data)[rule_id], items=shown,
+                           items_total=sheet.points(sum((f.deduction for f in items), start=0)))
+
+
+@bp.route("/ranking")
+@login_required
+def ranking():
+    """Streets ranked by total for a period (each street's latest run, published first)."""
+    start, end = default_period()
+    error = ""
+    try:
+        start = date.fromisoformat(request.args.get("start") or start.isoformat())
+        end = date.fromisoformat(request.args.get("end") or end.isoformat())
+    except ValueError:
+        error = "日期格式有误，请按 年-月-日 填写。已按本年度显示。"
+        start, end = default_period()
+    rows = service.ranking_for(read_session(), current_user.user, start=start, end=end)
+    return render_template("assessment/ranking.html", rows=rows, start=start.isoformat(), end=end.isoformat(),
+                           error=error, group_names=list(GROUP_WEIGHTS))
+
+
+@bp.route("/<int:run_id>.xlsx")
+@login_required
+def export_xlsx(run_id: int):
+    """The score sheet as XLSX (text cells never formulas)."""
+    run = visible_run(run_id)
+    data = sheet.build(read_session(), run)
+    return xlsx_response(outputs.xlsx(data), f"{data['number']}考评计分表.xlsx")
+
+
+@bp.route("/<int:run_id>.pdf")
+@login_required
+def report_pdf(run_id: int):
+    """The score sheet as a PDF report in the notices' print style."""
+    run = visible_run(run_id)
+    data = sheet.build(read_session(), run)
+    return outputs.pdf_response(outputs.report_pdf(data, printed_on()), f"{data['number']}考评计分表.pdf")
+
