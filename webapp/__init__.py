@@ -120,6 +120,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(notices_bp)
     from .substitutes.views import bp as substitutes_bp
     app.register_blueprint(substitutes_bp)
+    from .assessment.views import bp as assessment_bp
+    app.register_blueprint(assessment_bp)
 
 
 def _optional_notices_blueprint():

@@ -12,6 +12,7 @@ from workflows.clock import office_date
 
 from ..access import sees
 from ..db import now, read_session
+from .rights import may_view
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 
@@ -42,3 +43,9 @@ def default_period() -> tuple[date, date]:
 def printed_on() -> str:
     today = office_date(now())
     return f"{today.year}年{today.month}月{today.day}日"
+
+
+@bp.app_context_processor
+def _menu() -> dict:
+    # Every page's menu asks whether to show 考评 (base.html).
+    return {"assessment_menu": may_view(current_user)}
