@@ -11,7 +11,7 @@ from workflows.assessment.rules import BY_ID, Rule
 from workflows.clock import office_date
 
 from ..access import sees
-from ..db import now, read_session
+from ..db import now, read_session, services
 from .rights import may_view
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
@@ -49,3 +49,11 @@ def printed_on() -> str:
 def _menu() -> dict:
     # Every page's menu asks whether to show 考评 (base.html).
     return {"assessment_menu": may_view(current_user)}
+
+
+def act(action, *args, **kwargs):
+    """One user action: the service function in its own unit of work at the service's clock; the id of what it
+    made or changed (read before the commit ends the session)."""
+    with services().db.unit_of_work() as session:
+        result = action(session, *args, now=now(), **kwargs)
+        return getattr(result, "id", result)

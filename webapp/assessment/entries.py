@@ -11,10 +11,10 @@ from workflows.assessment.models import AssessmentEvidence
 from workflows.assessment.rules import Method
 from workflows.exceptions import ValidationFailed, WorkflowError
 
-from ..db import read_session, services
+from ..db import read_session
 from ..uploads import send_recorded, store
 from . import sheet
-from .common import bp, rule_or_404, visible_run
+from .common import act, bp, rule_or_404, visible_run
 from .forms import ManualForm, OverrideForm
 
 KEPT = "提交的内容有误，请按红色提示修改后再提交。已填写的内容均已保留。"
@@ -54,10 +54,12 @@ def manual(run_id: int, rule_id: str):
     form = ManualForm()
     if form.is_submitted():
         if form.validate():
-            files = [store(f) for f in chosen_files(form.files.data)]
+            chosen = chosen_files(form.file.data)
+            stored = store(chosen[0]) if chosen else None
+            evidence = {"file": stored["sha256"], "file_name": stored["name"]} if stored else None
             try:
-                service.enter_manual_for(services(), run_id, rule_id, deduction=form.deduction.data,
-                                         note=form.note.data.strip(), files=files, actor_id=current_user.id)
+                act(service.enter_manual, run_id, rule_id, deduction=form.deduction.data,
+                    note=form.note.data.strip(), evidence=evidence, actor_id=current_user.id)
             except ValidationFailed as exc:
                 _field_errors(form, exc)
             except WorkflowError as exc:
@@ -76,15 +78,16 @@ def manual(run_id: int, rule_id: str):
 def override(run_id: int, rule_id: str):
     """A supervisor replaces a row's deduction, giving the reason."""
     run = visible_run(run_id)
-    rule_or_404(rule_id)
+    if rule_or_404(rule_id).method == Method.MANUAL:
+        abort(404, "该项指标为人工录入项，请直接录入扣分。")
     if _refused_draft(run):
         return redirect(url_for("assessment.show", run_id=run_id))
     form = OverrideForm()
     if form.is_submitted():
         if form.validate():
             try:
-                service.override_for(services(), run_id, rule_id, deduction=form.deduction.data,
-                                     reason=form.reason.data.strip(), actor_id=current_user.id)
+                act(service.override, run_id, rule_id, deduction=form.deduction.data,
+                    reason=form.reason.data.strip(), actor_id=current_user.id)
             except ValidationFailed as exc:
                 _field_errors(form, exc)
             except WorkflowError as exc:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, MultipleFileField, SelectField, TextAreaField
+from wtforms import DateField, DecimalField, FileField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.files import EvidenceFiles
 
-# Deductions are entered to the half point the Annex uses ("扣 0.5 分"), but a tenth is allowed for the
-# year-on-year row ("每个百分点扣 0.1 分").
-DEDUCTION_PLACES = 1
+# The Annex deducts in halves and tenths of a point ("扣 0.5 分", "每个百分点扣 0.1 分"); the service keeps two places.
+DEDUCTION_PLACES = 2
 ALL_STREETS = 0
 
 
@@ -22,7 +21,7 @@ def deduction_field(label: str, description: str = "") -> DecimalField:
     return DecimalField(label, places=DEDUCTION_PLACES, description=description,
                         validators=[InputRequired("请填写扣分（不扣分填 0）。"),
                                     NumberRange(0, 100, "扣分应在 0 至 100 分之间。")],
-                        render_kw={"inputmode": "decimal", "step": "0.1", "min": "0"})
+                        render_kw={"inputmode": "decimal", "step": "0.01", "min": "0"})
 
 
 class RunForm(ZhForm):
@@ -43,8 +42,8 @@ class ManualForm(ZhForm):
     deduction = deduction_field("扣分", "按计分办法扣分；不扣分填 0。")
     note = TextAreaField("检查情况说明", validators=[DataRequired("请说明检查情况（查阅了哪些台账、发现了什么）。"),
                                                 Length(max=2000, message="说明不能超过 2000 字。")])
-    files = MultipleFileField("佐证材料（照片或文件）", validators=[Optional(), EvidenceFiles()],
-                              description="JPG、PNG 或 PDF，单个文件不超过 10 MB。")
+    file = FileField("佐证材料（照片或文件）", validators=[Optional(), EvidenceFiles()],
+                     description="JPG、PNG 或 PDF，不超过 10 MB；多份材料请合并为一个 PDF。")
 
 
 class OverrideForm(ZhForm):

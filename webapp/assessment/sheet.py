@@ -75,6 +75,7 @@ def _row(rule_id: str, row: AssessmentRow | None, evidence: list[AssessmentEvide
         "cap": points(rule.cap) if rule else "", "method": rule.method if rule else "",
         "source": SOURCES.get(rule.method, "") if rule else "",
         "enterable": bool(rule and rule.method in (Method.MANUAL, Method.BOTH)),
+        "overridable": bool(rule and rule.method != Method.MANUAL),
         "computed": points(row.computed_deduction) if row and row.computed_deduction is not None else None,
         "manual": points(row.manual_deduction) if row and row.manual_deduction is not None else None,
         "override": points(row.override_deduction) if row and row.override_deduction is not None else None,
@@ -149,3 +150,17 @@ def build(session: Session, run: AssessmentRun) -> dict:
 def rule_rows(sheet: dict) -> dict[str, dict]:
     """rule id -> its row of the sheet."""
     return {r["rule_id"]: r for g in sheet["groups"] for sec in g["seconds"] for r in sec["rows"]}
+
+
+def group_scores(session: Session, run_ids: list[int]) -> dict[int, dict[str, str]]:
+    """run id -> {一级指标: score} for several runs at once (the ranking's columns)."""
+    lost: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    if run_ids:
+        for run_id, rule_id, deduction in session.execute(
+                sa.select(AssessmentRow.run_id, AssessmentRow.rule_id, AssessmentRow.deduction)
+                .where(AssessmentRow.run_id.in_(run_ids))):
+            rule = BY_ID.get(rule_id)
+            if rule is not None:
+                lost[run_id][rule.group] += deduction
+    return {run_id: {name: points(weight - lost[run_id][name]) for name, weight in GROUP_WEIGHTS.items()}
+            for run_id in run_ids}

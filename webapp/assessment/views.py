@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 
 from workflows.assessment import service
 from workflows.assessment.models import AssessmentFinding, AssessmentRun
-from workflows.assessment.rules import BY_ID, GROUP_WEIGHTS
+from workflows.assessment.rules import GROUP_WEIGHTS
+from workflows.assessment.settings import AssessmentSettings
 from workflows.clock import office_date
 from workflows.exceptions import WorkflowError
 from workflows.jobs import queue
@@ -23,12 +24,13 @@ from ..downloads import xlsx_response
 from ..params import is_number
 from . import entries  # noqa: F401  (the manual entry and override pages join the blueprint)
 from . import outputs, sheet
-from .common import bp, default_period, printed_on, rule_or_404, visible_run
+from .common import act, bp, default_period, printed_on, rule_or_404, visible_run
 from .forms import ALL_STREETS, RunForm
 from .rights import may
 
 JOB_STATUS_NAMES = {JobStatus.QUEUED: "排队中", JobStatus.RUNNING: "计算中", JobStatus.DONE: "已完成",
                     JobStatus.FAILED: "失败"}
+
 
 def _streets() -> list[Area]:
     return areas_below(current_user, ("street",))
@@ -88,11 +90,11 @@ def start():
         return _index_page(form, 422)
     try:
         if form.area_id.data == ALL_STREETS:
-            job_id = service.enqueue_all(services(), actor_id=current_user.id, start=form.start.data,
-                                         end=form.end.data)
+            job_id = act(service.enqueue_all, district_area_id=_district().id, start=form.start.data,
+                         end=form.end.data, actor_id=current_user.id)
             return redirect(url_for("assessment.job", job_id=job_id))
-        run_id = service.run_for(services(), area_id=form.area_id.data, start=form.start.data,
-                                 end=form.end.data, actor_id=current_user.id)
+        run_id = act(service.run, area_id=form.area_id.data, start=form.start.data, end=form.end.data,
+                     actor_id=current_user.id, settings=AssessmentSettings.from_settings(services().settings))
     except WorkflowError as exc:
         flash(exc.message, "error")
         return _index_page(form, exc.status if exc.status != 400 else 422)
@@ -138,7 +140,7 @@ def publish(run_id: int):
     """Publish (freeze) a draft run."""
     visible_run(run_id)
     try:
-        service.publish_run(services(), run_id, actor_id=current_user.id)
+        act(service.publish, run_id, actor_id=current_user.id)
     except WorkflowError as exc:
         flash(exc.message, "error")
     else:
@@ -152,8 +154,8 @@ def rerun(run_id: int):
     """Assess the same street and period again from the records as they are now: a new version."""
     run = visible_run(run_id)
     try:
-        new_id = service.run_for(services(), area_id=run.area_id, start=run.period_start, end=run.period_end,
-                                 actor_id=current_user.id)
+        new_id = act(service.run, area_id=run.area_id, start=run.period_start, end=run.period_end,
+                     actor_id=current_user.id, settings=AssessmentSettings.from_settings(services().settings))
     except WorkflowError as exc:
         flash(exc.message, "error")
         return redirect(url_for("assessment.show", run_id=run_id))
@@ -188,9 +190,37 @@ def ranking():
     except ValueError:
         error = "日期格式有误，请按 年-月-日 填写。已按本年度显示。"
         start, end = default_period()
-    rows = service.ranking_for(read_session(), current_user.user, start=start, end=end)
-    return render_template("assessment/ranking.html", rows=rows, start=start.isoformat(), end=end.isoformat(),
-                           error=error, group_names=list(GROUP_WEIGHTS))
+    ranked = service.ranking(read_session(), district_area_id=_district().id, start=start, end=end,
+                             viewer_id=current_user.id)
+    return render_template("assessment/ranking.html", rows=_ranking_rows(ranked), start=start.isoformat(),
+                           end=end.isoformat(), error=error, group_names=list(GROUP_WEIGHTS))
+
+
+def _district() -> Area:
+    """The district the user works in (the root of their area; the first district for the district-wide admin)."""
+    account = current_user.user
+    if account.area is not None:
+        root_id = int(account.area.path.strip("/").split("/")[0])
+        return read_session().get(Area, root_id)
+    district = read_session().scalar(sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
+    if district is None:
+        abort(404, "系统中还没有区域。")
+    return district
+
+
+def _ranking_rows(ranked) -> list[dict]:
+    """Each street's latest run with its group scores; equal totals share a rank, unassessed streets have none."""
+    runs = [run for _street, run in ranked if run is not None]
+    group_scores = sheet.group_scores(read_session(), [run.id for run in runs])
+    out, rank, previous = [], 0, None
+    for n, (street, run) in enumerate(ranked, start=1):
+        if run is not None and run.total != previous:
+            rank, previous = n, run.total
+        out.append({"area_name": street.name, "run": sheet.run_summary(run, street.name) if run else None,
+                    "rank": rank if run is not None else None,
+                    "status_name": sheet.STATUS_NAMES.get(run.status, run.status) if run else "",
+                    "groups": group_scores.get(run.id, {}) if run else {}})
+    return out
 
 
 @bp.route("/<int:run_id>.xlsx")
