@@ -5,29 +5,30 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workflows.assessment import service
 from workflows.assessment.models import AssessmentFinding, AssessmentRun
 from workflows.assessment.rules import GROUP_WEIGHTS
 from workflows.assessment.settings import AssessmentSettings
-from workflows.clock import office_date
 from workflows.exceptions import WorkflowError
 from workflows.jobs import queue
 from workflows.org.models import Area
-from workflows.vocabulary import AssessmentStatus, JobStatus
+from workflows.vocabulary import JobStatus
 
-from ..access import areas_below, in_scope, sees
-from ..db import now, read_session, services
+from ..access import areas_below, in_scope
+from ..db import read_session, services
 from ..downloads import xlsx_response
 from ..params import is_number
-from . import entries  # noqa: F401  (the manual entry and override pages join the blueprint)
+from . import entries
 from . import outputs, sheet
 from .common import act, bp, default_period, printed_on, rule_or_404, visible_run
 from .forms import ALL_STREETS, RunForm
 from .rights import may
 
+# The manual entry and override pages (entries) join the blueprint when this module is imported.
+__all__ = ["bp", "entries"]
 JOB_STATUS_NAMES = {JobStatus.QUEUED: "排队中", JobStatus.RUNNING: "计算中", JobStatus.DONE: "已完成",
                     JobStatus.FAILED: "失败"}
 
