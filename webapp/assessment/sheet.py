@@ -24,7 +24,7 @@ NO_DATA_PREFIX = "无数据："
 
 
 def period_text(start: date, end: date) -> str:
-    return f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}"
+    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
 
 
 def points(value) -> str:
@@ -85,7 +85,8 @@ def _row(rule_id: str, row: AssessmentRow | None, evidence: list[AssessmentEvide
         "manual_by": names.get(manual[-1].entered_by_id, "") if manual else "",
         "evidence_files": [{"id": e.id, "name": e.file_name or "佐证材料"} for e in manual if e.file],
         "deduction": points(row.deduction if row else 0), "score": points(row.score if row else 0),
-        "count": row.count if row else None, "no_data": no_data,
+        # A hand-scored row looks at no records of the system.
+        "count": row.count if row and rule and rule.method != Method.MANUAL else None, "no_data": no_data,
         "no_data_reason": note.removeprefix(NO_DATA_PREFIX) if no_data else "",
         "note": note, "findings": findings,
     }
