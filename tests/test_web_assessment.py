@@ -125,6 +125,9 @@ def test_manual_entry_with_a_photo_and_an_override_with_a_reason(services, login
     # Bad input: not a number, then over the row's cap; the note is kept each time.
     r = assessor.post(url, data={"deduction": "半分", "note": "查阅台账，缺宣传记录"})
     assert r.status_code == 422 and "查阅台账，缺宣传记录" in text(r) and 'class="error"' in text(r)
+    for odd in ("sNaN", "Infinity"):
+        r = assessor.post(url, data={"deduction": odd, "note": "查阅台账，缺宣传记录"})
+        assert r.status_code == 422 and "扣分须为数字" in text(r) and "查阅台账，缺宣传记录" in text(r)
     over = BY_ID[manual_id].cap + 1
     r = assessor.post(url, data={"deduction": str(over), "note": "查阅台账，缺宣传记录"})
     assert r.status_code == 422 and f"最多扣 {BY_ID[manual_id].cap} 分" in text(r)
@@ -229,3 +232,40 @@ def test_ranking_orders_the_streets_each_sees_its_own(services, login_as):
     assert "吴家山街" in own and "金银湖街" not in own
     bad = login_as("wjs_leader").get("/assessment/ranking?start=2026-13-01")
     assert bad.status_code == 200 and "日期格式有误" in text(bad)
+
+
+def test_no_input_gives_a_server_error_on_the_assessment_pages(app, services, login_as):
+    """As the whole-app fuzz test, but as a supervisor with a draft run, so the posts reach the service."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from test_security_fuzz import COMMON_FIELDS, build, nasty_text, path_int
+
+    leader = login_as("wjs_leader")
+    run_id = run_via_form(leader, services)
+    manual_id = next(rule.id for rule in RULES if rule.method != Method.COMPUTED)
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] != "assessment":
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            args = {name: (st.one_of(st.just(run_id), path_int) if type(conv).__name__ == "IdConverter"
+                           else st.one_of(st.just(manual_id), nasty_text.filter(lambda t: "/" not in t and t)))
+                    for name, conv in rule._converters.items()}
+            names = ["area_id", "start", "end", "deduction", "note", "reason", "street", "year"] + COMMON_FIELDS
+
+            @given(path=st.fixed_dictionaries(args), fields=st.dictionaries(st.sampled_from(names), nasty_text,
+                                                                             max_size=6))
+            @settings(max_examples=4, deadline=None, database=None, derandomize=True,
+                      suppress_health_check=list(HealthCheck))
+            def check(path, fields):
+                url = build(rule, path)
+                try:
+                    r = leader.get(url, query_string=fields) if method == "GET" else leader.post(url, data=fields)
+                except Exception as exc:  # the test app lets errors through instead of answering 500
+                    failures.append(f"{method} {url[:80]!r} {str(fields)[:200]}: {type(exc).__name__}: {exc}")
+                    return
+                if r.status_code >= 500:
+                    failures.append(f"{method} {url[:80]!r} {str(fields)[:200]}: {r.status_code}")
+
+            check()
+    assert failures == [], "\n".join(failures[:20])

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FileField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation,
+                                ValidationError)
 
 from forms.files import EvidenceFiles
 
@@ -17,9 +18,15 @@ class ZhForm(FlaskForm):
         locales = ["zh"]
 
 
+def finite(form, field):
+    """"NaN", "sNaN" and "Infinity" parse as decimals but are no points (and a signaling NaN breaks comparisons)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("扣分须为数字，如 0.5。")
+
+
 def deduction_field(label: str, description: str = "") -> DecimalField:
     return DecimalField(label, places=DEDUCTION_PLACES, description=description,
-                        validators=[InputRequired("请填写扣分（不扣分填 0）。"),
+                        validators=[InputRequired("请填写扣分（不扣分填 0）。"), finite,
                                     NumberRange(0, 100, "扣分应在 0 至 100 分之间。")],
                         render_kw={"inputmode": "decimal", "step": "0.01", "min": "0"})
 
