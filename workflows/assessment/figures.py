@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import CasePerson
+from workflows.clock import OFFICE_UTC_OFFSET, office_date
 from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.ledgers.models import BlacklistEntry, HouseCatch, RentalHouse
@@ -31,8 +32,10 @@ def penalty_outcomes(warning_counts: bool = False) -> tuple[str, ...]:
 
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period's first moment and the moment after its last day, for timestamp columns."""
-    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    """The period's first moment and the moment after its last day (office days), as the naive UTC times the
+    timestamp columns hold."""
+    return (datetime.combine(start, time.min) - OFFICE_UTC_OFFSET,
+            datetime.combine(end + timedelta(days=1), time.min) - OFFICE_UTC_OFFSET)
 
 
 def month_key(day: date | datetime) -> str:
@@ -71,7 +74,7 @@ def complaints_per_month(session: Session, area_path: str, start: date, end: dat
     """"2026-03" -> reports received that month (complaints and online MLM reports), every month of the period."""
     counts = {key: 0 for key in months(start, end)}
     for _id, at in complaint_rows(session, area_path, start, end):
-        counts[month_key(at)] += 1
+        counts[month_key(office_date(at))] += 1
     for _id, day in clue_complaint_days(session, area_path, start, end):
         counts[month_key(day)] += 1
     return counts

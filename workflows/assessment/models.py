@@ -41,6 +41,9 @@ class AssessmentRun(Base):
     published_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     published_at: Mapped[Optional[datetime]] = mapped_column()
     supersedes_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("assessment_run.id"))
+    # The background job that made it (all streets at once): a job taken over after a crash skips the streets
+    # it already scored.
+    job_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("job.id"), index=True)
 
 
 class AssessmentRow(Base):

@@ -19,7 +19,7 @@ from workflows.assessment.rules import BY_ID, RULES
 from workflows.assessment.rules.base import Lot, Method, Outcome, Rule, Scope
 from workflows.assessment.settings import AssessmentSettings
 from workflows.engine.references import next_reference
-from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
 from workflows.org import access
 from workflows.org.models import Area, User
 from workflows.org.roles import ADMIN, SUPERVISOR
@@ -103,7 +103,8 @@ def compute(session: Session, area: Area, start: date, end: date, settings: Asse
 
 
 def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int | None, now: datetime,
-        seed: int | None = None, settings: AssessmentSettings | None = None) -> AssessmentRun:
+        seed: int | None = None, settings: AssessmentSettings | None = None,
+        job_id: int | None = None) -> AssessmentRun:
     """Score `area` for the period as a new DRAFT version (the previous version's manual entries carry over).
 
     `actor_id` None is the system (the worker acting for the user who queued the job checks access there)."""
@@ -124,7 +125,7 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
                             period_start=start, period_end=end, version=(previous.version + 1) if previous else 1,
                             status=AssessmentStatus.DRAFT, seed=seed, settings_snapshot=settings.snapshot(),
                             draws=_draw_ids(lot.draws), total=Decimal(0), created_by_id=actor_id, created_at=now,
-                            supersedes_id=previous.id if previous else None)
+                            supersedes_id=previous.id if previous else None, job_id=job_id)
     session.add(run_row)
     session.flush()
     carried = _manual_entries(session, previous.id) if previous else {}

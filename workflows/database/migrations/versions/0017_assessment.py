@@ -34,10 +34,12 @@ def upgrade():
         sa.Column('published_by_id', sa.Integer(), nullable=True),
         sa.Column('published_at', sa.DateTime(), nullable=True),
         sa.Column('supersedes_id', sa.Integer(), nullable=True),
+        sa.Column('job_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['area_id'], ['area.id']),
         sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id']),
         sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id']),
         sa.ForeignKeyConstraint(['supersedes_id'], ['assessment_run.id']),
+        sa.ForeignKeyConstraint(['job_id'], ['job.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('number'),
         sa.UniqueConstraint('area_id', 'period_start', 'period_end', 'version', name='uq_assessment_run_version'),
@@ -45,6 +47,7 @@ def upgrade():
     op.create_index('ix_assessment_run_area_id', 'assessment_run', ['area_id'], unique=False)
     op.create_index('ix_assessment_run_area_path', 'assessment_run', ['area_path'], unique=False)
     op.create_index('ix_assessment_run_status', 'assessment_run', ['status'], unique=False)
+    op.create_index('ix_assessment_run_job_id', 'assessment_run', ['job_id'], unique=False)
     op.create_table(
         'assessment_row',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -105,6 +108,7 @@ def downgrade():
     op.drop_table('assessment_finding')
     op.drop_index('ix_assessment_row_run_id', table_name='assessment_row')
     op.drop_table('assessment_row')
+    op.drop_index('ix_assessment_run_job_id', table_name='assessment_run')
     op.drop_index('ix_assessment_run_status', table_name='assessment_run')
     op.drop_index('ix_assessment_run_area_path', table_name='assessment_run')
     op.drop_index('ix_assessment_run_area_id', table_name='assessment_run')
