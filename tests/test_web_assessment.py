@@ -227,7 +227,7 @@ def test_ranking_orders_the_streets_each_sees_its_own(services, login_as):
     if totals["吴家山街"] != totals["金银湖街"]:
         second = "金银湖街" if first == "吴家山街" else "吴家山街"
         assert page.index(first) < page.index(second)
-    assert "未考评" in page and "长青街" in page
+    assert ">未考评<" in page and "长青街" in page
     own = text(login_as("wjs_leader").get(f"/assessment/ranking?start={PERIOD['start']}&end={PERIOD['end']}"))
     assert "吴家山街" in own and "金银湖街" not in own
     bad = login_as("wjs_leader").get("/assessment/ranking?start=2026-13-01")
@@ -269,3 +269,28 @@ def test_no_input_gives_a_server_error_on_the_assessment_pages(app, services, lo
 
             check()
     assert failures == [], "\n".join(failures[:20])
+
+
+def test_all_streets_go_through_the_worker_with_progress(services, login_as):
+    from webapp import jobs
+    from workflows.org.demo import STREETS
+
+    office = login_as("dubanban")
+    form = text(office.get("/assessment"))
+    assert "全部街道" in form
+    r = office.post("/assessment/run", data={"area_id": "0", **PERIOD})
+    assert r.status_code == 302 and "/assessment/jobs/" in r.headers["Location"]
+    progress = text(office.get(r.headers["Location"]))
+    assert "排队中" in progress and 'http-equiv="refresh"' in progress
+    # Only the officer who queued it follows it.
+    assert login_as("wjs_leader").get(r.headers["Location"]).status_code == 404
+    jobs.worker(services).run_until_idle()
+    done = text(office.get(r.headers["Location"]))
+    assert "已完成" in done and f"已完成 {len(STREETS)} / {len(STREETS)}" in done and 'http-equiv' not in done
+    ranking = text(office.get(f"/assessment/ranking?start={PERIOD['start']}&end={PERIOD['end']}"))
+    assert ">未考评<" not in ranking and all(street in ranking for street in STREETS)
+    listed = text(office.get("/assessment?year=2026"))
+    assert listed.count("第 1 版") == len(STREETS)
+    # A street's supervisor cannot queue the district.
+    leader = login_as("wjs_leader")
+    assert "全部街道" not in text(leader.get("/assessment"))

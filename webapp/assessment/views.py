@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from workflows.assessment import jobs as assessment_jobs
 from workflows.assessment import service
 from workflows.assessment.models import AssessmentFinding, AssessmentRun
 from workflows.assessment.rules import GROUP_WEIGHTS
@@ -31,6 +32,11 @@ from .rights import may
 __all__ = ["bp", "entries"]
 JOB_STATUS_NAMES = {JobStatus.QUEUED: "排队中", JobStatus.RUNNING: "计算中", JobStatus.DONE: "已完成",
                     JobStatus.FAILED: "失败"}
+
+
+def _settings() -> AssessmentSettings:
+    """The seed-flaw choices as configured today (each run stores its own copy)."""
+    return AssessmentSettings.from_settings(services().settings)
 
 
 def _streets() -> list[Area]:
@@ -91,11 +97,11 @@ def start():
         return _index_page(form, 422)
     try:
         if form.area_id.data == ALL_STREETS:
-            job_id = act(service.enqueue_all, district_area_id=_district().id, start=form.start.data,
-                         end=form.end.data, actor_id=current_user.id)
+            job_id = act(assessment_jobs.assess_all, district_area_id=_district().id, start=form.start.data,
+                         end=form.end.data, actor_id=current_user.id, settings=_settings())
             return redirect(url_for("assessment.job", job_id=job_id))
         run_id = act(service.run, area_id=form.area_id.data, start=form.start.data, end=form.end.data,
-                     actor_id=current_user.id, settings=AssessmentSettings.from_settings(services().settings))
+                     actor_id=current_user.id, settings=_settings())
     except WorkflowError as exc:
         flash(exc.message, "error")
         return _index_page(form, exc.status if exc.status != 400 else 422)
@@ -108,7 +114,7 @@ def start():
 def job(job_id: int):
     """Progress of an all-streets run."""
     item = queue.get(services().db, job_id)
-    if item is None or item.kind != service.JOB_KIND or item.created_by_id != current_user.id:
+    if item is None or item.kind != assessment_jobs.KIND or item.created_by_id != current_user.id:
         abort(404, "找不到该考评任务。")
     payload = item.payload or {}
     return render_template("assessment/job.html", job=item, finished=item.status in (JobStatus.DONE, JobStatus.FAILED),
@@ -156,7 +162,7 @@ def rerun(run_id: int):
     run = visible_run(run_id)
     try:
         new_id = act(service.run, area_id=run.area_id, start=run.period_start, end=run.period_end,
-                     actor_id=current_user.id, settings=AssessmentSettings.from_settings(services().settings))
+                     actor_id=current_user.id, settings=_settings())
     except WorkflowError as exc:
         flash(exc.message, "error")
         return redirect(url_for("assessment.show", run_id=run_id))
