@@ -139,6 +139,7 @@ def build(session: Session, run: AssessmentRun) -> dict:
         "title": f"{area.name if area else ''}打击传销工作检查考评计分表",
         "area_id": run.area_id, "area_path": run.area_path, "start": run.period_start, "end": run.period_end,
         "seed": run.seed, "settings": settings_shown(run.settings_snapshot or {}),
+        "draws": [{"key": key, "items": items} for key, items in sorted((run.draws or {}).items())],
         "full_marks": points(TOTAL), "deducted": points(TOTAL - Decimal(run.total)),
         "groups": list(groups.values()),
         "created_text": fmt(run.created_at), "created_by": names.get(run.created_by_id, ""),
