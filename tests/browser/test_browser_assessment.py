@@ -87,4 +87,7 @@ def test_run_open_a_deduction_and_download_xlsx_and_pdf(live, browser, shots_dir
     leader.shot("published")
     assert any("定稿" in m for m in leader.confirmations)
     assert "已定稿" in page.inner_text("main") and page.locator("a:has-text('录入')").count() == 0
+    leader.go("/assessment/ranking?start=2026-01-01&end=2026-11-22", "ranking")
+    row = page.locator("main table tbody tr", has_text="吴家山街")
+    assert "已发布" in row.inner_text() and "第 1 版" in row.inner_text()
     leader.close()
