@@ -91,3 +91,10 @@ def test_run_open_a_deduction_and_download_xlsx_and_pdf(live, browser, shots_dir
     row = page.locator("main table tbody tr", has_text="吴家山街")
     assert "已发布" in row.inner_text() and "第 1 版" in row.inner_text()
     leader.close()
+
+    # On a tablet, upright and sideways, the score sheet fits the screen's width (no sideways scrolling).
+    for width in (768, 1024):
+        tablet = KpOfficer(browser, base, shots_dir, "dubanban", width=width)
+        tablet.go(f"/assessment/{run.id}", f"sheet-{width}")
+        assert tablet.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), width
+        tablet.close()
