@@ -196,3 +196,26 @@ def test_the_cli_prints_each_row_and_the_total(services, lookup, clock, db_url):
     missing = runner.invoke(main, ["--database-url", db_url, "assess", "--area", "不存在街", "--from", "2026-01-01",
                                    "--to", "2026-06-30"])
     assert missing.exit_code != 0 and "没有名为“不存在街”的区域" in missing.output
+
+
+def test_a_job_taken_over_after_a_crash_skips_the_streets_it_already_scored(services, lookup, clock):
+    district_id = lookup.area("东西湖区")
+    with services.db.unit_of_work() as s:
+        job = assess_all(s, district_area_id=district_id, start=date(2026, 1, 1), end=date(2026, 6, 30),
+                         actor_id=lookup.user("dubanban"), now=clock.now())
+        job_id, first_street = job.id, job.payload["area_ids"][0]
+        # The street the first worker scored (and committed) before it died.
+        done = assessment.run(s, area_id=first_street, start=date(2026, 1, 1), end=date(2026, 6, 30),
+                              actor_id=lookup.user("dubanban"), now=clock.now(), job_id=job_id).id
+    web_jobs.worker(services).run_one(job_id)
+    with services.db.read() as s:
+        runs = s.scalars(sa.select(AssessmentRun).where(AssessmentRun.job_id == job_id)).all()
+        assert len([r for r in runs if r.area_id == first_street]) == 1
+        assert s.get(Job, job_id).result["streets"][0]["run_id"] == done
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(services, lookup, clock):
+    with pytest.raises(ValidationFailed) as refused, services.db.unit_of_work() as s:
+        assessment.run(s, area_id=lookup.area(STREET), start=date(2026, 12, 31), end=date(2026, 1, 1),
+                       actor_id=lookup.user("dubanban"), now=clock.now())
+    assert refused.value.errors["start"] == ["考评期间的开始日期不能晚于结束日期。"]

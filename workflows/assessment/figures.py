@@ -80,11 +80,21 @@ def complaints_per_month(session: Session, area_path: str, start: date, end: dat
     return counts
 
 
+def late(state: str, due: datetime | None, done: datetime | None, cutoff: datetime) -> bool:
+    """A step done after its time limit, or still open when its limit passed before `cutoff` (the period's end)."""
+    if due is None or state == TaskState.CANCELLED:
+        return False
+    if done is not None:
+        return done > due
+    return state == TaskState.READY and due < cutoff
+
+
 def complaint_handling(session: Session, area_path: str, start: date, end: date) -> dict:
     """{accepted, handled_in_time, replied, no_result} for the complaints received in the area and period:
     accepted ones, those whose every step was done within its time limit, those replied to, and those without a
     result (查必有果) yet."""
     ids = [cid for cid, _at in complaint_rows(session, area_path, start, end)]
+    _first, cutoff = bounds(start, end)
     figures = {"accepted": 0, "handled_in_time": 0, "replied": 0, "no_result": 0}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start:chunk_start + 500]
@@ -93,18 +103,18 @@ def complaint_handling(session: Session, area_path: str, start: date, end: date)
         tasks = session.execute(sa.select(HumanTask.instance_id, HumanTask.task_name, HumanTask.state,
                                           HumanTask.due_at, HumanTask.completed_at).where(
             HumanTask.instance_id.in_(list(instances)))).all()
-        late, replied, resulted, accepted = set(), set(), set(), set()
+        overdue, replied, resulted, accepted = set(), set(), set(), set()
         for instance_id, name, state, due, done in tasks:
             if name == "accept" and state == TaskState.COMPLETED:
                 accepted.add(instance_id)
-            if due is not None and ((done or datetime.max) > due) and state != TaskState.CANCELLED:
-                late.add(instance_id)
+            if late(state, due, done, cutoff):
+                overdue.add(instance_id)
             if name == REPLY_TASK and state == TaskState.COMPLETED:
                 replied.add(instance_id)
             if name in RESULT_TASKS and state == TaskState.COMPLETED:
                 resulted.add(instance_id)
         figures["accepted"] += len(accepted)
-        figures["handled_in_time"] += len([i for i in accepted if i not in late])
+        figures["handled_in_time"] += len([i for i in accepted if i not in overdue])
         figures["replied"] += len(replied)
         figures["no_result"] += len(instances) - len(resulted)
     return figures

@@ -2,7 +2,7 @@
 year."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from workflows.assessment import figures
 from workflows.assessment.rules import common, records
 from workflows.assessment.rules.base import Finding, Outcome, Scope, computed, manual
+from workflows.clock import office_date
 from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.vocabulary import InstanceStatus, TaskState
@@ -37,17 +38,8 @@ def _tasks(scope: Scope, complaints: list[Complaint]) -> dict[int, list[HumanTas
     return out
 
 
-def _late(task: HumanTask, cutoff: datetime) -> bool:
-    """A step done after its time limit, or still open when the limit passed before the period's end."""
-    if task.due_at is None or task.state == TaskState.CANCELLED:
-        return False
-    if task.completed_at is not None:
-        return task.completed_at > task.due_at
-    return task.state == TaskState.READY and task.due_at < cutoff
-
-
 def _label(c: Complaint) -> str:
-    return f"{c.reference or '举报'}（{c.received_at:%Y-%m-%d}）"
+    return f"{c.reference or '举报'}（{office_date(c.received_at).isoformat()}）"
 
 
 def ledger(scope: Scope) -> Outcome:
@@ -88,7 +80,7 @@ def handling_sample(scope: Scope) -> Outcome:
     _first, cutoff = figures.bounds(scope.start, scope.end)
     found = []
     for c in sampled:
-        late = [t.title for t in tasks.get(c.instance_id, []) if _late(t, cutoff)]
+        late = [t.title for t in tasks.get(c.instance_id, []) if figures.late(t.state, t.due_at, t.completed_at, cutoff)]
         if late:
             found.append(Finding("complaint", c.id, f"{_label(c)} 处置不规范：" + "、".join(late) + " 超过时限",
                                  Decimal("0.5"), common.complaint_url(c.id)))
