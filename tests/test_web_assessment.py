@@ -161,6 +161,11 @@ def test_manual_entry_with_a_photo_and_an_override_with_a_reason(services, login
     assert after.total == before - Decimal(1)
     page = text(leader.get(f"/assessment/{run_id}"))
     assert "核定理由：暗访发现两处未登记的涉传出租屋" in page and "吴家山街分管领导（督办）" in page
+    # The printed report carries both, with who entered them.
+    pdf = leader.get(f"/assessment/{run_id}.pdf").data
+    printed = _flat(subprocess.run(["pdftotext", "-", "-"], input=pdf, check=True, capture_output=True).stdout.decode())
+    assert "录入说明：暗访两个小区，未见宣传栏（考评人员（吴家山街））" in printed and "宣传栏.jpg" in printed
+    assert "核定理由：暗访发现两处未登记的涉传出租屋（吴家山街分管领导（督办））" in printed
     # A manual row offers no override form; a computed row no manual form.
     assert leader.get(f"/assessment/{run_id}/rows/{computed_id}/manual").status_code == 404
 
