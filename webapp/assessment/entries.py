@@ -69,6 +69,9 @@ def manual(run_id: int, rule_id: str):
                 flash(f"已录入 {rule_id} 的扣分。", "success")
                 return redirect(url_for("assessment.show", run_id=run_id, _anchor=f"row-{rule_id}"))
         flash(KEPT, "error")
+        if chosen_files(form.file.data):
+            # Browsers never refill a file input; say so rather than let the file silently go missing.
+            flash("浏览器不会保留已选择的文件，请重新选择佐证材料后再提交。", "info")
         return _page("assessment/manual.html", run, rule_id, form, 422)
     return _page("assessment/manual.html", run, rule_id, form)
 
