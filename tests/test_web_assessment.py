@@ -135,6 +135,10 @@ def test_manual_entry_with_a_photo_and_an_override_with_a_reason(services, login
     r = assessor.post(url, data={"deduction": "0.5", "note": ""})
     assert r.status_code == 422 and "请说明检查情况" in text(r) and 'value="0.5"' in text(r)
     r = assessor.post(url, data={"deduction": "0.5", "note": "暗访两个小区，未见宣传栏",
+                                 "file": (io.BytesIO(b"MZ\x90\x00"), "宣传栏.jpg")}, content_type="multipart/form-data")
+    assert r.status_code == 422 and "文件内容与扩展名不符" in text(r) and "请重新选择佐证材料" in text(r)
+    assert "暗访两个小区，未见宣传栏" in text(r) and _rows(services, run_id)[manual_id].manual_deduction is None
+    r = assessor.post(url, data={"deduction": "0.5", "note": "暗访两个小区，未见宣传栏",
                                  "file": (io.BytesIO(JPEG), "宣传栏.jpg")}, content_type="multipart/form-data")
     assert r.status_code == 302
     before = get_run(services, run_id).total
