@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from workflows.database.base import Base
 from workflows.vocabulary import AssessmentStatus
 
-POINTS = sa.Numeric(6, 2)
+POINTS = sa.Numeric(10, 2)
 
 
 class AssessmentRun(Base):

@@ -129,7 +129,8 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
     session.add(run_row)
     session.flush()
     carried = _manual_entries(session, previous.id) if previous else {}
-    rows = []
+    rows: list[AssessmentRow] = []
+    findings_rows: list[dict] = []
     for position, (rule, outcome) in enumerate(outcomes):
         row = AssessmentRow(run_id=run_row.id, rule_id=rule.id, position=position, override_reason="",
                             computed_deduction=outcome.deduction if outcome else None,
@@ -143,11 +144,13 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
                                            entered_by_id=carried[rule.id].entered_by_id,
                                            entered_at=carried[rule.id].entered_at))
         rows.append(row)
-        for finding in (outcome.findings if outcome else ()):
-            session.add(AssessmentFinding(run_id=run_row.id, rule_id=rule.id, kind=finding.kind,
-                                          record_id=finding.record_id, label=finding.label[:500],
-                                          deduction=finding.deduction, url=finding.url))
+        findings_rows += [{"run_id": run_row.id, "rule_id": rule.id, "kind": f.kind, "record_id": f.record_id,
+                           "label": f.label[:500], "deduction": f.deduction, "url": f.url}
+                          for f in (outcome.findings if outcome else ())]
     session.add_all(rows)
+    if findings_rows:
+        # One executemany: a district's run can find thousands of records.
+        session.execute(sa.insert(AssessmentFinding), findings_rows)
     run_row.total = scoring.settle(rows)
     session.flush()
     audit.record(session, now, "assessment_run", actor_id, None, None, run_id=run_row.id, number=run_row.number,

@@ -44,8 +44,10 @@ def _label(c: Complaint) -> str:
 
 def ledger(scope: Scope) -> Outcome:
     complaints = _complaints(scope)
-    statuses = dict(scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.status).where(
-        ProcessInstance.id.in_([c.instance_id for c in complaints if c.instance_id]))).all()) if complaints else {}
+    statuses = {}
+    for chunk in records.chunks(c.instance_id for c in complaints if c.instance_id):
+        statuses.update(scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.status).where(
+            ProcessInstance.id.in_(chunk))).all())
     tasks = _tasks(scope, complaints)
     found = []
     for c in complaints:
