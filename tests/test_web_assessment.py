@@ -25,8 +25,8 @@ def _rows(services, run_id: int) -> dict[str, AssessmentRow]:
         return {r.rule_id: r for r in s.scalars(sa.select(AssessmentRow).where(AssessmentRow.run_id == run_id))}
 
 
-def _room(services, run_id: int, methods: set) -> str:
-    """A rule of one of `methods` whose row lost nothing yet and whose second level has a point left."""
+def _room(services, run_id: int, methods: set, need: Decimal = Decimal("0.5")) -> str:
+    """A rule of one of `methods` whose row lost nothing yet and whose second level can still lose `need`."""
     rows = _rows(services, run_id)
     lost: dict[str, Decimal] = {}
     for row in rows.values():
@@ -34,8 +34,8 @@ def _room(services, run_id: int, methods: set) -> str:
         lost[key] = lost.get(key, Decimal(0)) + row.deduction
     levels = second_levels()
     for rule in RULES:
-        if rule.method in methods and rows[rule.id].deduction == 0 and rule.cap >= 1 \
-                and levels[rule.second_key][1] - lost.get(rule.second_key, Decimal(0)) >= 1:
+        if rule.method in methods and rows[rule.id].deduction == 0 and rule.cap >= need \
+                and levels[rule.second_key][1] - lost.get(rule.second_key, Decimal(0)) >= need:
             return rule.id
     raise AssertionError(f"no {methods} row with room left")
 
@@ -153,7 +153,7 @@ def test_manual_entry_with_a_photo_and_an_override_with_a_reason(services, login
     assert login_as("jyh_market").get(f"/assessment/{run_id}/evidence/{evidence.id}").status_code == 403
 
     # An override: the inspector may not; the supervisor must give a reason.
-    computed_id = _room(services, run_id, {Method.COMPUTED})
+    computed_id = _room(services, run_id, {Method.COMPUTED}, Decimal(1))
     url = f"/assessment/{run_id}/rows/{computed_id}/override"
     r = assessor.post(url, data={"deduction": "1", "reason": "台账另有记录"})
     assert r.status_code == 403 and _rows(services, run_id)[computed_id].override_deduction is None
