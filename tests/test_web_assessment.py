@@ -44,7 +44,7 @@ def _flat(value: str) -> str:
     return "".join(value.split())
 
 
-def test_run_the_sheet_and_the_records_behind_a_deduction(services, login_as):
+def test_run_the_sheet_and_the_records_behind_a_deduction(services, login_as, monkeypatch):
     leader = login_as("wjs_leader")
     run_id = run_via_form(leader, services)
     run = get_run(services, run_id)
@@ -72,6 +72,15 @@ def test_run_the_sheet_and_the_records_behind_a_deduction(services, login_as):
         assert item.label in cell.replace("&amp;", "&")
         if item.url:
             assert f'href="{item.url}"' in cell
+    # A page at a time: every record once, over the pages, in the same order.
+    from webapp.assessment import views
+    monkeypatch.setattr(views, "FINDINGS_PAGE", 4)
+    paged = []
+    for n in range(1, -(-len(items) // 4) + 1):
+        html = text(leader.get(f"/assessment/{run_id}/rows/{rule_id}?page={n}"))
+        assert f"共 {len(items)} 条" in html
+        paged += re.findall(r'<td data-label="记录">(.*?)</td>', html, re.S)
+    assert paged == listed
     # A row without findings lists none; an unknown rule is a 404.
     quiet = next(rule.id for rule in RULES if rule.id not in found)
     assert "本项没有扣分记录" in text(leader.get(f"/assessment/{run_id}/rows/{quiet}"))

@@ -21,13 +21,14 @@ from workflows.vocabulary import JobStatus
 from ..access import areas_below, in_scope
 from ..db import read_session, services
 from ..downloads import xlsx_response
-from ..params import is_number
+from ..params import is_number, page_number
 from . import entries
 from . import outputs, sheet
 from .common import act, bp, default_period, printed_on, rule_or_404, visible_run
 from .forms import ALL_STREETS, RunForm
 from .rights import may
 
+FINDINGS_PAGE = 200
 # The manual entry and override pages (entries) join the blueprint when this module is imported.
 __all__ = ["bp", "entries"]
 JOB_STATUS_NAMES = {JobStatus.QUEUED: "排队中", JobStatus.RUNNING: "计算中", JobStatus.DONE: "已完成",
@@ -173,16 +174,23 @@ def rerun(run_id: int):
 @bp.route("/<int:run_id>/rows/<rule_id>")
 @login_required
 def findings(run_id: int, rule_id: str):
-    """The records behind one row's deduction, each with what it cost and a link to its page."""
+    """The records behind one row's deduction, each with what it cost and a link to its page (a page at a time:
+    a district's row may stand on thousands of houses)."""
     run = visible_run(run_id)
     rule_or_404(rule_id)
     data = sheet.build(read_session(), run)
-    items = list(read_session().scalars(sa.select(AssessmentFinding).where(
-        AssessmentFinding.run_id == run.id, AssessmentFinding.rule_id == rule_id).order_by(AssessmentFinding.id)))
+    where = (AssessmentFinding.run_id == run.id, AssessmentFinding.rule_id == rule_id)
+    count, total = read_session().execute(sa.select(sa.func.count(), sa.func.coalesce(
+        sa.func.sum(AssessmentFinding.deduction), 0)).where(*where)).one()
+    pages = max(1, -(-count // FINDINGS_PAGE))
+    page = min(page_number(request.args.get("page")), pages)
+    items = read_session().scalars(sa.select(AssessmentFinding).where(*where).order_by(AssessmentFinding.id)
+                                   .offset((page - 1) * FINDINGS_PAGE).limit(FINDINGS_PAGE))
     shown = [{"label": f.label, "url": f.url if f.url.startswith("/") else "", "deduction": sheet.points(f.deduction)}
              for f in items]
     return render_template("assessment/findings.html", s=data, row=sheet.rule_rows(data)[rule_id], items=shown,
-                           items_total=sheet.points(sum((f.deduction for f in items), start=0)))
+                           items_total=sheet.points(total), count=count, page=page, pages=pages,
+                           first=(page - 1) * FINDINGS_PAGE, args={"run_id": run.id, "rule_id": rule_id})
 
 
 @bp.route("/ranking")
