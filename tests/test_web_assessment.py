@@ -81,6 +81,9 @@ def test_run_the_sheet_and_the_records_behind_a_deduction(services, login_as, mo
         assert f"共 {len(items)} 条" in html
         paged += re.findall(r'<td data-label="记录">(.*?)</td>', html, re.S)
     assert paged == listed
+    # The whole list as XLSX.
+    book = load_workbook(io.BytesIO(leader.get(f"/assessment/{run_id}/rows/{rule_id}?export=xlsx").data)).active
+    assert [r[1] for r in book.iter_rows(min_row=2, values_only=True)] == [f.label for f in items]
     # A row without findings lists none; an unknown rule is a 404.
     quiet = next(rule.id for rule in RULES if rule.id not in found)
     assert "本项没有扣分记录" in text(leader.get(f"/assessment/{run_id}/rows/{quiet}"))
@@ -94,7 +97,7 @@ def test_another_street_sees_nothing(services, login_as):
     rule_id = RULES[0].id
     other = login_as("jyh_market")
     for path in (f"/assessment/{run_id}", f"/assessment/{run_id}/rows/{rule_id}", f"/assessment/{run_id}.xlsx",
-                 f"/assessment/{run_id}.pdf"):
+                 f"/assessment/{run_id}.pdf", f"/assessment/{run_id}/rows/{rule_id}?export=xlsx"):
         r = other.get(path)
         assert r.status_code == 403, path
         assert "考评" not in r.headers.get("Content-Disposition", "")
@@ -211,6 +214,11 @@ def test_publish_freezes_the_page_and_re_running_makes_a_new_version(services, l
 def test_xlsx_and_pdf_carry_the_sheet(services, login_as, tmp_path):
     leader = login_as("wjs_leader")
     run_id = run_via_form(leader, services)
+    # What an officer types never becomes a formula in the workbook.
+    computed_id = _room(services, run_id, {Method.COMPUTED}, Decimal(1))
+    formula = '=HYPERLINK("http://evil.example","点我")'
+    assert leader.post(f"/assessment/{run_id}/rows/{computed_id}/override",
+                       data={"deduction": "1", "reason": formula}).status_code == 302
     run = get_run(services, run_id)
     r = leader.get(f"/assessment/{run_id}.xlsx")
     assert r.status_code == 200 and r.headers["Cache-Control"].startswith("private")
@@ -223,6 +231,8 @@ def test_xlsx_and_pdf_carry_the_sheet(services, login_as, tmp_path):
     rows = _rows(services, run_id)
     for v in values[1:len(RULES) + 1]:
         assert Decimal(str(v[13])) == rows[v[0]].deduction
+    reason = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == computed_id)[12]
+    assert reason.value == formula and reason.data_type == "s" and reason.quotePrefix
     r = leader.get(f"/assessment/{run_id}.pdf")
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     path = tmp_path / "report.pdf"

@@ -12,7 +12,9 @@ from ..notices.render import TEMPLATES, environment
 
 ISSUER = "东西湖区打击传销工作领导小组办公室"
 HEADERS = ["序号", "一级指标", "二级指标", "二级指标分值", "三级指标", "计分办法", "检查方法", "本项最多扣分", "来源",
-           "计算扣分", "录入扣分", "核定扣分", "核定理由", "最终扣分", "得分", "核查记录数", "扣分记录数", "无数据", "说明"]
+           "计算扣分", "录入扣分", "核定扣分", "核定理由", "最终扣分", "得分", "核查记录数", "扣分记录数", "无数据", "说明",
+           "录入说明"]
+FINDING_HEADERS = ["序", "记录", "扣分", "系统内地址"]
 
 
 def _number(value):
@@ -30,7 +32,8 @@ def xlsx(sheet: dict) -> bytes:
                               r["check"], _number(r["cap"]), r["source"], _number(r["computed"]),
                               _number(r["manual"]), _number(r["override"]), r["override_reason"] or "",
                               _number(r["deduction"]), _number(r["score"]), r["count"], r["findings"],
-                              "是" if r["no_data"] else "", r["no_data_reason"] if r["no_data"] else r["note"]])
+                              "是" if r["no_data"] else "", r["no_data_reason"] if r["no_data"] else r["note"],
+                              r["manual_note"]])
     blank = [None] * len(HEADERS)
     lines.append(blank)
     lines.append(_label_row("总得分", _number(sheet["total"])))
@@ -45,6 +48,12 @@ def xlsx(sheet: dict) -> bytes:
         lines.append(_label_row(item["label"], item["value"]))
     lines.append(_label_row("抽样随机种子", str(sheet["seed"])))
     return to_xlsx("考评计分表", HEADERS, lines)
+
+
+def findings_xlsx(sheet: dict, row: dict, findings) -> bytes:
+    """The records behind one row's deduction, for the street to work through."""
+    lines = [[n, f.label, _number(f.deduction), f.url] for n, f in enumerate(findings, start=1)]
+    return to_xlsx(f"{row['rule_id']}扣分记录", FINDING_HEADERS, lines)
 
 
 def _label_row(label: str, value) -> list:

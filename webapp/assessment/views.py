@@ -180,6 +180,10 @@ def findings(run_id: int, rule_id: str):
     rule_or_404(rule_id)
     data = sheet.build(read_session(), run)
     where = (AssessmentFinding.run_id == run.id, AssessmentFinding.rule_id == rule_id)
+    if request.args.get("export") == "xlsx":
+        every = read_session().scalars(sa.select(AssessmentFinding).where(*where).order_by(AssessmentFinding.id))
+        return xlsx_response(outputs.findings_xlsx(data, sheet.rule_rows(data)[rule_id], every),
+                             f"{data['number']}{rule_id}扣分记录.xlsx")
     count, total = read_session().execute(sa.select(sa.func.count(), sa.func.coalesce(
         sa.func.sum(AssessmentFinding.deduction), 0)).where(*where)).one()
     pages = max(1, -(-count // FINDINGS_PAGE))
