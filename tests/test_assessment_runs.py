@@ -55,14 +55,17 @@ def test_manual_entry_with_evidence_is_audited_and_validated(services, lookup, c
     assessor = add_assessor(services)
     with services.db.unit_of_work() as s:
         assessment.enter_manual(s, run_id, "1.2.2", deduction="0.5", note="未见《处置传销突发事件应急预案》",
-                                evidence={"file": "ab12cd", "file_name": "检查记录.jpg"}, actor_id=assessor,
+                                evidence={"sha256": "ab" * 32, "name": "检查记录.jpg", "content_type": "image/jpeg",
+                                          "size": 10}, actor_id=assessor,
                                 now=clock.now())
     with services.db.read() as s:
         [entry] = [r for r in assessment.rows(s, run_id) if r["rule"].id == "1.2.2"]
         made = s.get(AssessmentRun, run_id)
         event = s.scalar(sa.select(AuditEvent).where(AuditEvent.kind == "assessment_manual_entry"))
     assert entry["row"].manual_deduction == Decimal("0.5") and entry["row"].deduction == Decimal("0.5")
-    assert [(e.kind, e.file_name, e.entered_by_id) for e in entry["evidence"]] == [("manual", "检查记录.jpg", assessor)]
+    assert [(e.kind, e.file_meta, e.entered_by_id) for e in entry["evidence"]] == [
+        ("manual", {"sha256": "ab" * 32, "name": "检查记录.jpg", "content_type": "image/jpeg"}, assessor)]
+    assert assessment.settings_of(made)[0]["name"] == "repeat_threshold"
     assert event.actor_id == assessor and event.details["rule_id"] == "1.2.2" and event.details["deduction"] == "0.5"
     before = made.total
     for bad, field in ((dict(deduction="abc", note="x"), "deduction"), (dict(deduction="3", note="x"), "deduction"),
@@ -219,3 +222,19 @@ def test_a_period_that_ends_before_it_starts_is_refused(services, lookup, clock)
         assessment.run(s, area_id=lookup.area(STREET), start=date(2026, 12, 31), end=date(2026, 1, 1),
                        actor_id=lookup.user("dubanban"), now=clock.now())
     assert refused.value.errors["start"] == ["考评期间的开始日期不能晚于结束日期。"]
+
+
+def test_the_rules_add_up_to_the_annex():
+    from workflows.assessment.rules import GROUP_WEIGHTS, second_levels
+    from workflows.assessment.rules.base import Method
+
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids)) and ids[0] == "1.1.1" and ids[-1] == "6.2.2"
+    levels = second_levels()
+    assert sum(weight for _name, weight in levels.values()) == Decimal(100)
+    for group_number, (group, weight) in enumerate(GROUP_WEIGHTS.items(), 1):
+        assert sum(w for key, (_n, w) in levels.items() if key.startswith(f"{group_number}.")) == weight
+        assert {r.group for r in RULES if r.group_number == group_number} == {group}
+    for rule in RULES:
+        assert (rule.compute is None) == (rule.method == Method.MANUAL), rule.id
+        assert Decimal(0) < rule.cap <= rule.second_weight, rule.id

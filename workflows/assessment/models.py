@@ -95,8 +95,16 @@ class AssessmentEvidence(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))  # manual | override
     deduction: Mapped[Decimal] = mapped_column(POINTS)
     note: Mapped[str] = mapped_column(sa.String(2000), default="")
-    # The stored upload's key in webapp.uploads' storage (empty when only a note was given).
+    # The stored upload in webapp.uploads' storage (its SHA-256, name and type; empty when only a note was given).
     file: Mapped[str] = mapped_column(sa.String(255), default="")
     file_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    file_type: Mapped[str] = mapped_column(sa.String(100), default="")
     entered_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     entered_at: Mapped[datetime] = mapped_column()
+
+    @property
+    def file_meta(self) -> dict | None:
+        """The stored file as webapp.uploads.send_recorded takes it, or None."""
+        if not self.file:
+            return None
+        return {"sha256": self.file, "name": self.file_name, "content_type": self.file_type}

@@ -74,6 +74,14 @@ class Scope:
     end: date
     settings: "AssessmentSettings"
     lot: Lot
+    # What several rules of one run read (the persons caught, the period's complaints): read once per run.
+    memo: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def remembered(self, key: str, read: Callable[[], T]) -> T:
+        """`read()` once per scope under `key`."""
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
 
 
 class Method(StrEnum):

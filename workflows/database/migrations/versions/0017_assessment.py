@@ -92,6 +92,7 @@ def upgrade():
         sa.Column('note', sa.String(length=2000), nullable=False),
         sa.Column('file', sa.String(length=255), nullable=False),
         sa.Column('file_name', sa.String(length=255), nullable=False),
+        sa.Column('file_type', sa.String(length=100), nullable=False),
         sa.Column('entered_by_id', sa.Integer(), nullable=True),
         sa.Column('entered_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['entered_by_id'], ['user_account.id']),
