@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from forms.files import ALLOWED, chosen_files, extension
+from forms.files import chosen_files
 from workflows.assessment import service
 from workflows.assessment.models import AssessmentEvidence
 from workflows.assessment.rules import Method
@@ -55,8 +55,7 @@ def manual(run_id: int, rule_id: str):
     if form.is_submitted():
         if form.validate():
             chosen = chosen_files(form.file.data)
-            stored = store(chosen[0]) if chosen else None
-            evidence = {"file": stored["sha256"], "file_name": stored["name"]} if stored else None
+            evidence = store(chosen[0]) if chosen else None
             try:
                 act(service.enter_manual, run_id, rule_id, deduction=form.deduction.data,
                     note=form.note.data.strip(), evidence=evidence, actor_id=current_user.id)
@@ -110,9 +109,6 @@ def evidence_file(run_id: int, evidence_id: int):
     """An evidence file of a run the user may see."""
     visible_run(run_id)
     item = read_session().get(AssessmentEvidence, evidence_id)
-    if item is None or item.run_id != run_id or not item.file:
+    if item is None or item.run_id != run_id or item.file_meta is None:
         abort(404, "找不到该佐证材料。")
-    kind = ALLOWED.get(extension(item.file_name))
-    meta = {"sha256": item.file, "name": item.file_name,
-            "content_type": kind[0] if kind else "application/octet-stream"}
-    return send_recorded(meta, "该佐证材料")
+    return send_recorded(item.file_meta, "该佐证材料")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from workflows.assessment.models import AssessmentEvidence, AssessmentFinding, AssessmentRow, AssessmentRun
 from workflows.assessment.rules import BY_ID, GROUP_WEIGHTS, TOTAL, Method, second_levels
-from workflows.assessment.settings import DESCRIPTIONS
+from workflows.assessment.service import settings_of
 from workflows.org.models import Area, User
 from workflows.vocabulary import AssessmentStatus, EvidenceKind
 
@@ -50,15 +50,10 @@ def run_summary(run: AssessmentRun, area_name: str) -> dict:
             "created_at": run.created_at, "published": run.status == AssessmentStatus.PUBLISHED}
 
 
-def settings_shown(snapshot: dict) -> list[dict]:
+def settings_shown(run: AssessmentRun) -> list[dict]:
     """The seed-flaw choices the run was computed with, each with its explanation."""
-    shown = []
-    for name, label in DESCRIPTIONS.items():
-        if name in snapshot:
-            value = snapshot[name]
-            shown.append({"label": label, "value": {True: "是", False: "否"}.get(value, value)
-                          if isinstance(value, bool) else str(value)})
-    return shown
+    return [{"label": item["label"], "value": {True: "是", False: "否"}[item["value"]]
+             if isinstance(item["value"], bool) else str(item["value"])} for item in settings_of(run)]
 
 
 def _row(rule_id: str, row: AssessmentRow | None, evidence: list[AssessmentEvidence], findings: int,
@@ -138,7 +133,7 @@ def build(session: Session, run: AssessmentRun) -> dict:
         **run_summary(run, area.full_name if area else ""),
         "title": f"{area.name if area else ''}打击传销工作检查考评计分表",
         "area_id": run.area_id, "area_path": run.area_path, "start": run.period_start, "end": run.period_end,
-        "seed": run.seed, "settings": settings_shown(run.settings_snapshot or {}),
+        "seed": run.seed, "settings": settings_shown(run),
         "draws": [{"key": key, "items": items} for key, items in sorted((run.draws or {}).items())],
         "full_marks": points(TOTAL), "deducted": points(TOTAL - Decimal(run.total)),
         "groups": list(groups.values()),
