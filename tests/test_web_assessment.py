@@ -322,3 +322,32 @@ def test_all_streets_go_through_the_worker_with_progress(services, login_as):
     # A street's supervisor cannot queue the district.
     leader = login_as("wjs_leader")
     assert "全部街道" not in text(leader.get("/assessment"))
+
+
+def test_the_district_wide_administrator_picks_the_district(services, login_as):
+    from webapp import jobs
+    from workflows.assessment.models import AssessmentRun
+    from workflows.org.areas import add_area
+
+    from workflows.org.models import User
+
+    with services.db.unit_of_work() as s:
+        other = add_area(s, "江岸区", "district")
+        add_area(s, "大智街", "street", other)
+        other_id = other.id
+        # The district-wide administrator: the admin role and no area.
+        s.scalar(sa.select(User).where(User.username == "admin")).area_id = None
+    admin = login_as("admin")
+    form = text(admin.get("/assessment"))
+    assert "东西湖区 全部街道" in form and "江岸区 全部街道" in form
+    r = admin.post("/assessment/run", data={"area_id": str(-other_id), **PERIOD})
+    assert r.status_code == 302
+    jobs.worker(services).run_until_idle()
+    with services.db.read() as s:
+        assessed = set(s.scalars(sa.select(AssessmentRun.area_path)))
+    assert len(assessed) == 1 and next(iter(assessed)).startswith(f"/{other_id}/")
+    page = text(admin.get(f"/assessment/ranking?district={other_id}&start={PERIOD['start']}&end={PERIOD['end']}"))
+    assert "江岸区街道考评排名" in page and "大智街" in page and "吴家山街" not in page
+    # Everybody else keeps their own district, whatever they ask for.
+    own = text(login_as("dubanban").get(f"/assessment/ranking?district={other_id}"))
+    assert "东西湖区街道考评排名" in own and "大智街" not in own

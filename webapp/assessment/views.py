@@ -15,6 +15,7 @@ from workflows.assessment.rules import GROUP_WEIGHTS
 from workflows.assessment.settings import AssessmentSettings
 from workflows.exceptions import WorkflowError
 from workflows.jobs import queue
+from workflows.org import access as rules
 from workflows.org.models import Area
 from workflows.vocabulary import JobStatus
 
@@ -49,7 +50,10 @@ def _run_form() -> RunForm:
     streets = _streets()
     choices = [(a.id, a.name) for a in streets]
     if len(streets) > 1:
-        choices.insert(0, (ALL_STREETS, "全部街道"))
+        districts = _districts()
+        # One district: "all streets" is 0; several (the district-wide admin): one entry per district, its id negated.
+        choices[:0] = ([(ALL_STREETS, "全部街道")] if len(districts) == 1 else
+                       [(-d.id, f"{d.name} 全部街道") for d in districts])
     form.area_id.choices = choices
     return form
 
@@ -97,8 +101,9 @@ def start():
         flash("提交的内容有误，请按红色提示修改后再提交。已填写的内容均已保留。", "error")
         return _index_page(form, 422)
     try:
-        if form.area_id.data == ALL_STREETS:
-            job_id = act(assessment_jobs.assess_all, district_area_id=_district().id, start=form.start.data,
+        if form.area_id.data <= ALL_STREETS:
+            job_id = act(assessment_jobs.assess_all, district_area_id=_district(-form.area_id.data).id,
+                         start=form.start.data,
                          end=form.end.data, actor_id=current_user.id, settings=_settings())
             return redirect(url_for("assessment.job", job_id=job_id))
         run_id = act(service.run, area_id=form.area_id.data, start=form.start.data, end=form.end.data,
@@ -209,22 +214,30 @@ def ranking():
     except ValueError:
         error = "日期格式有误，请按 年-月-日 填写。已按本年度显示。"
         start, end = default_period()
-    ranked = service.ranking(read_session(), district_area_id=_district().id, start=start, end=end,
+    district = _district(_int_arg("district"))
+    ranked = service.ranking(read_session(), district_area_id=district.id, start=start, end=end,
                              viewer_id=current_user.id)
     return render_template("assessment/ranking.html", rows=_ranking_rows(ranked), start=start.isoformat(),
-                           end=end.isoformat(), error=error, group_names=list(GROUP_WEIGHTS))
+                           end=end.isoformat(), error=error, group_names=list(GROUP_WEIGHTS), district=district,
+                           districts=_districts())
 
 
-def _district() -> Area:
-    """The district the user works in (the root of their area; the first district for the district-wide admin)."""
+def _districts() -> list[Area]:
+    """The districts the user answers for: the one above their area, or every district for the district-wide admin."""
     account = current_user.user
     if account.area is not None:
-        root_id = int(account.area.path.strip("/").split("/")[0])
-        return read_session().get(Area, root_id)
-    district = read_session().scalar(sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
-    if district is None:
-        abort(404, "系统中还没有区域。")
-    return district
+        return [read_session().get(Area, int(account.area.path.strip("/").split("/")[0]))]
+    if rules.scope_of(account) is None:
+        return []
+    return list(read_session().scalars(sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.path)))
+
+
+def _district(requested: int | None = None) -> Area:
+    """The district asked for among the user's, else their first."""
+    districts = _districts()
+    if not districts:
+        abort(403, "您的账号未设置辖区，无法查看考评。")
+    return next((d for d in districts if d.id == requested), districts[0])
 
 
 def _ranking_rows(ranked) -> list[dict]:
