@@ -71,7 +71,7 @@ def key_area_sweeps(scope: Scope) -> Outcome:
     sweeps = _done_sweeps(scope)
     found, looked = [], set()
     for unit in units:
-        for key in figures.months(scope.start, scope.end):
+        for key in figures.months(scope.start, scope.last):
             year, month = int(key[:4]), int(key[5:])
             ids = [i for i, day, path in sweeps if (day.year, day.month) == (year, month) and _touches(path, unit.path)]
             looked.update(ids)
@@ -87,7 +87,7 @@ def other_area_sweeps(scope: Scope) -> Outcome:
         return Outcome(ZERO, 0, note="本区域为重点涉传区域，按月考核（见 3.1.1），本项不适用。")
     sweeps = _done_sweeps(scope)
     found = []
-    for label, first, last in _quarters(scope.start, scope.end):
+    for label, first, last in _quarters(scope.start, scope.last):
         n = len([1 for _i, day, _p in sweeps if first <= day <= last])
         if n < MIN_SWEEPS:
             found.append(Finding("sweep_quarter", None, f"{label} {scope.area.full_name} 集中清理 {n} 次"
