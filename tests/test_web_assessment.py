@@ -126,7 +126,7 @@ def test_run_form_errors_keep_what_was_typed(services, login_as):
     assert "开展考评" not in text(grid.get("/assessment"))
 
 
-def test_manual_entry_with_a_photo_and_an_override_with_a_reason(services, login_as):
+def test_manual_entry_with_a_photo_and_an_override_with_a_reason(app, services, login_as):
     leader = login_as("wjs_leader")
     run_id = run_via_form(leader, services)
     assessor = login_as(add_assessor(services))
@@ -150,6 +150,13 @@ def test_manual_entry_with_a_photo_and_an_override_with_a_reason(services, login
                                  "file": (io.BytesIO(b"MZ\x90\x00"), "宣传栏.jpg")}, content_type="multipart/form-data")
     assert r.status_code == 422 and "文件内容与扩展名不符" in text(r) and "请重新选择佐证材料" in text(r)
     assert "暗访两个小区，未见宣传栏" in text(r) and _rows(services, run_id)[manual_id].manual_deduction is None
+    # The evidence files' size limit applies (here set low).
+    app.config["UPLOAD_MAX_FILE_BYTES"] = 1024 * 1024
+    big = JPEG + b"\x00" * (1024 * 1024)
+    r = assessor.post(url, data={"deduction": "0.5", "note": "暗访两个小区，未见宣传栏",
+                                 "file": (io.BytesIO(big), "宣传栏.jpg")}, content_type="multipart/form-data")
+    assert r.status_code == 422 and "单个文件不能超过 1 MB" in text(r)
+    app.config["UPLOAD_MAX_FILE_BYTES"] = 10 * 1024 * 1024
     r = assessor.post(url, data={"deduction": "0.5", "note": "暗访两个小区，未见宣传栏",
                                  "file": (io.BytesIO(JPEG), "宣传栏.jpg")}, content_type="multipart/form-data")
     assert r.status_code == 302
