@@ -358,3 +358,30 @@ def test_the_district_wide_administrator_picks_the_district(services, login_as):
     # Everybody else keeps their own district, whatever they ask for.
     own = text(login_as("dubanban").get(f"/assessment/ranking?district={other_id}"))
     assert "东西湖区街道考评排名" in own and "大智街" not in own
+
+
+def test_every_assessment_form_needs_its_csrf_token(services, login_as, tmp_path):
+    from webapp import create_app
+    from web_fixtures import PASSWORD
+
+    run_id = run_via_form(login_as("wjs_leader"), services)
+    guarded = create_app({"SERVICES": services, "TESTING": True, "SECRET_KEY": "test",
+                          "UPLOAD_FOLDER": str(tmp_path / "uploads")}).test_client()
+
+    def token(path: str) -> str:
+        tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', text(guarded.get(path))).group(0)
+        return re.search(r'value="([^"]+)"', tag).group(1)
+
+    r = guarded.post("/login", data={"username": "wjs_leader", "password": PASSWORD, "csrf_token": token("/login")})
+    assert r.status_code == 302
+    manual_id = next(rule.id for rule in RULES if rule.method == Method.MANUAL)
+    computed_id = next(rule.id for rule in RULES if rule.method == Method.COMPUTED)
+    for path, data in ((f"/assessment/{run_id}/publish", {}), (f"/assessment/{run_id}/rerun", {}),
+                       ("/assessment/run", {"area_id": street_id(services, "吴家山街"), **PERIOD}),
+                       (f"/assessment/{run_id}/rows/{manual_id}/manual", {"deduction": "0.5", "note": "说明"}),
+                       (f"/assessment/{run_id}/rows/{computed_id}/override", {"deduction": "1", "reason": "理由"})):
+        r = guarded.post(path, data=data)
+        assert r.status_code == 400 and "CSRF" in text(r), path
+    assert get_run(services, run_id).status == AssessmentStatus.DRAFT
+    r = guarded.post(f"/assessment/{run_id}/publish", data={"csrf_token": token(f"/assessment/{run_id}")})
+    assert r.status_code == 302 and get_run(services, run_id).status == AssessmentStatus.PUBLISHED
