@@ -71,9 +71,10 @@ def ledger(scope: Scope) -> Outcome:
             missing.append("地址")
         if not c.anonymous and not (c.complainant_name and (c.complainant_phone or c.complainant_contact)):
             missing.append("举报人联系方式")
-        if "accept" in done and not c.responsible_unit:
-            missing.append("责任单位")
         if statuses.get(c.instance_id) == InstanceStatus.COMPLETED:
+            # A closed complaint's ledger shows who handled it, what came of it and the reply.
+            if not c.responsible_unit:
+                missing.append("责任单位")
             if not done & set(figures.RESULT_TASKS):
                 missing.append("办理结果")
             if not c.anonymous and figures.REPLY_TASK not in done:
