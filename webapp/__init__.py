@@ -126,6 +126,8 @@ def register_blueprints(app: Flask) -> None:
     from .statistics.views import may_view as may_view_statistics
     app.register_blueprint(statistics_bp)
     app.jinja_env.globals["may_view_statistics"] = may_view_statistics
+    from .assessment.views import bp as assessment_bp
+    app.register_blueprint(assessment_bp)
 
 
 def _optional_notices_blueprint():
