@@ -47,6 +47,8 @@ DEMO_USERS = [
     # The penalty procedure's legal reviewer, and a deputy head who approves in the head's absence.
     ("fazhi", "法制审核 林淑芬", "legal", None, "market"),
     ("juzhang", "市场监管局副局长 高振华", "head", None, "market"),
+    # The district office's inspector who scores the streets on Annex 3 and enters the hand-scored rows.
+    ("kaoping", "区打传办 考评人员 陈立", "assessor", None, "office"),
 ]
 DEPARTMENTS = {
     "office": ("东西湖区打击传销工作领导小组办公室", "district", "东打传办"),
