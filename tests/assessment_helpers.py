@@ -39,7 +39,7 @@ def sheet(services, run_id: int) -> dict:
         return {r["rule"].id: r["row"] for r in service.rows(s, run_id)}
 
 
-def add_assessor(services, username: str = "kaoping", area_name: str | None = None) -> int:
+def add_assessor(services, username: str = "kaoping2", area_name: str | None = None) -> int:
     with services.db.unit_of_work() as s:
         area = s.scalar(sa.select(Area).where(Area.full_name == area_name)) if area_name else \
             s.scalar(sa.select(Area).where(Area.parent_id.is_(None)))
