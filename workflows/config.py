@@ -87,6 +87,14 @@ class Settings:
     import_max_bytes: int = 10 * 1024 * 1024
     import_max_unzipped_bytes: int = 100 * 1024 * 1024
     import_max_rows: int = 50_000
+    # The assessment (Annex 3): the table's open readings, see workflows.assessment.settings for each meaning.
+    assessment_repeat_threshold: int = 2
+    assessment_warning_counts_as_penalty: bool = False
+    assessment_per_complaints_penalty_case_deduction: str = "1"
+    assessment_new_platform_deduction: str = "1"
+    assessment_party_member_row: str = "meaning"
+    assessment_partial_step: str = "started"
+    assessment_sample_month: str = "last_month"
 
     @classmethod
     def load(cls, overrides: dict | None = None) -> "Settings":
@@ -127,6 +135,8 @@ class Settings:
                 raise ValueError(f"配置项 {name} 须为不小于 1 的整数（元）")
         if not isinstance(self.job_retry_seconds, int) or self.job_retry_seconds < 0:
             raise ValueError("配置项 job_retry_seconds 须为不小于 0 的整数")
+        from workflows.assessment.settings import AssessmentSettings
+        AssessmentSettings.from_settings(self)
         from workflows.pyramid_free.options import check as check_pyramid_free
         check_pyramid_free(self.pyramid_free or {})
         if sorted(self.five_contract_deadlines) != ["1", "2", "3", "4", "5"]:

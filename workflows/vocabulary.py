@@ -198,3 +198,17 @@ END_EVENT_NAMES["penalty_procedure"] = {
     "end_education": "教育不予处罚", "end_summary": "当场处罚办结", "end_not_opened": "不予立案",
     "end_no_penalty": "不予行政处罚", "end_closed": "结案"}
 STATUSES["PenaltyOutcome"] = PenaltyOutcome
+
+
+class AssessmentStatus(StrEnum):
+    """An assessment run: a draft can still take manual entries and overrides; a published one is frozen."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class EvidenceKind(StrEnum):
+    """Why an assessment row's figure was entered by hand: a manual row, or an override of a computed one."""
+
+    MANUAL = "manual"
+    OVERRIDE = "override"

@@ -11,6 +11,8 @@ ROLE_NAMES = {
     "pf_community": "创建社区", "pf_street": "街道", "pf_inspector": "验收人员", "pf_namer": "命名单位",
     # The penalty procedure's legal reviewer (法制审核); the head above approves its steps too.
     "legal": "法制审核",
+    # Annex 3's inspectors, who enter the rows scored by visits and questionnaires with their evidence.
+    "assessor": "考评人员",
 }
 
 # A lane is named after the role that works in it (a diagram's 公安 lane is the police role's); the

@@ -1,0 +1,130 @@
+"""The rules API: one `Rule` per row (or per separate deduction line) of Annex 3, what a rule is given (`Scope`)
+and what it returns (`Outcome` with the `Finding`s behind its deduction)."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+
+from sqlalchemy.orm import Session
+
+from workflows.org.models import Area
+
+if TYPE_CHECKING:
+    from workflows.assessment.settings import AssessmentSettings
+
+T = TypeVar("T")
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One record behind a deduction: the drill-down lists these."""
+
+    kind: str
+    record_id: int | None
+    label: str
+    deduction: Decimal
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule found: the deduction before the cap, how many records it looked at, and the offending ones."""
+
+    deduction: Decimal
+    count: int
+    findings: tuple[Finding, ...] = ()
+    note: str = ""
+    no_data: bool = False
+
+
+@dataclass
+class Lot:
+    """Seeded sampling: the same run seed, key and population give the same draw, so a sample can be checked.
+
+    Every draw is remembered (`draws`) so the run can list what it sampled."""
+
+    seed: int
+    draws: dict[str, list] = field(default_factory=dict)
+
+    def sample(self, key: str, population: Sequence[T], n: int) -> list[T]:
+        """`n` of `population` (all of it when smaller), in population order; deterministic for (seed, key, order)."""
+        items = list(population)
+        if len(items) <= n:
+            picked = items
+        else:
+            chosen = set(random.Random(f"{self.seed}:{key}").sample(range(len(items)), n))
+            picked = [item for index, item in enumerate(items) if index in chosen]
+        self.draws[key] = picked
+        return picked
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a rule gets, read-only: the unit (any area; rules scope by its path prefix), the period (inclusive),
+    the settings for the table's ambiguous rows and the seeded lot."""
+
+    session: Session
+    area: Area
+    start: date
+    end: date
+    settings: "AssessmentSettings"
+    lot: Lot
+
+
+class Method(StrEnum):
+    COMPUTED = "computed"
+    MANUAL = "manual"
+    BOTH = "both"
+
+
+METHOD_LABELS = {Method.COMPUTED: "系统计算", Method.MANUAL: "人工录入", Method.BOTH: "系统计算+人工录入"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One deduction line of Annex 3. `id` is group.second-level.row in Annex order; several deduction lines of
+    one printed row get suffixes ("4.1.4a", "4.1.4b"). The rows of one second level together never lose more than
+    `second_weight`; one rule never more than `cap`."""
+
+    id: str
+    group: str
+    second: str
+    second_weight: Decimal
+    text: str
+    scoring: str
+    check: str
+    cap: Decimal
+    method: Method
+    compute: Callable[[Scope], Outcome] | None = None
+    sample: int | None = None
+
+    @property
+    def group_number(self) -> int:
+        return int(self.id.split(".")[0])
+
+    @property
+    def second_key(self) -> str:
+        """"3.1" for rule "3.1.2": the second level the rule's deduction counts against."""
+        return ".".join(self.id.split(".")[:2])
+
+
+def manual(id: str, group: str, second: str, second_weight: str, text: str, scoring: str, check: str,
+           cap: str | None = None, sample: int | None = None) -> Rule:
+    """A row an inspector scores by hand (with evidence)."""
+    return Rule(id=id, group=group, second=second, second_weight=Decimal(second_weight), text=text,
+                scoring=scoring, check=check, cap=Decimal(cap if cap is not None else second_weight),
+                method=Method.MANUAL, sample=sample)
+
+
+def computed(id: str, group: str, second: str, second_weight: str, text: str, scoring: str, check: str,
+             compute: Callable[[Scope], Outcome] | None, cap: str | None = None, sample: int | None = None,
+             method: Method = Method.COMPUTED) -> Rule:
+    """A row the system scores from its own records."""
+    return Rule(id=id, group=group, second=second, second_weight=Decimal(second_weight), text=text,
+                scoring=scoring, check=check, cap=Decimal(cap if cap is not None else second_weight),
+                method=method, compute=compute, sample=sample)
