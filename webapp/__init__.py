@@ -120,6 +120,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(notices_bp)
     from .substitutes.views import bp as substitutes_bp
     app.register_blueprint(substitutes_bp)
+    from .statistics.views import bp as statistics_bp
+    from .statistics.views import may_view as may_view_statistics
+    app.register_blueprint(statistics_bp)
+    app.jinja_env.globals["may_view_statistics"] = may_view_statistics
 
 
 def _optional_notices_blueprint():

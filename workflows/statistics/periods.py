@@ -1,0 +1,71 @@
+"""Periods and areas as the statistics read them: office calendar days, months, and the areas one level down."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from workflows.clock import OFFICE_UTC_OFFSET
+from workflows.org.models import AREA_KINDS, Area
+
+
+def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[first instant, instant after the last) of the office days `start`..`end`, as the naive UTC the database
+    keeps: a record made at 07:00 Beijing time on 1 March belongs to March, although it is still February in UTC."""
+    return (datetime.combine(start, time()) - OFFICE_UTC_OFFSET,
+            datetime.combine(end, time()) - OFFICE_UTC_OFFSET + _DAY)
+
+
+_DAY = datetime(2000, 1, 2) - datetime(2000, 1, 1)
+
+
+def months(start: date, end: date) -> list[str]:
+    """The months "YYYY-MM" that the period touches, in order."""
+    out, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def year_before(day: date) -> date:
+    """The same day a year earlier (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def under(session: Session, column, path: str):
+    """`column` lies in the subtree `path`, written so each database can use its index on the column: a byte
+    range on SQLite ("0" sorts right after "/"), a prefix LIKE on PostgreSQL (its pattern-ops indexes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column.like(path + "%")
+    return sa.and_(column >= path, column < path[:-1] + "0")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One row of a per-area breakdown: a child area, or the records addressed at the area itself."""
+
+    name: str
+    path: str
+    exact: bool = False  # only records at `path` itself, not below it
+
+
+def parts_of(session: Session, area_path: str) -> list[Part]:
+    """The areas one level below `area_path` (a district's streets, a street's communities), then the area itself
+    for records addressed no deeper than it; records without an address are not inside any area."""
+    area = session.scalar(sa.select(Area).where(Area.path == area_path))
+    if area is None:
+        return []
+    child_kind = AREA_KINDS[AREA_KINDS.index(area.kind) + 1] if area.kind != AREA_KINDS[-1] else None
+    children = session.execute(sa.select(Area.name, Area.path).where(
+        Area.parent_id == area.id, Area.kind == child_kind).order_by(Area.path)).all() if child_kind else []
+    return [Part(name, path) for name, path in children] + [Part(f"{area.name}（本级）", area.path, exact=True)]
+
+
+def in_part(session: Session, column, part: Part):
+    return column == part.path if part.exact else under(session, column, part.path)
