@@ -181,10 +181,12 @@ class Stories:
         for how in COMPLAINT_MIX:
             room_id, name = self._room()
             self.record(how, room_id, lambda: self.complaint(name, how))
-        compound_id, compound = self.compounds[-1]
-        with self.services.db.read() as s:
-            under = s.scalars(sa.select(Area.full_name).where(Area.kind == "room", Area.path.startswith(
-                self.tree.areas[compound_id].path)).order_by(Area.id).limit(6)).all()
+        # A demo compound (2 buildings of 2 units); two rooms of each unit are checked, so that a clone in any
+        # compound of the district checks as many different rooms.
+        compound_id, compound = next(c for c in self.compounds if c[1].endswith("小区"))
+        tree = self.tree
+        under = [tree.areas[room].full_name for building in tree.children[compound_id]
+                 for unit in tree.children[building] for room in tree.children[unit][:2]]
         self.record("sweep", compound_id, lambda: self.sweep(compound, under))
         self.record("intermediary", compound_id, lambda: self.intermediary(compound, 1))
         return self.templates
