@@ -162,22 +162,24 @@ def check(services, sample: int = 30, seed: int = 5) -> str:
     return f"foreign keys and references consistent, {len(picked)} sampled workflows restored"
 
 
-def run(url: str, label: str, scale: float, requests: int) -> dict:
+def run(url: str, label: str, scale: float, requests: int, measure_only: bool = False) -> dict:
     clock = MovableClock(STORIES_AT)
     services = runtime.build(url, clock=clock)
     runtime.prepare(services, with_demo=True)
-    cpu = time.process_time()
-    made = generate(services, clock, scale)
+    if not measure_only:
+        cpu = time.process_time()
+        made = generate(services, clock, scale)
+        print(f"{label}: {made['clones']} clones of {len(CASE_MIX) + len(HOUSE_MIX) + len(COMPLAINT_MIX) + 2} "
+              f"stories (run through the engine in {made['engine_s']:.1f} s; {made['rooms']} rooms added) written "
+              f"in {made['seconds']:.1f} s, {time.process_time() - cpu:.1f} s of it this process's CPU", flush=True)
     held = counts(services)
-    print(f"{label}: {made['clones']} clones of {len(CASE_MIX) + len(HOUSE_MIX) + len(COMPLAINT_MIX) + 2} stories "
-          f"(run through the engine in {made['engine_s']:.1f} s; {made['rooms']} rooms added) written in "
-          f"{made['seconds']:.1f} s, {time.process_time() - cpu:.1f} s of it this process's CPU", flush=True)
     print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in held.items()), flush=True)
-    print(f"{label}: {check(services)}", flush=True)
+    if not measure_only:
+        print(f"{label}: {check(services)}", flush=True)
     clock.advance(seconds=(NOW - clock.now()).total_seconds())  # early January: the year is assessed
     figures = measure.measure(services, clock, date(2026, 1, 1), date(2026, 12, 31), requests)
     for name, value in figures.items():
-        print(f"  {name:<20} {value}")
+        print(f"  {name:<20} {value:.3f}" if isinstance(value, float) else f"  {name:<20} {value}")
     services.db.dispose()
     return {"counts": held, **figures}
 
@@ -188,16 +190,20 @@ def main(argv=None) -> None:
     parser.add_argument("--db", choices=("both", "sqlite", "pg"), default="both")
     parser.add_argument("--pg", default="auto", help="auto (a throw-away server), none, or a URL to an empty database")
     parser.add_argument("--requests", type=int, default=100, help="timed requests of the statistics page")
+    parser.add_argument("--sqlite", default="", help="the SQLite file to write (kept), instead of a temporary one")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="with --sqlite PATH or --pg URL: measure over the district an earlier run left there")
     args = parser.parse_args(argv)
     from web import postgres  # bench/web.py's throw-away PostgreSQL server
     results = {}
     if args.db in ("both", "sqlite"):
         with tempfile.TemporaryDirectory(prefix="dachuan-bench-") as tmp:
-            results["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite", "SQLite", args.scale, args.requests)
+            path = args.sqlite or f"{tmp}/bench.sqlite"
+            results["sqlite"] = run(f"sqlite:///{path}", "SQLite", args.scale, args.requests, args.measure_only)
     if args.db in ("both", "pg"):
         with postgres(args.pg) as pg_url:
             if pg_url:
-                results["pg"] = run(pg_url, "PostgreSQL", args.scale, args.requests)
+                results["pg"] = run(pg_url, "PostgreSQL", args.scale, args.requests, args.measure_only)
     if "pg" in results:
         print("assessment_pg: " + measure.line(results["pg"], "pg_"))
     last = results.get("sqlite") or results.get("pg")

@@ -17,6 +17,7 @@ from workflows.database.metadata import metadata
 PREFIXES = ["420106", "420112", "360426", "430102", "110105", "410102", "510104", "440103", "420117", "421126"]
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"
 NOTICE_NUMBER_RE = re.compile(r"〔(\d{4})〕(\d+)号")
+REFERENCE_RE = re.compile(r"^([A-Z]+)(\d{4})(\d{6})$")  # engine.references: prefix, year, six digits
 DAY = timedelta(days=1)
 
 
@@ -146,7 +147,7 @@ class Cloner:
             if kind == "task":
                 values[token] = self._task_id()
             elif kind == "reference":
-                m = re.match(r"^([A-Z]+)(\d{4})(\d{6})$", token)
+                m = REFERENCE_RE.match(token)
                 prefix = m.group(1) if m else "X"
                 last = self.references.get((prefix, year), 0) + 1
                 self.references[(prefix, year)] = last

@@ -9,19 +9,14 @@ Clones are written in bulk: COPY on PostgreSQL, executemany on SQLite.
 """
 from __future__ import annotations
 
-import json
 import re
-import zlib
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
-import bulk  # bench/bulk.py, beside this file
 from workflows.database.metadata import metadata
 from workflows.org.models import Area
 
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-REFERENCE_RE = re.compile(r"^([A-Z]{1,8})(\d{4})(\d{6})$")
 # Tables whose rows are never copied from a story: the address tree, users and counters are the district's own.
 NOT_CLONED = {"area", "department", "user_account", "five_contract_assignment", "process_version",
               "reference_counter", "notice_counter", "login_throttle", "worker_heartbeat", "job"}

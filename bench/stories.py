@@ -191,7 +191,3 @@ class Stories:
         self.record("intermediary", compound_id, lambda: self.intermediary(compound, 1))
         return self.templates
 
-
-def house_making(template) -> bool:
-    """Whether a clone of the template puts a house in the ledger at its room (a room holds one house)."""
-    return bool(template.rows.get("rental_house"))
