@@ -19,6 +19,12 @@ SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"
 NOTICE_NUMBER_RE = re.compile(r"〔(\d{4})〕(\d+)号")
 REFERENCE_RE = re.compile(r"^([A-Z]+)(\d{4})(\d{6})$")  # engine.references: prefix, year, six digits
 DAY = timedelta(days=1)
+# Ids the services write into audit payloads and task data, by key, and the table they name.
+ID_KEYS = {"house_id": "rental_house", "sweep_id": "sweep", "check_id": "sweep_check", "complaint_id": "complaint",
+           "intermediary_id": "intermediary", "notice_id": "notice", "naming_id": "pf_naming", "seizure_id": "seizure",
+           "instance_id": "process_instance", "source_instance_id": "process_instance", "case_id": "process_instance",
+           "penalty_instance_id": "process_instance", "patrol_instance_id": "process_instance"}
+ID_KEY_RE = re.compile(r'"(' + "|".join(ID_KEYS) + r')": (\d+)')
 
 
 def make_id(n: int) -> str:
@@ -76,7 +82,7 @@ class Shape:
             return SHIFT, value
         if isinstance(value, date):
             return SHIFT_DATE, value
-        if t.pattern is None:
+        if t.pattern is None and not isinstance(value, (dict, list)):
             return CONST, value
         if isinstance(value, str):
             return (TEXT, value) if t.pattern.search(value) else (CONST, value)
@@ -88,7 +94,8 @@ class Shape:
             return (BLOB, raw) if t.bytes_pattern.search(raw) else (CONST, value)
         if isinstance(value, (dict, list)):
             dumped = json.dumps(value, ensure_ascii=False)
-            return (JSON_TEXT, dumped) if t.pattern.search(dumped) else (CONST, value)
+            own_ids = any(int(m.group(2)) in t.id_sets.get(ID_KEYS[m.group(1)], ()) for m in ID_KEY_RE.finditer(dumped))
+            return (JSON_TEXT, dumped) if own_ids or (t.pattern and t.pattern.search(dumped)) else (CONST, value)
         return CONST, value
 
 
@@ -174,6 +181,10 @@ class Cloner:
         subst = (lambda m: values[m.group(0)]) if t.pattern is not None else None
         bsubst = (lambda m: values[m.group(0).decode()].encode()) if t.pattern is not None else None
         street_key = self.tree.street_of(anchor).is_key_area
+
+        def own_id(m):
+            new = ids.get(ID_KEYS[m.group(1)], {}).get(int(m.group(2)))
+            return m.group(0) if new is None else f'"{m.group(1)}": {new}'
         out = {}
         for table, columns, rows in shape.tables:
             own = ids.get(table, {})
@@ -198,7 +209,9 @@ class Cloner:
                     elif op == TEXT:
                         v = t.pattern.sub(subst, v)
                     elif op == JSON_TEXT:
-                        v = t.pattern.sub(subst, v)
+                        if subst is not None:
+                            v = t.pattern.sub(subst, v)
+                        v = ID_KEY_RE.sub(own_id, v)
                         if not self.for_copy:
                             v = json.loads(v)
                     elif op == BLOB:

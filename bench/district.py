@@ -104,6 +104,7 @@ class Template:
     def __init__(self, name: str, rows: dict[str, list[dict]], anchor: int, started: datetime, tree: Tree):
         self.name, self.rows, self.anchor, self.started = name, rows, anchor, started
         self.ids = {t: [r["id"] for r in rs] for t, rs in rows.items() if t != "human_task"}
+        self.id_sets = {t: set(ids) for t, ids in self.ids.items()}
         self.count = {t: len(rs) for t, rs in rows.items()}
         self._relations(tree)
         self._tokens()
