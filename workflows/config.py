@@ -89,6 +89,7 @@ class Settings:
     import_max_rows: int = 50_000
     # The assessment (Annex 3): the table's open readings, see workflows.assessment.settings for each meaning.
     assessment_repeat_threshold: int = 2
+    assessment_several_reports: int = 3
     assessment_warning_counts_as_penalty: bool = False
     assessment_per_complaints_penalty_case_deduction: str = "1"
     assessment_new_platform_deduction: str = "1"

@@ -19,7 +19,7 @@ from workflows.assessment.rules import BY_ID, RULES
 from workflows.assessment.rules.base import Lot, Method, Outcome, Rule, Scope
 from workflows.assessment.settings import AssessmentSettings
 from workflows.engine.references import next_reference
-from workflows.exceptions import NotFound, PermissionDenied, ValidationFailed, WorkflowError
+from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
 from workflows.org import access
 from workflows.org.models import Area, User
 from workflows.org.roles import ADMIN, SUPERVISOR

@@ -21,6 +21,9 @@ class AssessmentSettings:
     # "两次以上": caught this many times or more counts as repeat (回流). 2 reads "以上" as including the number
     # (as Chinese legal usage does); 3 reads it as "more than two".
     repeat_threshold: int = 2
+    # "多次被诉网络传销的主体": reported this many times or more. 3 is also the number at which the system opens
+    # an investigation by itself (config online_mlm_report_threshold), so the two read "several" alike.
+    several_reports: int = 3
     # Whether a 警告 (warning) counts as an administrative penalty for the penalty rate and the repeat rows.
     warning_counts_as_penalty: bool = False
     # Row 3.3.1's "每 10 起投诉举报办理 1 起一般程序行政处罚案件" prints no deduction: points per missing case.
@@ -62,6 +65,8 @@ class AssessmentSettings:
     def check(self) -> None:
         if not isinstance(self.repeat_threshold, int) or self.repeat_threshold < 2:
             raise ValueError("考评设置 repeat_threshold（“两次以上”）须为不小于 2 的整数。")
+        if not isinstance(self.several_reports, int) or self.several_reports < 2:
+            raise ValueError("考评设置 several_reports（“多次被诉”）须为不小于 2 的整数。")
         for name in ("per_complaints_penalty_case_deduction", "new_platform_deduction"):
             if getattr(self, name) < 0:
                 raise ValueError(f"考评设置 {name} 须为不小于 0 的分值。")
@@ -84,6 +89,7 @@ class AssessmentSettings:
 
 DESCRIPTIONS = {
     "repeat_threshold": "“两次以上”按查获次数不少于该数计为回流（默认 2，含本数）",
+    "several_reports": "“多次被诉网络传销”按被举报次数不少于该数计（默认 3，与系统自动立案调查的次数一致）",
     "warning_counts_as_penalty": "警告是否计为行政处罚（默认否）",
     "per_complaints_penalty_case_deduction": "原表未列扣分：每 10 起投诉举报少 1 件一般程序案件扣分（默认 1 分）",
     "new_platform_deduction": "原表未列扣分：新增 1 个涉传网络平台扣分（默认 1 分）",

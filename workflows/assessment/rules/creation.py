@@ -2,24 +2,123 @@
 case filing up (报备) and reports (报送); the latter two are office-records' rows, entered by hand until they land."""
 from __future__ import annotations
 
-from workflows.assessment.rules.base import computed, manual
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from workflows.assessment import figures
+from workflows.assessment.rules import common
+from workflows.assessment.rules.base import Finding, Outcome, Scope, computed, manual
+from workflows.cases.models import CasePerson
+from workflows.engine.models import ProcessInstance
+from workflows.ledgers.models import HouseCatch, RentalHouse
+from workflows.online_clues.models import OnlineClue
+from workflows.org.models import Area
+from workflows.pyramid_free import coverage as pf_coverage
+from workflows.pyramid_free.models import Naming
+from workflows.vocabulary import ClueStatus
 
 GROUP = "创建工作"
 PYRAMID_FREE, REPORTING = "“创无”工作全面开展", "传销案件报备和信息报送"
+ZERO = Decimal(0)
+TARGET = Decimal("95")
+
+
+def _affected_paths(scope: Scope, before_start: bool) -> list[str]:
+    """Area paths where MLM was found (a house caught, or a case that found persons): in the period, or before."""
+    first, after = figures.bounds(scope.start, scope.end)
+    when_catch = HouseCatch.caught_at < first if before_start else sa.and_(HouseCatch.caught_at >= first,
+                                                                          HouseCatch.caught_at < after)
+    when_case = (ProcessInstance.created_at < first if before_start
+                 else sa.and_(ProcessInstance.created_at >= first, ProcessInstance.created_at < after))
+    houses = scope.session.scalars(sa.select(RentalHouse.area_path).join(
+        HouseCatch, HouseCatch.house_id == RentalHouse.id).where(
+        RentalHouse.area_path.startswith(scope.area.path), when_catch))
+    cases = scope.session.scalars(sa.select(ProcessInstance.area_path).where(
+        ProcessInstance.process_id == figures.CASE_PROCESS, ProcessInstance.area_path.startswith(scope.area.path),
+        when_case, ProcessInstance.id.in_(sa.select(CasePerson.instance_id))))
+    return sorted(set(houses) | set(cases))
+
+
+def new_compounds(scope: Scope) -> Outcome:
+    compounds = list(scope.session.scalars(sa.select(Area).where(
+        Area.kind == "compound", Area.path.startswith(scope.area.path)).order_by(Area.path)))
+    now, before = _affected_paths(scope, False), _affected_paths(scope, True)
+    new = [c for c in compounds if any(p.startswith(c.path) for p in now)
+           and not any(p.startswith(c.path) for p in before)]
+    found = [Finding("compound", c.id, f"{c.full_name} 新增涉传小区", Decimal(1)) for c in new]
+    return Outcome(Decimal(len(found)), len(compounds), tuple(found))
+
+
+def _platform_key(clue: OnlineClue) -> str:
+    return clue.platform_credit_code or clue.platform_name.strip()
+
+
+def new_platforms(scope: Scope) -> Outcome:
+    clues = list(scope.session.scalars(sa.select(OnlineClue).where(
+        OnlineClue.area_path.startswith(scope.area.path), OnlineClue.received_on <= scope.end,
+        OnlineClue.status != ClueStatus.DISMISSED).order_by(OnlineClue.received_on, OnlineClue.id)))
+    first_seen: dict[str, OnlineClue] = {}
+    for clue in clues:
+        if _platform_key(clue):
+            first_seen.setdefault(_platform_key(clue), clue)
+    new = [c for c in first_seen.values() if c.received_on >= scope.start]
+    each = scope.settings.new_platform_deduction
+    found = [Finding("online_clue", c.id, f"{c.platform_name or c.platform_credit_code} 新增涉传网络平台（线索 "
+                     f"{c.reference}）", each, f"/online-clues/{c.id}") for c in new]
+    return Outcome(each * len(found), len(first_seen), tuple(found),
+                   note=f"每个扣 {each} 分（原表未列扣分办法，见设置 new_platform_deduction）")
+
+
+def creation_activity(scope: Scope) -> Outcome:
+    first, after = figures.bounds(scope.start, scope.end)
+    active = scope.session.scalar(sa.select(sa.func.count()).select_from(Naming).where(
+        Naming.area_path.startswith(scope.area.path), sa.or_(
+            sa.and_(Naming.applied_at >= first, Naming.applied_at < after),
+            sa.and_(Naming.named_at >= first, Naming.named_at < after)))) or 0
+    if active:
+        return Outcome(ZERO, active)
+    return Outcome(Decimal(3), 0, (Finding("pyramid_free", None, "考评期间未开展“创无”创建活动（无申报、无命名）",
+                                           Decimal(3), "/pyramid-free"),))
+
+
+def _coverage_row(scope: Scope, which: str, what: str) -> Outcome:
+    figure = pf_coverage.coverage(scope.session, scope.area.path, scope.end.year)[which]
+    if not figure.total:
+        return Outcome(ZERO, 0, note=f"无数据：辖区内无{what}记录，创建率无从计算。", no_data=True)
+    rate = common.percent(figure.named, figure.total)
+    short = common.steps(TARGET - rate, Decimal(1), scope)
+    deduction = Decimal("0.5") * short
+    label = (f"{scope.end.year}年{what}创建率 {common.shown(rate)}%（{figure.named}/{figure.total}），"
+             f"应 ≥95%" + (f"，低 {short} 个百分点" if short else ""))
+    found = (Finding("coverage", None, label, deduction, "/pyramid-free/coverage"),) if deduction else ()
+    return Outcome(deduction, figure.total, found, note=label)
+
+
+def community_coverage(scope: Scope) -> Outcome:
+    return _coverage_row(scope, "communities", "“无传销社区（村）”")
+
+
+def platform_coverage(scope: Scope) -> Outcome:
+    return _coverage_row(scope, "platforms", "“无传销网络平台”")
+
 
 _TEXT = ("无新增涉传小区和涉传网络平台；辖区内“无传销社区（村）”创建覆盖率 95% 以上；"
          "“无传销网络平台”创建率达 95% 以上。")
 
 RULES = (
-    computed("6.1.1a", GROUP, PYRAMID_FREE, "5", _TEXT, "新增涉传小区的，1 个扣 1 分", "查阅台账", None),
-    # No deduction is printed for a new affected platform: assessment_new_platform_deduction says what one costs.
+    computed("6.1.1a", GROUP, PYRAMID_FREE, "5", _TEXT, "新增涉传小区的，1 个扣 1 分", "查阅台账", new_compounds),
+    # No deduction is printed for a new affected platform: the setting new_platform_deduction says what one costs.
     computed("6.1.1b", GROUP, PYRAMID_FREE, "5", _TEXT,
-             "（原表未列扣分办法）新增涉传网络平台的，1 个按设置扣分（默认 1 分）", "查阅台账", None),
-    computed("6.1.1c", GROUP, PYRAMID_FREE, "5", _TEXT, "未开展创建活动的，扣 3 分", "查阅台账", None, cap="3"),
+             "（原表未列扣分办法）新增涉传网络平台的，1 个按设置扣分（默认 1 分）", "查阅台账", new_platforms),
+    computed("6.1.1c", GROUP, PYRAMID_FREE, "5", _TEXT, "未开展创建活动的，扣 3 分", "查阅台账", creation_activity,
+             cap="3"),
     computed("6.1.1d", GROUP, PYRAMID_FREE, "5", _TEXT,
-             "年底创建率未达标的，每低 1 个百分点扣 0.5 分（无传销社区（村）覆盖率 95%）", "查阅台账", None),
+             "年底创建率未达标的，每低 1 个百分点扣 0.5 分（“无传销社区（村）”覆盖率 95%）", "查阅台账",
+             community_coverage),
     computed("6.1.1e", GROUP, PYRAMID_FREE, "5", _TEXT,
-             "年底创建率未达标的，每低 1 个百分点扣 0.5 分（无传销网络平台创建率 95%）", "查阅台账", None),
+             "年底创建率未达标的，每低 1 个百分点扣 0.5 分（“无传销网络平台”创建率 95%）", "查阅台账",
+             platform_coverage),
     manual("6.2.1", GROUP, REPORTING, "5", "违法直销和传销案件按规定报备。", "案件未按规定报备的，1 次扣 0.5 分",
            "查阅台账"),
     manual("6.2.2", GROUP, REPORTING, "5",

@@ -1,0 +1,92 @@
+"""The record queries several groups' rules share: caught houses and their catches, landlords' penalties, the
+blacklist entries of persons caught, the days cases were opened."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from workflows.assessment import figures
+from workflows.assessment.rules.base import Scope
+from workflows.clock import office_date
+from workflows.engine.models import ProcessInstance
+from workflows.ledgers.models import BlacklistEntry, HouseCatch, RentalHouse
+from workflows.penalties.models import PenaltyCase
+from workflows.vocabulary import PenaltyOutcome
+
+LANDLORD_ROLE = "premises"  # 为传销提供经营场所: the fine range a landlord is penalised under
+
+
+def chunks(values, size: int = 500):
+    values = sorted(set(values))
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def case_days(scope: Scope, persons) -> dict[int, date]:
+    """case instance id -> the office day it was opened."""
+    out = {}
+    for chunk in chunks(p.instance_id for p in persons):
+        for inst_id, created in scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.created_at)
+                                                      .where(ProcessInstance.id.in_(chunk))):
+            out[inst_id] = office_date(created)
+    return out
+
+
+def blacklist_of(scope: Scope, numbers) -> dict[str, BlacklistEntry]:
+    """id number -> its blacklist entry, for those entered."""
+    out: dict[str, BlacklistEntry] = {}
+    for chunk in chunks(n for n in numbers if n):
+        for entry in scope.session.scalars(sa.select(BlacklistEntry).where(BlacklistEntry.id_number.in_(chunk))):
+            out[entry.id_number] = entry
+    return out
+
+
+def caught_houses(scope: Scope) -> list[RentalHouse]:
+    """The rental houses of the area caught (涉传) in the period, in id order."""
+    first, after = figures.bounds(scope.start, scope.end)
+    caught = sa.select(HouseCatch.house_id).where(HouseCatch.caught_at >= first, HouseCatch.caught_at < after)
+    return list(scope.session.scalars(sa.select(RentalHouse).where(
+        RentalHouse.area_path.startswith(scope.area.path), RentalHouse.id.in_(caught)).order_by(RentalHouse.id)))
+
+
+def catches_until_end(scope: Scope, house_ids) -> dict[int, list[HouseCatch]]:
+    """house id -> its catches up to the period's end, oldest first."""
+    _first, after = figures.bounds(scope.start, scope.end)
+    out: dict[int, list[HouseCatch]] = {h: [] for h in house_ids}
+    for chunk in chunks(house_ids):
+        for catch in scope.session.scalars(sa.select(HouseCatch).where(
+                HouseCatch.house_id.in_(chunk), HouseCatch.caught_at < after)
+                .order_by(HouseCatch.caught_at, HouseCatch.id)):
+            out[catch.house_id].append(catch)
+    return out
+
+
+def house_rows(scope: Scope) -> list[tuple[RentalHouse, list[HouseCatch]]]:
+    """Each house caught in the period with all its catches up to the period's end."""
+    houses = caught_houses(scope)
+    catches = catches_until_end(scope, [h.id for h in houses])
+    return [(house, catches[house.id]) for house in houses]
+
+
+def repeat_house_rows(scope: Scope) -> list[tuple[RentalHouse, list[HouseCatch]]]:
+    """The houses caught in the period that have been caught `repeat_threshold` times or more (两次以上)."""
+    return [(h, c) for h, c in house_rows(scope) if len(c) >= scope.settings.repeat_threshold]
+
+
+def landlord_penalised(scope: Scope, house: RentalHouse, catches: list[HouseCatch],
+                       ordinary_only: bool = False) -> bool:
+    """Whether the landlord was penalised for a catch at this house: a penalty case under the premises range,
+    from one of the house's cases or against the registered owner's ID number."""
+    if ordinary_only:
+        outcomes: tuple = (PenaltyOutcome.DECIDED,)
+    else:
+        outcomes = figures.penalty_outcomes(scope.settings.warning_counts_as_penalty)
+    sources = [c.instance_id for c in catches]
+    matches = [PenaltyCase.source_instance_id.in_(sources)] if sources else []
+    if house.owner_id_number:
+        matches.append(PenaltyCase.party_id_number == house.owner_id_number)
+    if not matches:
+        return False
+    return bool(scope.session.scalar(sa.select(sa.func.count()).select_from(PenaltyCase).where(
+        PenaltyCase.role == LANDLORD_ROLE, PenaltyCase.outcome.in_(outcomes), sa.or_(*matches))))
