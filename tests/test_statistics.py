@@ -10,7 +10,7 @@ from engine_helpers import CaseDriver
 from openpyxl import load_workbook
 from pf_helpers import Creation
 from web_fixtures import *  # noqa: F401,F403
-from web_fixtures import JYH_ROOM, ROOM, text
+from web_fixtures import JYH_ROOM, text
 
 from workflows.engine.models import HumanTask
 from workflows.org.models import Area

@@ -9,14 +9,16 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from workflows import tabular
+from workflows.assessment.settings import AssessmentSettings
 from workflows.clock import office_date
 from workflows.exceptions import PermissionDenied
 from workflows.org import access as rules
 from workflows.org.models import Area
 from workflows.org.roles import ADMIN, SUPERVISOR
 
-from ..db import now, read_session
+from ..db import now, read_session, services
 from ..downloads import xlsx_response
+from .assessed import complaints_chart, handling_chart, persons_chart, reflux_chart, sweeps_chart
 from .charts import Chart, cases_chart, compliance_chart, coverage_chart
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics")
@@ -102,10 +104,19 @@ def filters() -> Filters:
 
 # The page's charts in order: key -> builder(session, area_path, start, end, now).
 BUILDERS = {
+    "complaints": lambda s, path, start, end, at: complaints_chart(s, path, start, end),
+    "handling": lambda s, path, start, end, at: handling_chart(s, path, start, end),
+    "sweeps": lambda s, path, start, end, at: sweeps_chart(s, path, start, end),
     "cases": lambda s, path, start, end, at: cases_chart(s, path, start, end),
+    "persons": lambda s, path, start, end, at: persons_chart(s, path, start, end, _assessment_settings()),
+    "reflux": lambda s, path, start, end, at: reflux_chart(s, path, start, end, _assessment_settings()),
     "time_limits": compliance_chart,
     "coverage": lambda s, path, start, end, at: coverage_chart(s, path, start, end),
 }
+
+
+def _assessment_settings() -> AssessmentSettings:
+    return AssessmentSettings.from_settings(services().settings)
 
 
 def charts(f: Filters, keys=None) -> list[Chart]:
