@@ -66,6 +66,9 @@ class ResultForm(TaskForm):
     result = long_text("办理结果", "请填写办理结果。")
     effective = yes_no("举报是否属实有效", "请选择举报是否属实有效。")
     reward_proposed = BooleanField("建议给予举报奖励")
+    # Recorded as it happened: Annex 3 (查必有果) deducts for a complaint closed without a result because the
+    # officers could not get in, so the ledger must say when that was the reason.
+    no_entry = BooleanField("因进不了门（无法入户）未能查到结果")
 
     def validate_reward_proposed(self, field):
         if field.data and self.effective.data != "yes":
@@ -73,7 +76,7 @@ class ResultForm(TaskForm):
 
     def to_data(self) -> dict:
         return {"result": self.result.data.strip(), "effective": as_bool(self.effective.data),
-                "reward_proposed": bool(self.reward_proposed.data)}
+                "reward_proposed": bool(self.reward_proposed.data), "no_entry": bool(self.no_entry.data)}
 
 
 REPLY_METHODS = [("phone", "电话"), ("written", "书面"), ("sms", "短信"), ("visit", "当面")]

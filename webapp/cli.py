@@ -249,3 +249,31 @@ def demo_account_lines(users) -> list[str]:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.option("--area", "area_name", required=True, help="考评的街道（或区域）名称")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="考评期间开始 YYYY-MM-DD")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="考评期间结束 YYYY-MM-DD（含）")
+@click.option("--seed", default=0, show_default=True, help="抽查的抽签种子（同一种子抽出相同记录）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@click.pass_context
+def assess(ctx, area_name, start, end, seed, as_json):
+    """Compute the Annex 3 score sheet of an area for a period and print each row and the total (nothing is
+    stored: a run to publish is made on the assessment page or by the worker)."""
+    from workflows.assessment import report
+    from workflows.assessment.settings import AssessmentSettings
+
+    services = _services(ctx)
+    try:
+        with services.db.read() as s:
+            area = report.find_area(s, area_name)
+            result = report.sheet(s, area, start.date(), end.date(), AssessmentSettings.from_settings(
+                services.settings), seed)
+    except WorkflowError as exc:
+        detail = "；".join(m for msgs in getattr(exc, "errors", {}).values() for m in msgs)
+        raise click.ClickException(detail or exc.message)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(report.text_lines(result)))

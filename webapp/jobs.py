@@ -2,6 +2,7 @@
 handler lives here because rendering needs the web app's templates (workflows knows nothing of WeasyPrint)."""
 from __future__ import annotations
 
+from workflows.assessment import jobs as assessment_jobs
 from workflows.jobs.worker import Handler, JobContext, JobWorker
 from workflows.ledgers import import_jobs
 from workflows.notices.models import NoticeBatch
@@ -34,7 +35,8 @@ def run_notice_batch(ctx: JobContext) -> dict:
 def handlers() -> dict[str, Handler]:
     """Every kind of job this release knows, with its handler."""
     return {import_jobs.KIND: import_jobs.HANDLER,
-            BATCH_JOB_KIND: Handler(run_notice_batch, NoticeService.batch_failed)}
+            BATCH_JOB_KIND: Handler(run_notice_batch, NoticeService.batch_failed),
+            assessment_jobs.KIND: assessment_jobs.HANDLER}
 
 
 def worker(services) -> JobWorker:

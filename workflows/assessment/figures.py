@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import CasePerson
+from workflows.clock import OFFICE_UTC_OFFSET, office_date
 from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.ledgers.models import BlacklistEntry, HouseCatch, RentalHouse
@@ -31,8 +32,10 @@ def penalty_outcomes(warning_counts: bool = False) -> tuple[str, ...]:
 
 
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period's first moment and the moment after its last day, for timestamp columns."""
-    return datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    """The period's first moment and the moment after its last day (office days), as the naive UTC times the
+    timestamp columns hold."""
+    return (datetime.combine(start, time.min) - OFFICE_UTC_OFFSET,
+            datetime.combine(end + timedelta(days=1), time.min) - OFFICE_UTC_OFFSET)
 
 
 def month_key(day: date | datetime) -> str:
@@ -71,10 +74,19 @@ def complaints_per_month(session: Session, area_path: str, start: date, end: dat
     """"2026-03" -> reports received that month (complaints and online MLM reports), every month of the period."""
     counts = {key: 0 for key in months(start, end)}
     for _id, at in complaint_rows(session, area_path, start, end):
-        counts[month_key(at)] += 1
+        counts[month_key(office_date(at))] += 1
     for _id, day in clue_complaint_days(session, area_path, start, end):
         counts[month_key(day)] += 1
     return counts
+
+
+def late(state: str, due: datetime | None, done: datetime | None, cutoff: datetime) -> bool:
+    """A step done after its time limit, or still open when its limit passed before `cutoff` (the period's end)."""
+    if due is None or state == TaskState.CANCELLED:
+        return False
+    if done is not None:
+        return done > due
+    return state == TaskState.READY and due < cutoff
 
 
 def complaint_handling(session: Session, area_path: str, start: date, end: date) -> dict:
@@ -82,6 +94,7 @@ def complaint_handling(session: Session, area_path: str, start: date, end: date)
     accepted ones, those whose every step was done within its time limit, those replied to, and those without a
     result (查必有果) yet."""
     ids = [cid for cid, _at in complaint_rows(session, area_path, start, end)]
+    _first, cutoff = bounds(start, end)
     figures = {"accepted": 0, "handled_in_time": 0, "replied": 0, "no_result": 0}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start:chunk_start + 500]
@@ -90,18 +103,18 @@ def complaint_handling(session: Session, area_path: str, start: date, end: date)
         tasks = session.execute(sa.select(HumanTask.instance_id, HumanTask.task_name, HumanTask.state,
                                           HumanTask.due_at, HumanTask.completed_at).where(
             HumanTask.instance_id.in_(list(instances)))).all()
-        late, replied, resulted, accepted = set(), set(), set(), set()
+        overdue, replied, resulted, accepted = set(), set(), set(), set()
         for instance_id, name, state, due, done in tasks:
             if name == "accept" and state == TaskState.COMPLETED:
                 accepted.add(instance_id)
-            if due is not None and ((done or datetime.max) > due) and state != TaskState.CANCELLED:
-                late.add(instance_id)
+            if late(state, due, done, cutoff):
+                overdue.add(instance_id)
             if name == REPLY_TASK and state == TaskState.COMPLETED:
                 replied.add(instance_id)
             if name in RESULT_TASKS and state == TaskState.COMPLETED:
                 resulted.add(instance_id)
         figures["accepted"] += len(accepted)
-        figures["handled_in_time"] += len([i for i in accepted if i not in late])
+        figures["handled_in_time"] += len([i for i in accepted if i not in overdue])
         figures["replied"] += len(replied)
         figures["no_result"] += len(instances) - len(resulted)
     return figures

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from workflows.database.base import Base
 from workflows.vocabulary import AssessmentStatus
 
-POINTS = sa.Numeric(6, 2)
+POINTS = sa.Numeric(10, 2)
 
 
 class AssessmentRun(Base):
@@ -41,6 +41,9 @@ class AssessmentRun(Base):
     published_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     published_at: Mapped[Optional[datetime]] = mapped_column()
     supersedes_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("assessment_run.id"))
+    # The background job that made it (all streets at once): a job taken over after a crash skips the streets
+    # it already scored.
+    job_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("job.id"), index=True)
 
 
 class AssessmentRow(Base):
@@ -92,8 +95,16 @@ class AssessmentEvidence(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))  # manual | override
     deduction: Mapped[Decimal] = mapped_column(POINTS)
     note: Mapped[str] = mapped_column(sa.String(2000), default="")
-    # The stored upload's key in webapp.uploads' storage (empty when only a note was given).
+    # The stored upload in webapp.uploads' storage (its SHA-256, name and type; empty when only a note was given).
     file: Mapped[str] = mapped_column(sa.String(255), default="")
     file_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    file_type: Mapped[str] = mapped_column(sa.String(100), default="")
     entered_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
     entered_at: Mapped[datetime] = mapped_column()
+
+    @property
+    def file_meta(self) -> dict | None:
+        """The stored file as webapp.uploads.send_recorded takes it, or None."""
+        if not self.file:
+            return None
+        return {"sha256": self.file, "name": self.file_name, "content_type": self.file_type}

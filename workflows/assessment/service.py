@@ -103,7 +103,8 @@ def compute(session: Session, area: Area, start: date, end: date, settings: Asse
 
 
 def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int | None, now: datetime,
-        seed: int | None = None, settings: AssessmentSettings | None = None) -> AssessmentRun:
+        seed: int | None = None, settings: AssessmentSettings | None = None,
+        job_id: int | None = None) -> AssessmentRun:
     """Score `area` for the period as a new DRAFT version (the previous version's manual entries carry over).
 
     `actor_id` None is the system (the worker acting for the user who queued the job checks access there)."""
@@ -124,11 +125,12 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
                             period_start=start, period_end=end, version=(previous.version + 1) if previous else 1,
                             status=AssessmentStatus.DRAFT, seed=seed, settings_snapshot=settings.snapshot(),
                             draws=_draw_ids(lot.draws), total=Decimal(0), created_by_id=actor_id, created_at=now,
-                            supersedes_id=previous.id if previous else None)
+                            supersedes_id=previous.id if previous else None, job_id=job_id)
     session.add(run_row)
     session.flush()
     carried = _manual_entries(session, previous.id) if previous else {}
-    rows = []
+    rows: list[AssessmentRow] = []
+    findings_rows: list[dict] = []
     for position, (rule, outcome) in enumerate(outcomes):
         row = AssessmentRow(run_id=run_row.id, rule_id=rule.id, position=position, override_reason="",
                             computed_deduction=outcome.deduction if outcome else None,
@@ -139,14 +141,17 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
             session.add(AssessmentEvidence(run_id=run_row.id, rule_id=rule.id, kind=EvidenceKind.MANUAL,
                                            deduction=carried[rule.id].deduction, note=carried[rule.id].note,
                                            file=carried[rule.id].file, file_name=carried[rule.id].file_name,
+                                           file_type=carried[rule.id].file_type,
                                            entered_by_id=carried[rule.id].entered_by_id,
                                            entered_at=carried[rule.id].entered_at))
         rows.append(row)
-        for finding in (outcome.findings if outcome else ()):
-            session.add(AssessmentFinding(run_id=run_row.id, rule_id=rule.id, kind=finding.kind,
-                                          record_id=finding.record_id, label=finding.label[:500],
-                                          deduction=finding.deduction, url=finding.url))
+        findings_rows += [{"run_id": run_row.id, "rule_id": rule.id, "kind": f.kind, "record_id": f.record_id,
+                           "label": f.label[:500], "deduction": f.deduction, "url": f.url}
+                          for f in (outcome.findings if outcome else ())]
     session.add_all(rows)
+    if findings_rows:
+        # One executemany: a district's run can find thousands of records.
+        session.execute(sa.insert(AssessmentFinding), findings_rows)
     run_row.total = scoring.settle(rows)
     session.flush()
     audit.record(session, now, "assessment_run", actor_id, None, None, run_id=run_row.id, number=run_row.number,
@@ -199,7 +204,8 @@ def _resettle(session: Session, run: AssessmentRun) -> None:
 def enter_manual(session: Session, run_id: int, rule_id: str, *, deduction, note: str, evidence: dict | None = None,
                  actor_id: int, now: datetime) -> AssessmentRow:
     """An inspector's entry for a hand-scored (MANUAL or BOTH) row of a draft, with a note and optionally a file
-    (`evidence` = {"file": storage key, "file_name": name}); a later entry replaces the earlier one."""
+    (`evidence` = what webapp.uploads.store returned: {"sha256", "name", "content_type", ...}); a later entry
+    replaces the earlier one."""
     rule = _rule(rule_id)
     run = _draft(session, run_id)
     _actor(session, actor_id, ENTER_ROLES, "您无权录入考评结果。", run.area_path)
@@ -211,13 +217,16 @@ def enter_manual(session: Session, run_id: int, rule_id: str, *, deduction, note
         raise ValidationFailed({"note": ["请说明扣分依据（查阅台账、暗访巡查或问卷的情况）。"]})
     row = _row(session, run.id, rule.id)
     row.manual_deduction = points
-    evidence = evidence or {}
+    stored = evidence or {}
+    sha = stored.get("sha256") or stored.get("file") or ""
     session.add(AssessmentEvidence(run_id=run.id, rule_id=rule.id, kind=EvidenceKind.MANUAL, deduction=points,
-                                   note=note[:2000], file=evidence.get("file", ""),
-                                   file_name=evidence.get("file_name", ""), entered_by_id=actor_id, entered_at=now))
+                                   note=note[:2000], file=sha, file_name=(stored.get("name") or
+                                                                          stored.get("file_name") or "")[:255],
+                                   file_type=stored.get("content_type", "")[:100], entered_by_id=actor_id,
+                                   entered_at=now))
     _resettle(session, run)
     audit.record(session, now, "assessment_manual_entry", actor_id, None, None, run_id=run.id, rule_id=rule.id,
-                 deduction=str(points), note=note, file=evidence.get("file", ""))
+                 deduction=str(points), note=note, file=sha)
     return row
 
 
@@ -237,7 +246,8 @@ def override(session: Session, run_id: int, rule_id: str, *, deduction, reason: 
     before = row.override_deduction if row.override_deduction is not None else row.computed_deduction
     row.override_deduction, row.override_reason = points, reason[:1000]
     session.add(AssessmentEvidence(run_id=run.id, rule_id=rule.id, kind=EvidenceKind.OVERRIDE, deduction=points,
-                                   note=reason[:2000], entered_by_id=actor_id, entered_at=now))
+                                   note=reason[:2000], file="", file_name="", file_type="", entered_by_id=actor_id,
+                                   entered_at=now))
     _resettle(session, run)
     audit.record(session, now, "assessment_override", actor_id, None, None, run_id=run.id, rule_id=rule.id,
                  computed=str(row.computed_deduction), before=str(before), deduction=str(points), reason=reason)
@@ -309,3 +319,8 @@ def ranking(session: Session, *, district_area_id: int, start: date, end: date,
             AssessmentRun.period_end == end).order_by(AssessmentRun.version.desc()).limit(1))
         out.append((street, latest))
     return sorted(out, key=lambda pair: (pair[1] is None, -(pair[1].total if pair[1] else 0), pair[0].path))
+
+
+def settings_of(run: AssessmentRun) -> list[dict]:
+    """The readings of the table the run was scored with, explained, for the score sheet."""
+    return AssessmentSettings.from_dict(run.settings_snapshot or {}).described()

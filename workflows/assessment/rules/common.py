@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from workflows.assessment.rules.base import Scope
 from workflows.assessment.settings import LAST_MONTH, STARTED
 from workflows.audit.models import AuditEvent
-from workflows.vocabulary import EventKind
+from workflows.engine.models import HumanTask
+from workflows.vocabulary import EventKind, TaskState
 
 ZERO = Decimal(0)
 
@@ -87,17 +88,19 @@ def intermediary_url(intermediary_id: int) -> str:
 
 
 # ---------------------------------------------------------------- shared queries
-def submitted(session: Session, instance_ids, task_names: tuple[str, ...] | None = None) -> dict[int, list[dict]]:
-    """instance id -> the data submitted at its completed steps (oldest first), from the audit trail; with
-    `task_names`, only those steps (each event names its task in details["task"] when the engine records it)."""
+def submitted(session: Session, instance_ids, task_names: tuple[str, ...]) -> dict[int, list[dict]]:
+    """instance id -> the data submitted at its completed steps named `task_names` (oldest first), read from the
+    audit trail (the completion event of each step), so no workflow is deserialized."""
     ids = sorted(set(instance_ids))
     out: dict[int, list[dict]] = {}
     for i in range(0, len(ids), 500):
+        steps = list(session.scalars(sa.select(HumanTask.id).where(
+            HumanTask.instance_id.in_(ids[i:i + 500]), HumanTask.task_name.in_(task_names),
+            HumanTask.state == TaskState.COMPLETED)))
+        if not steps:
+            continue
         for instance_id, details in session.execute(sa.select(AuditEvent.instance_id, AuditEvent.details).where(
-                AuditEvent.instance_id.in_(ids[i:i + 500]), AuditEvent.kind == EventKind.COMPLETED)
-                .order_by(AuditEvent.id)):
-            details = details or {}
-            if task_names is not None and details.get("task") not in task_names:
-                continue
-            out.setdefault(instance_id, []).append(details.get("data") or {})
+                AuditEvent.instance_id.in_(ids[i:i + 500]), AuditEvent.kind == EventKind.COMPLETED,
+                AuditEvent.task_id.in_(steps)).order_by(AuditEvent.id)):
+            out.setdefault(instance_id, []).append((details or {}).get("data") or {})
     return out

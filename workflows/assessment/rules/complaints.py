@@ -2,7 +2,7 @@
 year."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from workflows.assessment import figures
 from workflows.assessment.rules import common, records
 from workflows.assessment.rules.base import Finding, Outcome, Scope, computed, manual
+from workflows.clock import office_date
 from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.vocabulary import InstanceStatus, TaskState
@@ -37,23 +38,16 @@ def _tasks(scope: Scope, complaints: list[Complaint]) -> dict[int, list[HumanTas
     return out
 
 
-def _late(task: HumanTask, cutoff: datetime) -> bool:
-    """A step done after its time limit, or still open when the limit passed before the period's end."""
-    if task.due_at is None or task.state == TaskState.CANCELLED:
-        return False
-    if task.completed_at is not None:
-        return task.completed_at > task.due_at
-    return task.state == TaskState.READY and task.due_at < cutoff
-
-
 def _label(c: Complaint) -> str:
-    return f"{c.reference or '举报'}（{c.received_at:%Y-%m-%d}）"
+    return f"{c.reference or '举报'}（{office_date(c.received_at).isoformat()}）"
 
 
 def ledger(scope: Scope) -> Outcome:
     complaints = _complaints(scope)
-    statuses = dict(scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.status).where(
-        ProcessInstance.id.in_([c.instance_id for c in complaints if c.instance_id]))).all()) if complaints else {}
+    statuses = {}
+    for chunk in records.chunks(c.instance_id for c in complaints if c.instance_id):
+        statuses.update(scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.status).where(
+            ProcessInstance.id.in_(chunk))).all())
     tasks = _tasks(scope, complaints)
     found = []
     for c in complaints:
@@ -88,7 +82,7 @@ def handling_sample(scope: Scope) -> Outcome:
     _first, cutoff = figures.bounds(scope.start, scope.end)
     found = []
     for c in sampled:
-        late = [t.title for t in tasks.get(c.instance_id, []) if _late(t, cutoff)]
+        late = [t.title for t in tasks.get(c.instance_id, []) if figures.late(t.state, t.due_at, t.completed_at, cutoff)]
         if late:
             found.append(Finding("complaint", c.id, f"{_label(c)} 处置不规范：" + "、".join(late) + " 超过时限",
                                  Decimal("0.5"), common.complaint_url(c.id)))
@@ -175,6 +169,6 @@ RULES = (
     computed("4.1.4b", GROUP, HANDLING, "10", _HANDLING_TEXT, "以进不了门为由无处置结果的 1 件扣 2 分", "查阅台账",
              no_entry),
     computed("4.2.1", GROUP, DECREASE, "10", "传销投诉举报（含网络传销）数量不断下降，与上年同期相比下降 60% 以上。",
-             "与去年同比增长的扣 5 分，另每增长 1 个百分点扣 0.1 分；投诉举报下降但幅度不达标每差一个百分点扣 0.1 分",
+             "与去年同比增长的扣 5 分，另每增长 1 个百分点扣 0.1 分 投诉举报下降但幅度不达标每差一个百分点扣 0.1 分",
              "数据调取", year_on_year),
 )

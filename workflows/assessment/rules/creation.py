@@ -40,13 +40,26 @@ def _affected_paths(scope: Scope, before_start: bool) -> list[str]:
     return sorted(set(houses) | set(cases))
 
 
+def _compounds_of(paths: list[str], compounds: dict[str, Area]) -> set[str]:
+    """The paths of the compounds the given area paths lie in (one look-up per level of each path)."""
+    found = set()
+    for path in paths:
+        parts = [p for p in path.strip("/").split("/") if p]
+        for i in range(1, len(parts) + 1):
+            prefix = "/" + "/".join(parts[:i]) + "/"
+            if prefix in compounds:
+                found.add(prefix)
+                break
+    return found
+
+
 def new_compounds(scope: Scope) -> Outcome:
-    compounds = list(scope.session.scalars(sa.select(Area).where(
-        Area.kind == "compound", Area.path.startswith(scope.area.path)).order_by(Area.path)))
-    now, before = _affected_paths(scope, False), _affected_paths(scope, True)
-    new = [c for c in compounds if any(p.startswith(c.path) for p in now)
-           and not any(p.startswith(c.path) for p in before)]
-    found = [Finding("compound", c.id, f"{c.full_name} 新增涉传小区", Decimal(1)) for c in new]
+    compounds = {c.path: c for c in scope.session.scalars(sa.select(Area).where(
+        Area.kind == "compound", Area.path.startswith(scope.area.path)))}
+    now = _compounds_of(_affected_paths(scope, False), compounds)
+    before = _compounds_of(_affected_paths(scope, True), compounds)
+    new = sorted(now - before)
+    found = [Finding("compound", compounds[p].id, f"{compounds[p].full_name} 新增涉传小区", Decimal(1)) for p in new]
     return Outcome(Decimal(len(found)), len(compounds), tuple(found))
 
 

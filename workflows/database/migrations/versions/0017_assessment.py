@@ -28,16 +28,18 @@ def upgrade():
         sa.Column('seed', sa.BigInteger(), nullable=False),
         sa.Column('settings_snapshot', sa.JSON(), nullable=False),
         sa.Column('draws', sa.JSON(), nullable=False),
-        sa.Column('total', sa.Numeric(6, 2), nullable=False),
+        sa.Column('total', sa.Numeric(10, 2), nullable=False),
         sa.Column('created_by_id', sa.Integer(), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('published_by_id', sa.Integer(), nullable=True),
         sa.Column('published_at', sa.DateTime(), nullable=True),
         sa.Column('supersedes_id', sa.Integer(), nullable=True),
+        sa.Column('job_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['area_id'], ['area.id']),
         sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id']),
         sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id']),
         sa.ForeignKeyConstraint(['supersedes_id'], ['assessment_run.id']),
+        sa.ForeignKeyConstraint(['job_id'], ['job.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('number'),
         sa.UniqueConstraint('area_id', 'period_start', 'period_end', 'version', name='uq_assessment_run_version'),
@@ -45,18 +47,19 @@ def upgrade():
     op.create_index('ix_assessment_run_area_id', 'assessment_run', ['area_id'], unique=False)
     op.create_index('ix_assessment_run_area_path', 'assessment_run', ['area_path'], unique=False)
     op.create_index('ix_assessment_run_status', 'assessment_run', ['status'], unique=False)
+    op.create_index('ix_assessment_run_job_id', 'assessment_run', ['job_id'], unique=False)
     op.create_table(
         'assessment_row',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('run_id', sa.Integer(), nullable=False),
         sa.Column('rule_id', sa.String(length=16), nullable=False),
         sa.Column('position', sa.Integer(), nullable=False),
-        sa.Column('computed_deduction', sa.Numeric(6, 2), nullable=True),
-        sa.Column('manual_deduction', sa.Numeric(6, 2), nullable=True),
-        sa.Column('override_deduction', sa.Numeric(6, 2), nullable=True),
+        sa.Column('computed_deduction', sa.Numeric(10, 2), nullable=True),
+        sa.Column('manual_deduction', sa.Numeric(10, 2), nullable=True),
+        sa.Column('override_deduction', sa.Numeric(10, 2), nullable=True),
         sa.Column('override_reason', sa.String(length=1000), nullable=False),
-        sa.Column('deduction', sa.Numeric(6, 2), nullable=False),
-        sa.Column('score', sa.Numeric(6, 2), nullable=False),
+        sa.Column('deduction', sa.Numeric(10, 2), nullable=False),
+        sa.Column('score', sa.Numeric(10, 2), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
         sa.Column('no_data', sa.Boolean(), nullable=False),
         sa.Column('note', sa.String(length=2000), nullable=False),
@@ -73,7 +76,7 @@ def upgrade():
         sa.Column('kind', sa.String(length=32), nullable=False),
         sa.Column('record_id', sa.Integer(), nullable=True),
         sa.Column('label', sa.String(length=500), nullable=False),
-        sa.Column('deduction', sa.Numeric(6, 2), nullable=False),
+        sa.Column('deduction', sa.Numeric(10, 2), nullable=False),
         sa.Column('url', sa.String(length=255), nullable=False),
         sa.ForeignKeyConstraint(['run_id'], ['assessment_run.id']),
         sa.PrimaryKeyConstraint('id'),
@@ -85,10 +88,11 @@ def upgrade():
         sa.Column('run_id', sa.Integer(), nullable=False),
         sa.Column('rule_id', sa.String(length=16), nullable=False),
         sa.Column('kind', sa.String(length=16), nullable=False),
-        sa.Column('deduction', sa.Numeric(6, 2), nullable=False),
+        sa.Column('deduction', sa.Numeric(10, 2), nullable=False),
         sa.Column('note', sa.String(length=2000), nullable=False),
         sa.Column('file', sa.String(length=255), nullable=False),
         sa.Column('file_name', sa.String(length=255), nullable=False),
+        sa.Column('file_type', sa.String(length=100), nullable=False),
         sa.Column('entered_by_id', sa.Integer(), nullable=True),
         sa.Column('entered_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['entered_by_id'], ['user_account.id']),
@@ -105,6 +109,7 @@ def downgrade():
     op.drop_table('assessment_finding')
     op.drop_index('ix_assessment_row_run_id', table_name='assessment_row')
     op.drop_table('assessment_row')
+    op.drop_index('ix_assessment_run_job_id', table_name='assessment_run')
     op.drop_index('ix_assessment_run_status', table_name='assessment_run')
     op.drop_index('ix_assessment_run_area_path', table_name='assessment_run')
     op.drop_index('ix_assessment_run_area_id', table_name='assessment_run')
