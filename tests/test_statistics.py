@@ -111,10 +111,13 @@ def test_coverage_rows(services, lookup, clock):
 
 # ------------------------------------------------------------------------------------------------ the page
 def test_page_is_for_supervisors_leaders_and_the_district(services, lookup, clock, login_as):
-    grid = login_as("wjs_grid")
-    assert grid.get("/statistics").status_code == 403
-    assert "统计分析" not in text(grid.get("/"))
-    for user in ("wjs_leader", "dubanban", "sj_head", "admin"):
+    for user in ("wjs_grid", "wjs_intake", "wjs_police1"):
+        officer = login_as(user)
+        assert officer.get("/statistics").status_code == 403, user
+        assert officer.get("/statistics/cases.xlsx").status_code == 403, user
+        assert "统计分析" not in text(officer.get("/")), user
+    # Supervisors, the bureau's head, the administrator, and the district office's own desk (qu_intake).
+    for user in ("wjs_leader", "dubanban", "sj_head", "admin", "qu_intake"):
         page = login_as(user).get("/statistics")
         assert page.status_code == 200, user
         assert "统计分析" in text(page)
@@ -142,6 +145,9 @@ def test_bad_filters_keep_what_was_typed(services, lookup, clock, login_as):
     assert 'value="2026-13-01"' in body and 'value="abc"' in body
     reversed_period = leader.get("/statistics?from=2026-12-01&to=2026-11-01")
     assert reversed_period.status_code == 422 and "结束日期不能早于开始日期" in text(reversed_period)
+    for odd in ("²", "99999999999999", "-1", "1.5"):
+        response = leader.get(f"/statistics?area={odd}")
+        assert response.status_code == 422 and "找不到所选区域" in text(response), odd
     assert leader.get("/statistics/cases.xlsx?from=bad").status_code == 422
     assert leader.get("/statistics/nothing.xlsx").status_code == 404
 
@@ -160,3 +166,20 @@ def test_xlsx_export_holds_the_table(services, lookup, clock, login_as):
     sweep = next([c.value for c in row] for row in steps.iter_rows() if row[1].value == "摸排")
     # 4 sweeps: 1 on time, 1 late, 2 overdue -> 25% on time.
     assert sweep[2:8] == [4, 1, 1, 2, 0, 25.0]
+
+
+def test_overdue_open_steps_are_those_the_inbox_lights_red(services, lookup, clock):
+    """The page's "逾期未办" is the time-limit light's 报警: the same steps, read from the mirror."""
+    from workflows.time_limits import Light, light
+
+    sc = _scenario(services, lookup, clock)
+    with services.db.read() as s:
+        open_steps = s.execute(sa.select(HumanTask.task_name, HumanTask.created_at, HumanTask.due_at).where(
+            HumanTask.state == "ready", HumanTask.process_id == "six_step_case")).all()
+        figures = compliance_by_step(s, "/", *PERIOD, sc["now"])
+    alarms: dict[str, int] = {}
+    for name, created, due in open_steps:
+        if light(sc["now"], created, due) == Light.ALARM:
+            alarms[name] = alarms.get(name, 0) + 1
+    assert alarms == {f["task_name"]: f["open_overdue"] for f in figures if f["open_overdue"]} == \
+        {"sweep": 2, "entry": 1}

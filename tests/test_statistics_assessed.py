@@ -104,7 +104,7 @@ def test_sweeps_per_month_per_key_area(services, lookup):
     assert mine.rows == [["2026-02", cq, "否", 1], ["2026-05", cq, "否", 1]]
 
 
-def _caught_twice(services, lookup, clock):
+def caught_twice(services, lookup, clock):
     """Two closed cases at the same rental house catching the same two persons (a core member and a participant);
     the participant is fined on the spot (a penalty), the core member not yet."""
     cases = CaseDriver(services, lookup)
@@ -124,7 +124,7 @@ def _caught_twice(services, lookup, clock):
 
 
 def test_persons_caught_penalty_rate_and_reflux(services, lookup, clock):
-    _caught_twice(services, lookup, clock)
+    caught_twice(services, lookup, clock)
     settings = AssessmentSettings()
     strict = AssessmentSettings(repeat_threshold=3)
     with services.db.read() as s:

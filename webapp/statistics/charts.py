@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from workflows.statistics.cases import OUTCOMES, cases_by_outcome, outcome_names
 from workflows.statistics.compliance import LATE_BUCKETS, compliance_by_step
 from workflows.statistics.coverage import coverage_rows
+from workflows.time_limits import LIGHT_LABELS, Light
 
 from ..labels import PROCESS_NAMES
 
@@ -54,7 +55,7 @@ def compliance_chart(session: Session, area_path: str, start: date, end: date, n
     """Steps whose deadline fell in the period: on time, late (and by how much), still open past or before it."""
     steps = compliance_by_step(session, area_path, start, end, now)
     labels = [f"{PROCESS_NAMES.get(s['process_id'], s['process_id'])} · {s['title']}" for s in steps]
-    headers = (["流程", "环节", "应办结数", "按时办结", "超时办结", "逾期未办（报警）", "未到期", "按时率（%）"]
+    headers = (["流程", "环节", "应办结数", "按时办结", "超时办结", f"逾期未办（{LIGHT_LABELS[Light.ALARM]}）", "未到期", "按时率（%）"]
                + [f"超时{label}" for _, label in LATE_BUCKETS] + ["平均超时（天）", "最长超时（天）"])
     rows = [[PROCESS_NAMES.get(s["process_id"], s["process_id"]), s["title"], s["total"], s["on_time"], s["late"],
              s["open_overdue"], s["open_not_due"], percent(s["on_time"], s["on_time"] + s["late"] + s["open_overdue"])]
@@ -65,7 +66,7 @@ def compliance_chart(session: Session, area_path: str, start: date, end: date, n
                        {"name": "逾期未办", "data": [s["open_overdue"] for s in steps], "stack": "steps"},
                        {"name": "未到期", "data": [s["open_not_due"] for s in steps], "stack": "steps"}]}
     return Chart("time_limits", "各环节时限执行情况", headers, rows, plot,
-                 "截止时间落在统计期内的环节：按时办结、超时办结及超时多久、逾期仍未办结（报警）、尚未到期。"
+                 f"截止时间落在统计期内的环节：按时办结、超时办结及超时多久、逾期仍未办结（{LIGHT_LABELS[Light.ALARM]}）、尚未到期。"
                  "按时率 = 按时办结 ÷（按时办结 + 超时办结 + 逾期未办）。")
 
 

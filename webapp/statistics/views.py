@@ -18,6 +18,7 @@ from workflows.org.roles import ADMIN, SUPERVISOR
 
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
+from ..params import is_number
 from .assessed import complaints_chart, handling_chart, persons_chart, reflux_chart, sweeps_chart
 from .charts import Chart, cases_chart, compliance_chart, coverage_chart
 
@@ -87,8 +88,7 @@ def filters() -> Filters:
         start, end = date(today.year, 1, 1), today
     area = home
     if raw["area"]:
-        chosen = read_session().get(Area, int(raw["area"])) if raw["area"].isdigit() and len(raw["area"]) < 10 \
-            else None
+        chosen = read_session().get(Area, int(raw["area"])) if is_number(raw["area"]) else None
         if chosen is None:
             errors["area"] = "找不到所选区域，已显示您的辖区。"
         elif not rules.sees(current_user.user, chosen.path):
