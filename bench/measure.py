@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from workflows.org.models import Area
 
 STREET = "吴家山街"
-ALL_STREETS_JOB = "assessment"
 
 
 def one_street(services, street: Area, start, end, now, seed: int) -> float:
@@ -22,27 +21,26 @@ def one_street(services, street: Area, start, end, now, seed: int) -> float:
     return time.perf_counter() - t
 
 
-def all_streets(services, district: Area, streets: list[Area], start, end, now) -> tuple[float, str]:
-    """Seconds to assess every street for the period through the worker's job (queued, then claimed and run by
-    the same JobWorker `dachuan worker` uses); without that job kind, street after street as the job would."""
+def all_streets(services, district: Area, start, end, now) -> tuple[float, str]:
+    """Seconds to assess every street for the period through the worker: the job queued as the page queues it
+    (workflows.assessment.jobs.assess_all, as the district office), then claimed and run by the JobWorker with
+    every handler, as `dachuan worker` runs it."""
     from webapp import jobs
+    from workflows.assessment import jobs as assessment_jobs
     from workflows.jobs import queue
-    handlers = jobs.handlers()
+    from workflows.jobs.models import DONE
+    from workflows.org.models import User
     t = time.perf_counter()
-    if ALL_STREETS_JOB in handlers:
-        from workflows.assessment import service
-        with services.db.unit_of_work() as s:
-            job = service.enqueue_all(s, district_area_id=district.id, start=start, end=end, actor_id=None,
-                                      now=now) if hasattr(service, "enqueue_all") else queue.enqueue(
-                s, ALL_STREETS_JOB, {"district_area_id": district.id, "start": start.isoformat(),
-                                     "end": end.isoformat()}, now=now)
-            job_id = getattr(job, "id", job)
-        jobs.worker(services).run_one(job_id)
-        status = queue.get(services.db, job_id).status
-        return time.perf_counter() - t, f"worker job ({status})"
-    for i, street in enumerate(streets):
-        one_street(services, street, start, end, now, seed=1000 + i)
-    return time.perf_counter() - t, "street after street (no worker job kind yet)"
+    with services.db.unit_of_work() as s:
+        office = s.scalar(sa.select(User.id).where(User.username == "dubanban"))
+        job_id = assessment_jobs.assess_all(s, district_area_id=district.id, start=start, end=end, actor_id=office,
+                                            now=now, seed=7).id
+    jobs.worker(services).run_one(job_id)
+    elapsed = time.perf_counter() - t
+    job = queue.get(services.db, job_id)
+    if job.status != DONE:
+        raise SystemExit(f"the assessment job ended {job.status}: {job.error}")
+    return elapsed, f"worker job, {len(job.result['streets'])} streets"
 
 
 def statistics_page(services, start, end, requests: int) -> tuple[float, float]:
@@ -62,16 +60,52 @@ def statistics_page(services, start, end, requests: int) -> tuple[float, float]:
     return summary([timed(client, urls[i % len(urls)], "统计分析") for i in range(requests)])
 
 
+def slowest_rules(services, street: Area, start, end, show: int = 6) -> list[tuple[str, float, int, int]]:
+    """Each computed rule of one street's assessment timed on its own, with its statements and their slowest
+    one: (rule id, ms, statements, slowest statement ms), slowest first. Where the seconds go."""
+    from workflows.assessment.rules import RULES
+    from workflows.assessment.rules.base import Lot, Scope
+    from workflows.assessment.settings import AssessmentSettings
+    statements: list[float] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_t"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        statements.append((time.perf_counter() - conn.info.pop("bench_t")) * 1000)
+
+    engine = services.db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    out = []
+    try:
+        with services.db.read() as s:
+            area = s.get(Area, street.id)
+            scope = Scope(session=s, area=area, start=start, end=end, settings=AssessmentSettings(), lot=Lot(1))
+            for rule in RULES:
+                if rule.compute is None:
+                    continue
+                statements.clear()
+                t = time.perf_counter()
+                rule.compute(scope)
+                out.append((rule.id, (time.perf_counter() - t) * 1000, len(statements), max(statements, default=0)))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
+    return sorted(out, key=lambda r: -r[1])[:show]
+
+
 def measure(services, clock, start, end, requests: int) -> dict:
     now = clock.now()
     with services.db.read() as s:
         street = s.scalar(sa.select(Area).where(Area.full_name == STREET))
-        streets = s.scalars(sa.select(Area).where(Area.kind == "street").order_by(Area.id)).all()
         district = s.scalar(sa.select(Area).where(Area.kind == "district").order_by(Area.id))
         s.expunge_all()
     one_street(services, street, start, end, now, seed=1)  # warm-up: imports, rule modules, statement caches
     runs = [one_street(services, street, start, end, now, seed=2 + i) for i in range(3)]
-    every, how = all_streets(services, district, streets, start, end, now)
+    for rule_id, ms, count, slowest in slowest_rules(services, street, start, end):
+        print(f"  rule {rule_id:<8} {ms:8.1f} ms  {count:5d} statements, slowest {slowest:7.1f} ms", flush=True)
+    every, how = all_streets(services, district, start, end, now)
     median, p95 = statistics_page(services, start, end, requests)
     return {"one_street_s": statistics.median(runs), "all_streets_s": every, "all_streets_how": how,
             "stats_median_ms": median, "stats_p95_ms": p95}
