@@ -162,7 +162,8 @@ def check(services, sample: int = 30, seed: int = 5) -> str:
     return f"foreign keys and references consistent, {len(picked)} sampled workflows restored"
 
 
-def run(url: str, label: str, scale: float, requests: int, measure_only: bool = False) -> dict:
+def run(url: str, label: str, scale: float, requests: int, measure_only: bool = False,
+        parts=("one", "all", "stats")) -> dict:
     clock = MovableClock(STORIES_AT)
     services = runtime.build(url, clock=clock)
     runtime.prepare(services, with_demo=True)
@@ -177,9 +178,7 @@ def run(url: str, label: str, scale: float, requests: int, measure_only: bool = 
     if not measure_only:
         print(f"{label}: {check(services)}", flush=True)
     clock.advance(seconds=(NOW - clock.now()).total_seconds())  # early January: the year is assessed
-    figures = measure.measure(services, clock, date(2026, 1, 1), date(2026, 12, 31), requests)
-    for name, value in figures.items():
-        print(f"  {name:<20} {value:.3f}" if isinstance(value, float) else f"  {name:<20} {value}")
+    figures = measure.measure(services, clock, date(2026, 1, 1), date(2026, 12, 31), requests, parts)
     services.db.dispose()
     return {"counts": held, **figures}
 
@@ -191,6 +190,8 @@ def main(argv=None) -> None:
     parser.add_argument("--pg", default="auto", help="auto (a throw-away server), none, or a URL to an empty database")
     parser.add_argument("--requests", type=int, default=100, help="timed requests of the statistics page")
     parser.add_argument("--sqlite", default="", help="the SQLite file to write (kept), instead of a temporary one")
+    parser.add_argument("--parts", default="one,all,stats",
+                        help="what to time: one (street), all (streets, the worker job), stats (the page)")
     parser.add_argument("--measure-only", action="store_true",
                         help="with --sqlite PATH or --pg URL: measure over the district an earlier run left there")
     args = parser.parse_args(argv)
@@ -199,11 +200,13 @@ def main(argv=None) -> None:
     if args.db in ("both", "sqlite"):
         with tempfile.TemporaryDirectory(prefix="dachuan-bench-") as tmp:
             path = args.sqlite or f"{tmp}/bench.sqlite"
-            results["sqlite"] = run(f"sqlite:///{path}", "SQLite", args.scale, args.requests, args.measure_only)
+            results["sqlite"] = run(f"sqlite:///{path}", "SQLite", args.scale, args.requests, args.measure_only,
+                                   args.parts.split(","))
     if args.db in ("both", "pg"):
         with postgres(args.pg) as pg_url:
             if pg_url:
-                results["pg"] = run(pg_url, "PostgreSQL", args.scale, args.requests, args.measure_only)
+                results["pg"] = run(pg_url, "PostgreSQL", args.scale, args.requests, args.measure_only,
+                                   args.parts.split(","))
     if "pg" in results:
         print("assessment_pg: " + measure.line(results["pg"], "pg_"))
     last = results.get("sqlite") or results.get("pg")
