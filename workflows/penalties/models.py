@@ -23,7 +23,7 @@ class PenaltyCase(Base):
     source_task: Mapped[str] = mapped_column(sa.String(64), default="")
     area_path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
     party_name: Mapped[str] = mapped_column(sa.String(120))
-    party_id_number: Mapped[str] = mapped_column(sa.String(32), default="")
+    party_id_number: Mapped[str] = mapped_column(sa.String(32), default="", index=True)
     party_kind: Mapped[str] = mapped_column(sa.String(16), default="person")  # person | organisation
     party_address: Mapped[str] = mapped_column(sa.String(255), default="")
     # The fine range's key in legal_texts.json (participant, introducer, organiser, premises), fixed by the
