@@ -1,6 +1,7 @@
 """The lights of the open steps in a supervisor's area, counted per street."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -57,20 +58,23 @@ def per_street(session: Session, user, now: datetime, thresholds: Thresholds) ->
         counted = session.connection().execute(
             sa.select(lit.c.area_path, lit.c.light, sa.func.count()).where(lit.c.light != Light.NONE.value)
             .group_by(lit.c.area_path, lit.c.light))
-    streets: dict[str, StreetLights] = {}
-    names = dict(session.execute(sa.select(Area.path, Area.name).where(Area.kind == "street")).all())
-    street_of: dict[str, str] = {}
+    streets: dict[str, Counter] = {}
+    street_of: dict[str, str] = {}  # many steps share an address
     for area_path, on, n in counted:
         if on == Light.NONE:
             continue
         path = street_of.get(area_path)
         if path is None:
             path = street_of[area_path] = _street_path(area_path)
-        group = streets.get(path)
-        if group is None:
-            group = streets[path] = StreetLights(names.get(path, "区直属"), path)
-        group.counts[Light(on)] += n
-    return sorted(streets.values(), key=lambda g: (-g.counts[Light.ALARM], -g.total, g.street))
+        streets.setdefault(path, Counter())[Light(on)] += n
+    # The names of just these streets (a province has hundreds of streets among its many thousand areas).
+    names = dict(session.execute(sa.select(Area.path, Area.name).where(Area.kind == "street",
+                                                                       Area.path.in_(streets))).all()) \
+        if streets else {}
+    lights = [StreetLights(names.get(path, "区直属"), path) for path in streets]
+    for group in lights:
+        group.counts.update(streets[group.path])
+    return sorted(lights, key=lambda g: (-g.counts[Light.ALARM], -g.total, g.street))
 
 
 def _share_used(session: Session, now: datetime, share: float):
