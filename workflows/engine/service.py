@@ -411,17 +411,8 @@ class WorkflowService:
                     ready=rt.ready_tasks(), end_event=rt.end_event()))
 
     def task_context(self, inst: ProcessInstance, task_id: str) -> dict:
-        """A ready task's data for its form (`inst` as the caller just read it), a copy the form may change: from
-        the workflow this process saved last if still current, else read from the stored state with no restore
-        (restored only if the state does not hold the task as ready, e.g. completed meanwhile)."""
-        live = self.recent.take(inst.id, inst.version)
-        data = spiff.ready_task_data(inst.state, task_id) if live is None else None
-        if data is not None:
-            return data
-        rt = live or spiff.Runtime.restore(deployment.parsed(inst.process_version), inst.state)
-        self.recent.put(inst.id, inst.version, rt)
-        data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
-        return copy.deepcopy(data if data is not None else rt.last_data())
+        """A ready task's data for its form (`inst` as the caller just read it), a copy the form may change."""
+        return task_data.for_form(self.recent, inst, task_id)
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""
