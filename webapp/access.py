@@ -95,10 +95,13 @@ def stands_in(user, task: HumanTask) -> bool:
         read_session(), user.id, task.assignee_id, now())
 
 
+TASK_GONE = "找不到该任务，可能已被撤销。请刷新待办列表。"
+
+
 def task_or_404(task_id: str) -> HumanTask:
     task = read_session().get(HumanTask, task_id)
     if task is None:
-        abort(404, "找不到该任务，可能已被撤销。请刷新待办列表。")
+        abort(404, TASK_GONE)
     return task
 
 

@@ -1,7 +1,7 @@
 """Time-limit lights on pages: one badge per open step (inbox, board, case and task pages)."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 from markupsafe import Markup
 
 from workflows.time_limits import LIGHT_LABELS, Light, Thresholds, light
@@ -18,7 +18,14 @@ def thresholds() -> Thresholds:
 
 
 def task_light(task) -> Light:
-    return light(now(), task.created_at, task.due_at, thresholds())
+    # A page draws many lights (the board: every row): the time and thresholds are taken once per request
+    # (only inside one: an application context may outlive many moments).
+    if not has_request_context():
+        return light(now(), task.created_at, task.due_at, thresholds())
+    if "light_basis" not in g:
+        g.light_basis = (now(), thresholds())
+    at, limits = g.light_basis
+    return light(at, task.created_at, task.due_at, limits)
 
 
 def light_badge(task) -> Markup:

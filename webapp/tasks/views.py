@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm.attributes import set_committed_value
 
 import forms
 from workflows.cases.models import CasePerson
@@ -15,7 +16,7 @@ from workflows.substitutes import service as substitutes
 from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
-from ..access import areas_below, can_act, safe_next, sees, stands_in, task_or_404
+from ..access import TASK_GONE, areas_below, can_act, safe_next, sees, stands_in, task_or_404
 from ..db import now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..params import is_number
@@ -68,8 +69,13 @@ def release(task_id):
 
 
 def _checked_task(task_id: str) -> HumanTask:
-    """The task if the user may work on it; otherwise the page that says why."""
-    task = task_or_404(task_id)
+    """The task (with its instance, read in the same statement) if the user may work on it; otherwise the
+    page that says why."""
+    row = read_session().execute(_TASK_WITH_INSTANCE, {"b_id": task_id}).first()
+    if row is None:
+        abort(404, TASK_GONE)
+    task, inst = row
+    set_committed_value(task, "instance", inst)
     assigned_to_me = task.assignee_id == current_user.id or stands_in(current_user, task)
     if not assigned_to_me and not sees(current_user, task.instance.area_path):
         abort(403, "该任务所属案件不在您的辖区内，您无权查看或办理。")
@@ -79,6 +85,11 @@ def _checked_task(task_id: str) -> HumanTask:
         holder = task.assignee.display_name if task.assignee else "其他岗位"
         abort(403, f"“{task.title}”由{holder}办理，您无权办理。")
     return task
+
+
+_TASK_WITH_INSTANCE = (sa.select(HumanTask, ProcessInstance)
+                       .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                       .where(HumanTask.id == sa.bindparam("b_id")))
 
 
 def _context(task: HumanTask) -> dict:

@@ -23,6 +23,12 @@ class RecentWorkflows:
             item = self._items.pop(key, None)
         return item[1] if item is not None and item[0] == version else None
 
+    def holds(self, key, version: int) -> bool:
+        """Whether the workflow saved as `version` is kept (a reader may still find it taken meanwhile)."""
+        with self._lock:
+            item = self._items.get(key)
+        return item is not None and item[0] == version
+
     def put(self, key, version: int, runtime) -> None:
         with self._lock:
             self._items[key] = (version, runtime)

@@ -411,11 +411,8 @@ class WorkflowService:
                     ready=rt.ready_tasks(), end_event=rt.end_event()))
 
     def task_context(self, inst: ProcessInstance, task_id: str) -> dict:
-        """A ready task's data for its form (`inst` as the caller just read it)."""
-        with self.recent.borrowed(inst.id, inst.version, lambda: spiff.Runtime.restore(
-                deployment.parsed(inst.process_version), inst.state)) as rt:
-            data = next((t.data for t in rt.ready_tasks() if t.id == task_id), None)
-            return copy.deepcopy(data if data is not None else rt.last_data())  # the form may change it
+        """A ready task's data for its form (`inst` as the caller just read it), a copy the form may change."""
+        return task_data.for_form(self.recent, inst, task_id)
 
     def ready_tasks_for(self, user_id: int) -> list[HumanTask]:
         """My tasks, then my roles' unassigned tasks in my area; overdue first."""

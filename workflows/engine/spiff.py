@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
 from workflows.clock import active_clock
@@ -201,6 +202,34 @@ class ReadyTask:
     title: str
     lane: str
     data: dict
+
+
+def ready_task_data(state: bytes, task_id: str) -> dict | None:
+    """The data of the ready task `task_id`, read from a stored state without building the workflow (a form's
+    context needs nothing else); None when the state does not hold it as a ready task of the top workflow
+    (then restore). The state keeps each task's data as its changes against its parent's: the data is
+    rebuilt along the task's ancestors exactly as SpiffWorkflow's TaskConverter.from_dict does."""
+    tasks = json.loads(zlib.decompress(state)).get("tasks", {})
+    task = tasks.get(task_id)
+    if task is None or task.get("state") != TaskState.READY:
+        return None
+    chain = [task]
+    while (parent := chain[-1].get("parent")) is not None:
+        if parent not in tasks:
+            return None
+        chain.append(tasks[parent])
+    restore = SERIALIZER.registry.restore
+    data: dict = {}
+    for index, t in enumerate(reversed(chain)):
+        delta = t.get("delta")
+        if delta and index > 0:
+            data = DeepMerge.merge({}, data)
+            data.update(restore(delta.get("updates", {})))
+            for key in delta.get("deletions", {}):
+                data.pop(key, None)
+        else:
+            data = restore(t["data"])
+    return data
 
 
 class Runtime:

@@ -3,6 +3,8 @@ address, landlord and tenants, counted, flagged and patrolled. (Its 三停一换
 workflows/seizures.)"""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from workflows import audit
 from workflows.engine.context import ActionContext
 from workflows.ledgers import registries
@@ -21,10 +23,12 @@ def register_caught_house(ctx: ActionContext, data: dict) -> RentalHouse | None:
     name, the people found living there) fills what the ledger does not know yet, and never overwrites it.
     """
     case = ctx.instance
-    if case is None or case.area is None or not data.get("house_is_rental"):
+    # The address itself (case.area, one more read) is needed only to register a house not yet in the ledger.
+    if case is None or case.area_id is None or not data.get("house_is_rental"):
         return None
     session = ctx.session
-    house = registries.house_at(session, case.area_id)
+    # Locked now: the catch counted below reads and raises its count in the same action.
+    house = session.scalar(sa.select(RentalHouse).where(RentalHouse.area_id == case.area_id).with_for_update())
     created = house is None
     if created:
         house = RentalHouse(area_id=case.area_id, area_path=case.area_path, address=case.area.full_name,
@@ -45,5 +49,5 @@ def register_caught_house(ctx: ActionContext, data: dict) -> RentalHouse | None:
     if created:
         audit.record(session, ctx.now, "house_registered", ctx.actor_id, case.id, house_id=house.id,
                      address=house.address, owner_name=house.owner_name, tenants=len(house.tenants))
-    registries.record_catch(ctx, case)
+    registries.record_catch(ctx, case, house)
     return house

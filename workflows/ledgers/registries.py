@@ -64,19 +64,26 @@ def house_facts(session: Session, area_id: int, instance_id: int | None = None) 
     house = house_at(session, area_id)
     if house is None:
         return dict(UNREGISTERED)
-    return {"registered": True, "house_id": house.id,
-            "prior_catches": house_prior_catches(session, area_id, instance_id),
+    return _facts(house, house_prior_catches(session, area_id, instance_id))
+
+
+def _facts(house: RentalHouse, prior_catches: int) -> dict:
+    return {"registered": True, "house_id": house.id, "prior_catches": prior_catches,
             "landlord_official": house.owner_party_member or house.owner_public_official,
             "two_letters_one_filing": house.two_letters_one_filing}
 
 
-def record_catch(ctx: ActionContext, case: ProcessInstance) -> dict:
-    """A six-step case found MLM at a registered house: count it once, flag the house, start its patrol."""
+def record_catch(ctx: ActionContext, case: ProcessInstance, house: RentalHouse | None = None) -> dict:
+    """A six-step case found MLM at a registered house: count it once, flag the house, start its patrol.
+
+    `house`: the house at the case's address when the caller already holds it, locked (FOR UPDATE).
+    """
     session = ctx.session
     if case is None or case.area_id is None:
         return dict(UNREGISTERED)
-    house = session.scalar(sa.select(RentalHouse).where(RentalHouse.area_id == case.area_id)
-                           .with_for_update())
+    if house is None:
+        house = session.scalar(sa.select(RentalHouse).where(RentalHouse.area_id == case.area_id)
+                               .with_for_update())
     if house is None:  # just looked for it, under lock: no second look-up to say so
         return dict(UNREGISTERED)
     counted = session.scalar(sa.select(HouseCatch.id).where(HouseCatch.house_id == house.id,
@@ -89,7 +96,9 @@ def record_catch(ctx: ActionContext, case: ProcessInstance) -> dict:
         audit.record(session, now, "house_caught", None, case.id, house_id=house.id, catch_count=house.catch_count)
     flag_house(ctx, house)
     session.flush()
-    return house_facts(session, case.area_id, case.id)
+    # This case's catch is counted exactly once (just now or earlier), so the catches before it are the rest:
+    # what house_facts would read back from the rows written here.
+    return _facts(house, max(house.catch_count - 1, 0))
 
 
 def flag_house(ctx: ActionContext, house: RentalHouse, actor_id: int | None = None) -> None:
@@ -97,14 +106,18 @@ def flag_house(ctx: ActionContext, house: RentalHouse, actor_id: int | None = No
     session, now = ctx.session, ctx.now
     if not house.flagged:
         house.flagged, house.flagged_at, house.updated_at = True, now, now
-    patrol = session.get(ProcessInstance, house.patrol_instance_id) if house.patrol_instance_id else None
-    if patrol is None or patrol.status != InstanceStatus.RUNNING:
+    # Only the patrol's status is needed: not its stored workflow.
+    status = session.scalar(_PATROL_STATUS, {"b_id": house.patrol_instance_id}) if house.patrol_instance_id else None
+    if status != InstanceStatus.RUNNING:
         patrol = ctx.engine.start_within(ctx, PATROL_PROCESS, {
             "house_id": house.id, "address": house.address, "unflag_reason": "",
             # The diagram's timer cycle: repeat for ever at the configured interval until the flag is lifted.
             "patrol_cycle": f"R/{ctx.settings.patrol_interval}",
         }, house.area_id, f"涉传出租屋巡查 {house.address}", None, actor_id).instance
         house.patrol_instance_id = patrol.id
+
+
+_PATROL_STATUS = sa.select(ProcessInstance.status).where(ProcessInstance.id == sa.bindparam("b_id"))
 
 
 def mark_unflagged(ctx: ActionContext, house_id: int, reason: str, patrol: ProcessInstance | None) -> dict:

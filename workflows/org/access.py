@@ -24,7 +24,7 @@ second version of these.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from workflows.exceptions import PermissionDenied
 from workflows.org.models import Area, User
@@ -138,7 +138,9 @@ def reassignable_users(session: Session, supervisor: User) -> list[User]:
         return []
     parts = [p for p in prefix.split("/") if p]
     above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    # Their area and unit come in the same statement: the board names each of them by both (person_label).
     users = session.scalars(sa.select(User).join(Area, User.area_id == Area.id)
+                            .options(contains_eager(User.area), joinedload(User.department))
                             .where(User.active.is_(True),
                                    sa.or_(Area.path.startswith(prefix), Area.path.in_(above) if above else sa.false()))
                             .order_by(Area.path, User.display_name))

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from workflows.engine.spiff import duration_after
 
@@ -31,7 +32,22 @@ class Thresholds:
 
     def warn_from(self, due_at: datetime) -> datetime:
         # The warning starts `warn_before` ahead of the deadline: the deadline minus the same duration.
+        fixed = fixed_length(self.warn_before)
+        if fixed is not None:
+            return due_at - fixed
         return due_at - (duration_after(due_at, self.warn_before) - due_at)
+
+
+@lru_cache(maxsize=32)
+def fixed_length(iso: str) -> timedelta | None:
+    """The length of a duration that is the same from any start (weeks, days, hours…), computed once: a board
+    decides the light of every open step in its area. None for years or months, whose length depends on
+    the start."""
+    date_part = iso.split("T", 1)[0]
+    if "Y" in date_part or "M" in date_part:
+        return None
+    start = datetime(2000, 1, 1)
+    return duration_after(start, iso) - start
 
 
 def light(now: datetime, started_at: datetime | None, due_at: datetime | None,
