@@ -22,5 +22,6 @@ from workflows.seizures import models as _seizures  # noqa: F401
 from workflows.substitutes import models as _substitutes  # noqa: F401
 from workflows.sweeps import models as _sweeps  # noqa: F401
 from workflows.assessment import models as _assessment  # noqa: F401
+from workflows.statistics import models as _statistics  # noqa: F401
 
 metadata = Base.metadata
