@@ -85,8 +85,9 @@ def stale(session: Session, now: datetime) -> list[StatisticsSnapshot]:
     history whose figures are older than REFRESH_EVERY."""
     start, end = default_period(office_date(now))
     areas = session.scalars(sa.select(Area).where(Area.kind.in_(("district", "street"))).order_by(Area.path))
-    wanted = {s.id: s for s in (_get_or_add(session, area, start, end) for area in areas)}
+    made = [_get_or_add(session, area, start, end) for area in areas]
     session.flush()
+    wanted = {s.id: s for s in made}
     recent = date(start.year - HISTORY_YEARS, 1, 1)
     wanted.update((s.id, s) for s in session.scalars(sa.select(StatisticsSnapshot).where(
         StatisticsSnapshot.period_end >= recent)))
