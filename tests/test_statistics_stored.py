@@ -149,3 +149,20 @@ def test_the_worker_keeps_this_years_figures_of_the_district_and_every_street(se
     assert _rows(leader, "complaints", "")[-1] == ["合计", 3, 1, 200]
     with services.db.read() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(StatisticsSnapshot)) == areas
+
+
+def test_stats_refresh_computes_every_stored_period_now(services, lookup, clock, login_as, db_url):
+    from click.testing import CliRunner
+
+    from webapp.cli import main
+
+    _complaints(services, lookup, clock)
+    leader = login_as("wjs_leader")
+    leader.post(f"/statistics/refresh?{NOV}")  # queued, not yet computed
+    result = CliRunner().invoke(main, ["--database-url", db_url, "stats-refresh"])
+    assert result.exit_code == 0, result.output
+    assert "已更新统计数据" in result.output
+    with services.db.read() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(StatisticsSnapshot).where(
+            StatisticsSnapshot.computed_at.is_(None))) == 0
+    assert _rows(leader, "complaints") == [["2026-11", 2, 1, 100], ["合计", 2, 1, 100]]

@@ -80,18 +80,19 @@ def request_refresh(session: Session, *, area: Area, start: date, end: date, act
     return snapshot
 
 
-def stale(session: Session, now: datetime) -> list[StatisticsSnapshot]:
-    """This year's figures of the district(s) and every street, made if missing, and every stored period not yet
-    history whose figures are older than REFRESH_EVERY."""
+def stale(session: Session, now: datetime, every: timedelta = REFRESH_EVERY,
+          history: bool = False) -> list[StatisticsSnapshot]:
+    """This year's figures of the district(s) and every street, made if missing, and every stored period (not yet
+    history, unless `history`) whose figures are older than `every`."""
     start, end = default_period(office_date(now))
     areas = session.scalars(sa.select(Area).where(Area.kind.in_(("district", "street"))).order_by(Area.path))
     made = [_get_or_add(session, area, start, end) for area in areas]
     session.flush()
     wanted = {s.id: s for s in made}
-    recent = date(start.year - HISTORY_YEARS, 1, 1)
+    recent = date(1, 1, 1) if history else date(start.year - HISTORY_YEARS, 1, 1)
     wanted.update((s.id, s) for s in session.scalars(sa.select(StatisticsSnapshot).where(
         StatisticsSnapshot.period_end >= recent)))
-    return sorted((s for s in wanted.values() if s.computed_at is None or s.computed_at <= now - REFRESH_EVERY),
+    return sorted((s for s in wanted.values() if s.computed_at is None or s.computed_at <= now - every),
                   key=lambda s: s.id)
 
 
@@ -100,6 +101,11 @@ def due_refresh(engine) -> int:
     now = engine.now().replace(tzinfo=None)
     with engine.db.unit_of_work() as s:
         return _queue(s, stale(s, now), now=now, actor_id=None)
+
+
+def queue_everything(session: Session, now: datetime) -> int:
+    """`dachuan stats-refresh`: queue every stored period and this year's of every area, however fresh."""
+    return _queue(session, stale(session, now, every=timedelta(0), history=True), now=now, actor_id=None)
 
 
 def store(session: Session, snapshot_id: int, charts: list[dict], *, now: datetime, seconds: float) -> None:
