@@ -100,9 +100,11 @@ def filters() -> Filters:
             raise PermissionDenied("所选区域不在您的辖区内，无权查看其统计数据。")
         else:
             area = chosen
-    choices = [home] + list(read_session().scalars(
-        sa.select(Area).where(Area.path.startswith(home.path), Area.kind == "street", Area.id != home.id)
-        .order_by(Area.path)))
+    # The streets below a district are its children (the address tree's levels are strict): one look-up on the
+    # parent index rather than a pass over the whole address library.
+    choices = [home] + (list(read_session().scalars(
+        sa.select(Area).where(Area.parent_id == home.id, Area.kind == "street").order_by(Area.path)))
+        if home.kind == "district" else [])
     return Filters(area, start, end, choices, raw, errors)
 
 
