@@ -115,3 +115,18 @@ def test_year_on_year_partial_points(services, lookup, clock):
     # 2 against 3: down 33.3%, 26.7 points short: a begun point counts (27 x 0.1), or only whole ones (26 x 0.1).
     assert outcome(services, "4.2.1", **period)[0].deduction == Decimal("2.7")
     assert outcome(services, "4.2.1", partial_step="whole", **period)[0].deduction == Decimal("2.6")
+
+
+def test_a_receiver_step_passed_to_someone_else_is_not_first_receiver_responsibility(services, lookup):
+    c = _record(services, lookup, anonymous=False, complainant_name="举报人王小明", complainant_phone="13911112222")
+    inst = c["instance_id"]
+    _accept(services, lookup, inst)
+    _investigate(services, lookup, inst)
+    _result(services, lookup, inst)
+    # The reply comes back to the first receiver (wjs_market1); a supervisor passes it on to another receiver.
+    reply = _ready(services, inst)["reply"]
+    services.workflow.reassign([reply], lookup.user("wjs_leader"), "首接人休假", to_user_id=lookup.user("wjs_intake"))
+    services.workflow.complete(reply, {"reply": "已电话答复"}, lookup.user("wjs_intake"))
+    passed, _lot = outcome(services, "4.1.4a", **NOV)
+    assert passed.deduction == Decimal(2)
+    assert [f.label.split("：", 1)[1] for f in passed.findings] == ["“举报答复”非首接受理人办理"]

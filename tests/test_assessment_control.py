@@ -127,3 +127,24 @@ def test_blacklist_entry_and_phones_and_cards(services, lookup, cases):
         "张三（11010519491231002X）未录入“黑名单”库"]
     assert [f.label for f in outcome(services, "5.4.1b")[0].findings[1:]] == [
         "张三（11010519491231002X）使用的手机号、银行卡未登记上报"]
+
+
+def test_a_landlord_penalised_in_the_ordinary_procedure_clears_the_repeat_house(services, lookup, cases, clock):
+    from penalty_helpers import PenaltyDriver
+
+    house = catch_house(services, lookup, cases, ROOM)
+    catch_house(services, lookup, cases, ROOM, prior=1)
+    with services.db.read() as s:
+        second_case = s.scalar(sa.select(HumanTask.instance_id).where(HumanTask.task_name == "penalty_landlord"))
+    # The repeat house counts in 3.3.2a (no ordinary-procedure penalty) and in 5.1.2b (no penalty at all).
+    repeat, _lot = outcome(services, "3.3.2a")
+    assert repeat.deduction == Decimal(1) and [(f.kind, f.record_id) for f in repeat.findings] == [("house", house)]
+    pen = PenaltyDriver(services, lookup, clock)
+    inst = pen.start(second_case, {"name": "房东王五", "id_number": "420106198505052016"}, role="premises")
+    pen.to_notice(inst, fine=60000)
+    assert outcome(services, "5.1.2b")[0].deduction == Decimal(1)     # notified, not yet decided
+    pen.pass_reply_period()
+    pen.do(inst, "record_response", {"response": "silent"})
+    pen.decide(inst, fine=60000)
+    assert outcome(services, "5.1.2b")[0].deduction == 0
+    assert outcome(services, "3.3.2a")[0].deduction == 0

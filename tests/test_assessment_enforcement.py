@@ -54,9 +54,13 @@ def test_other_streets_need_two_sweeps_every_quarter_and_the_row_is_capped(servi
     assert half.deduction == Decimal(2)
     assert [f.label for f in half.findings] == ["2026年第2季度 长青街 集中清理 1 次（应 ≥2 次）"]
     assert outcome(services, "3.1.1", OTHER_STREET)[0].note == "辖区内无重点涉传区域，本项不适用。"
-    # A year of a street with no sweeps at all: 12 months x 2 = 24 points computed, 10 lost.
+    # A year of a street with no sweeps at all, run on 23 November: the 11 months begun so far x 2 = 22 points
+    # computed (December is not counted before it begins), 10 lost.
     row = sheet(services, run(services, lookup, clock, STREET))["3.1.1"]
-    assert (row.computed_deduction, row.deduction) == (Decimal(24), Decimal(10))
+    assert (row.computed_deduction, row.deduction) == (Decimal(22), Decimal(10))
+    clock.advance(days=10)
+    row = sheet(services, run(services, lookup, clock, STREET))["3.1.1"]
+    assert row.computed_deduction == Decimal(24)
 
 
 def test_registration_sample_counts_unregistered_persons_and_missing_fields(services, lookup, cases):

@@ -263,13 +263,14 @@ def assess(ctx, area_name, start, end, seed, as_json):
     stored: a run to publish is made on the assessment page or by the worker)."""
     from workflows.assessment import report
     from workflows.assessment.settings import AssessmentSettings
+    from workflows.clock import office_date
 
     services = _services(ctx)
     try:
         with services.db.read() as s:
             area = report.find_area(s, area_name)
             result = report.sheet(s, area, start.date(), end.date(), AssessmentSettings.from_settings(
-                services.settings), seed)
+                services.settings), seed, office_date(services.workflow.now()))
     except WorkflowError as exc:
         detail = "；".join(m for msgs in getattr(exc, "errors", {}).values() for m in msgs)
         raise click.ClickException(detail or exc.message)

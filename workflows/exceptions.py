@@ -108,3 +108,21 @@ class InstanceSuspended(TaskNotReady):
 class BackupRefused(WorkflowError):
     """A backup could not be made, or an archive cannot be restored (damaged, another schema, a database that
     is not empty); the message says why."""
+
+
+class AssessmentFrozen(WorkflowError):
+    """A published assessment is a document: it is never changed; correct the records and run it again."""
+
+    status = 409
+
+    def __init__(self, number: str):
+        super().__init__(f"考评 {number} 已发布，不能再修改；如需更正，请修正台账后重新考评（生成新版本）。")
+
+
+class AssessmentConflict(WorkflowError):
+    """Two runs of one area and period made at the same moment: the other one stands."""
+
+    status = 409
+
+    def __init__(self):
+        super().__init__("同一区域同一期间的考评刚由他人生成了新版本，您的考评未保存，请刷新后重试。")

@@ -136,16 +136,18 @@ def sweeps_per_month(session: Session, area_path: str, start: date, end: date) -
 
 
 # ---------------------------------------------------------------- persons and houses caught
-def caught_persons(session: Session, area_path: str, start: date, end: date) -> list[CasePerson]:
-    """The persons found by the six-step cases opened in the area and period, oldest case first."""
+def caught_persons(session: Session, area_path: str, start: date, end: date) -> list:
+    """The persons found by the six-step cases opened in the area and period, oldest case first: rows with id,
+    instance_id, name, id_number, phone, bank_card (plain rows, not ORM objects: a street's year has thousands)."""
     first, after = bounds(start, end)
-    return list(session.scalars(sa.select(CasePerson).join(
-        ProcessInstance, ProcessInstance.id == CasePerson.instance_id).where(
+    return list(session.execute(sa.select(
+        CasePerson.id, CasePerson.instance_id, CasePerson.name, CasePerson.id_number, CasePerson.phone,
+        CasePerson.bank_card).join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id).where(
         ProcessInstance.process_id == CASE_PROCESS, ProcessInstance.area_path.startswith(area_path),
-        ProcessInstance.created_at >= first, ProcessInstance.created_at < after).order_by(CasePerson.id)))
+        ProcessInstance.created_at >= first, ProcessInstance.created_at < after).order_by(CasePerson.id)).all())
 
 
-def person_key(person: CasePerson) -> str:
+def person_key(person) -> str:
     return person.id_number or f"{person.instance_id}:{person.name}"
 
 

@@ -34,12 +34,12 @@ def _source(method: Method, no_data: bool) -> str:
 
 
 def sheet(session: Session, area: Area, start: date, end: date, settings: AssessmentSettings | None = None,
-          seed: int = 0) -> dict:
+          seed: int = 0, today: date | None = None) -> dict:
     """{area, from, to, seed, rows: [{id, title, weight, deduction, score, source, count, note}], total}."""
     if start > end:
         raise ValidationFailed({"start": ["考评期间的开始日期不能晚于结束日期。"]})
     settings = settings or AssessmentSettings()
-    outcomes, _lot = service.compute(session, area, start, end, settings, seed)
+    outcomes, _lot = service.compute(session, area, start, end, settings, seed, today)
     rows = [AssessmentRow(rule_id=rule.id, position=i, computed_deduction=o.deduction if o else None,
                           manual_deduction=None, override_deduction=None)
             for i, (rule, o) in enumerate(outcomes)]

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflows import audit
@@ -18,8 +19,9 @@ from workflows.assessment.models import AssessmentEvidence, AssessmentFinding, A
 from workflows.assessment.rules import BY_ID, RULES
 from workflows.assessment.rules.base import Lot, Method, Outcome, Rule, Scope
 from workflows.assessment.settings import AssessmentSettings
+from workflows.clock import office_date
 from workflows.engine.references import next_reference
-from workflows.exceptions import NotFound, ValidationFailed, WorkflowError
+from workflows.exceptions import AssessmentConflict, AssessmentFrozen, NotFound, ValidationFailed
 from workflows.org import access
 from workflows.org.models import Area, User
 from workflows.org.roles import ADMIN, SUPERVISOR
@@ -35,13 +37,8 @@ REFERENCE_PREFIX = "KP"
 WHAT = "考评结果"
 
 
-class RunFrozen(WorkflowError):
-    """A published run is a document: it is never changed; correct the records and run again."""
-
-    status = 409
-
-    def __init__(self, number: str):
-        super().__init__(f"考评 {number} 已发布，不能再修改；如需更正，请修正台账后重新考评（生成新版本）。")
+# The errors this module raises, under the names its callers know.
+RunFrozen = AssessmentFrozen
 
 
 # ---------------------------------------------------------------- access
@@ -95,10 +92,10 @@ def _draw_ids(draws: dict) -> dict:
 
 
 def compute(session: Session, area: Area, start: date, end: date, settings: AssessmentSettings,
-            seed: int) -> tuple[list[tuple[Rule, Outcome | None]], Lot]:
+            seed: int, today: date | None = None) -> tuple[list[tuple[Rule, Outcome | None]], Lot]:
     """Every rule's outcome for `area` and the period (nothing is written): for the run and for checking."""
     lot = Lot(seed)
-    scope = Scope(session=session, area=area, start=start, end=end, settings=settings, lot=lot)
+    scope = Scope(session=session, area=area, start=start, end=end, settings=settings, lot=lot, today=today)
     return [(rule, _rule_outcome(rule, scope)) for rule in RULES], lot
 
 
@@ -120,14 +117,19 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
     previous = session.scalar(sa.select(AssessmentRun).where(
         AssessmentRun.area_id == area.id, AssessmentRun.period_start == start, AssessmentRun.period_end == end)
         .order_by(AssessmentRun.version.desc()).limit(1))
-    outcomes, lot = compute(session, area, start, end, settings, seed)
+    outcomes, lot = compute(session, area, start, end, settings, seed, office_date(now))
     run_row = AssessmentRun(number=_number(session, area, now.year), area_id=area.id, area_path=area.path,
                             period_start=start, period_end=end, version=(previous.version + 1) if previous else 1,
                             status=AssessmentStatus.DRAFT, seed=seed, settings_snapshot=settings.snapshot(),
                             draws=_draw_ids(lot.draws), total=Decimal(0), created_by_id=actor_id, created_at=now,
                             supersedes_id=previous.id if previous else None, job_id=job_id)
     session.add(run_row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # Someone made this version of the area's assessment at the same moment: theirs stands.
+        raise AssessmentConflict() from None
     carried = _manual_entries(session, previous.id) if previous else {}
     rows: list[AssessmentRow] = []
     findings_rows: list[dict] = []

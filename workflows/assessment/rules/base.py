@@ -74,6 +74,21 @@ class Scope:
     end: date
     settings: "AssessmentSettings"
     lot: Lot
+    # The office day the run is made: months and quarters that have not begun yet are not counted against a street.
+    today: date | None = None
+    # What several rules of one run read (the persons caught, the period's complaints): read once per run.
+    memo: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def last(self) -> date:
+        """The period's end, or `today` when the period runs on past it."""
+        return min(self.end, self.today) if self.today else self.end
+
+    def remembered(self, key: str, read: Callable[[], T]) -> T:
+        """`read()` once per scope under `key`."""
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
 
 
 class Method(StrEnum):

@@ -22,20 +22,34 @@ RECEIVER_LANE = "受理人"
 TARGET_DECREASE = Decimal(60)
 
 
-def _complaints(scope: Scope) -> list[Complaint]:
+def _complaints(scope: Scope) -> list:
+    """The complaints received in the area and period (rows), read once per run."""
     first, after = figures.bounds(scope.start, scope.end)
-    return list(scope.session.scalars(sa.select(Complaint).where(
+    return scope.remembered("complaints", lambda: list(scope.session.execute(sa.select(
+        Complaint.id, Complaint.instance_id, Complaint.reference, Complaint.received_at, Complaint.area_id,
+        Complaint.anonymous, Complaint.complainant_name, Complaint.complainant_phone, Complaint.complainant_contact,
+        Complaint.responsible_unit, Complaint.first_receiver_id).where(
         Complaint.area_path.startswith(scope.area.path), Complaint.received_at >= first,
-        Complaint.received_at < after).order_by(Complaint.id)))
+        Complaint.received_at < after).order_by(Complaint.id)).all()))
 
 
-def _tasks(scope: Scope, complaints: list[Complaint]) -> dict[int, list[HumanTask]]:
-    out: dict[int, list[HumanTask]] = {}
-    for chunk in records.chunks(c.instance_id for c in complaints if c.instance_id):
-        for task in scope.session.scalars(sa.select(HumanTask).where(HumanTask.instance_id.in_(chunk))
-                                          .order_by(HumanTask.created_at)):
-            out.setdefault(task.instance_id, []).append(task)
-    return out
+def _all_tasks(scope: Scope) -> dict[int, list]:
+    """instance id -> the steps of the period's complaints (rows), read once per run."""
+    def read() -> dict[int, list]:
+        out: dict[int, list] = {}
+        for chunk in records.chunks(c.instance_id for c in _complaints(scope) if c.instance_id):
+            for task in scope.session.execute(sa.select(
+                    HumanTask.instance_id, HumanTask.task_name, HumanTask.title, HumanTask.lane, HumanTask.state,
+                    HumanTask.due_at, HumanTask.completed_at, HumanTask.completed_by_id).where(
+                    HumanTask.instance_id.in_(chunk)).order_by(HumanTask.created_at)):
+                out.setdefault(task.instance_id, []).append(task)
+        return out
+    return scope.remembered("complaint_tasks", read)
+
+
+def _tasks(scope: Scope, complaints: list) -> dict[int, list]:
+    every = _all_tasks(scope)
+    return {c.instance_id: every.get(c.instance_id, []) for c in complaints if c.instance_id}
 
 
 def _label(c: Complaint) -> str:
@@ -57,9 +71,10 @@ def ledger(scope: Scope) -> Outcome:
             missing.append("地址")
         if not c.anonymous and not (c.complainant_name and (c.complainant_phone or c.complainant_contact)):
             missing.append("举报人联系方式")
-        if "accept" in done and not c.responsible_unit:
-            missing.append("责任单位")
         if statuses.get(c.instance_id) == InstanceStatus.COMPLETED:
+            # A closed complaint's ledger shows who handled it, what came of it and the reply.
+            if not c.responsible_unit:
+                missing.append("责任单位")
             if not done & set(figures.RESULT_TASKS):
                 missing.append("办理结果")
             if not c.anonymous and figures.REPLY_TASK not in done:

@@ -155,14 +155,14 @@ def black_intermediaries(scope: Scope) -> Outcome:
 
 
 def blacklist_entry(scope: Scope) -> Outcome:
-    persons = figures.caught_persons(scope.session, scope.area.path, scope.start, scope.end)
+    persons = records.persons(scope)
     days = records.case_days(scope, persons)
     window = common.sample_window(scope, list(days.values()))
     if window is None:
         return Outcome(ZERO, 0, note="考评期间未查获涉传人员，无可抽查记录。")
     population = [p for p in persons if window[0] <= days[p.instance_id] <= window[1]]
     sampled = scope.lot.sample("5.4.1a", population, 10)
-    entries = records.blacklist_of(scope, [p.id_number for p in sampled])
+    entries = records.blacklist(scope)
     found = [Finding("person", p.id, f"{p.name}（{p.id_number or '无身份证号'}）未录入“黑名单”库", HALF,
                      common.case_url(p.instance_id)) for p in sampled if p.id_number not in entries]
     return Outcome(HALF * len(found), len(sampled), tuple(found),
@@ -175,8 +175,8 @@ def _listed(value: str, text: str) -> bool:
 
 
 def phones_and_cards(scope: Scope) -> Outcome:
-    persons = figures.caught_persons(scope.session, scope.area.path, scope.start, scope.end)
-    entries = records.blacklist_of(scope, [p.id_number for p in persons])
+    persons = records.persons(scope)
+    entries = records.blacklist(scope)
     found = []
     for p in persons:
         entry = entries.get(p.id_number)

@@ -71,7 +71,7 @@ def key_area_sweeps(scope: Scope) -> Outcome:
     sweeps = _done_sweeps(scope)
     found, looked = [], set()
     for unit in units:
-        for key in figures.months(scope.start, scope.end):
+        for key in figures.months(scope.start, scope.last):
             year, month = int(key[:4]), int(key[5:])
             ids = [i for i, day, path in sweeps if (day.year, day.month) == (year, month) and _touches(path, unit.path)]
             looked.update(ids)
@@ -87,7 +87,7 @@ def other_area_sweeps(scope: Scope) -> Outcome:
         return Outcome(ZERO, 0, note="本区域为重点涉传区域，按月考核（见 3.1.1），本项不适用。")
     sweeps = _done_sweeps(scope)
     found = []
-    for label, first, last in _quarters(scope.start, scope.end):
+    for label, first, last in _quarters(scope.start, scope.last):
         n = len([1 for _i, day, _p in sweeps if first <= day <= last])
         if n < MIN_SWEEPS:
             found.append(Finding("sweep_quarter", None, f"{label} {scope.area.full_name} 集中清理 {n} 次"
@@ -98,7 +98,7 @@ def other_area_sweeps(scope: Scope) -> Outcome:
 # ---------------------------------------------------------------- 3.1.3 registration of persons caught
 def _sampled_persons(scope: Scope, key: str, n: int):
     """A sample of the persons caught in the sampled month (their cases' opening day), with the window."""
-    persons = figures.caught_persons(scope.session, scope.area.path, scope.start, scope.end)
+    persons = records.persons(scope)
     days = records.case_days(scope, persons)
     window = common.sample_window(scope, list(days.values()))
     if window is None:
@@ -111,7 +111,7 @@ def registration(scope: Scope) -> Outcome:
     sampled, window, population = _sampled_persons(scope, "3.1.3", 10)
     if window is None:
         return Outcome(ZERO, 0, note="考评期间未查获涉传人员，无可抽查记录。")
-    entries = records.blacklist_of(scope, [p.id_number for p in sampled])
+    entries = records.blacklist(scope)
     found = []
     for person in sampled:
         entry = entries.get(person.id_number) if person.id_number else None
@@ -132,7 +132,7 @@ def registration(scope: Scope) -> Outcome:
 
 # ---------------------------------------------------------------- 3.3 penalties
 def penalty_rate(scope: Scope) -> Outcome:
-    persons = figures.caught_persons(scope.session, scope.area.path, scope.start, scope.end)
+    persons = records.persons(scope)
     by_key = {}
     for person in persons:
         by_key.setdefault(figures.person_key(person), person)
@@ -173,8 +173,8 @@ def cases_per_complaints(scope: Scope) -> Outcome:
 
 def repeat_persons_and_houses(scope: Scope) -> Outcome:
     threshold = scope.settings.repeat_threshold
-    persons = figures.caught_persons(scope.session, scope.area.path, scope.start, scope.end)
-    entries = records.blacklist_of(scope, [p.id_number for p in persons])
+    persons = records.persons(scope)
+    entries = records.blacklist(scope)
     repeat = {}
     for person in persons:
         entry = entries.get(person.id_number)

@@ -33,13 +33,27 @@ def case_days(scope: Scope, persons) -> dict[int, date]:
     return out
 
 
-def blacklist_of(scope: Scope, numbers) -> dict[str, BlacklistEntry]:
-    """id number -> its blacklist entry, for those entered."""
-    out: dict[str, BlacklistEntry] = {}
+def persons(scope: Scope) -> list:
+    """The persons caught in the area and period (figures.caught_persons), read once per run."""
+    return scope.remembered("persons", lambda: figures.caught_persons(scope.session, scope.area.path, scope.start,
+                                                                        scope.end))
+
+
+def blacklist_of(scope: Scope, numbers) -> dict:
+    """id number -> its blacklist entry (a row: id_number, phones, bank_cards, registration_place, catch_count)."""
+    out: dict = {}
     for chunk in chunks(n for n in numbers if n):
-        for entry in scope.session.scalars(sa.select(BlacklistEntry).where(BlacklistEntry.id_number.in_(chunk))):
+        for entry in scope.session.execute(sa.select(
+                BlacklistEntry.id_number, BlacklistEntry.phones, BlacklistEntry.bank_cards,
+                BlacklistEntry.registration_place, BlacklistEntry.catch_count).where(
+                BlacklistEntry.id_number.in_(chunk))):
             out[entry.id_number] = entry
     return out
+
+
+def blacklist(scope: Scope) -> dict:
+    """The blacklist entries of every person caught in the area and period, read once per run."""
+    return scope.remembered("blacklist", lambda: blacklist_of(scope, [p.id_number for p in persons(scope)]))
 
 
 def caught_houses(scope: Scope) -> list[RentalHouse]:
