@@ -131,7 +131,7 @@ def main(argv=None) -> None:
         s.expunge_all()
     print(f"{label}: {len(areas) - 1} streets, {cases} cases, {persons} persons; period {start} to {end}", flush=True)
     if args.live:
-        print(f"  live count (the page before): district {live(services, district, start, end, args.live):.0f} ms, "
+        print(f"  live count (what every request counted before the figures were stored): district {live(services, district, start, end, args.live):.0f} ms, "
               f"{STREET} {live(services, street, start, end, args.live):.0f} ms", flush=True)
     refresh_s = refresh(services, areas, start, end)
     print(f"  refresh: {len(areas)} areas computed and stored in {refresh_s:.1f} s", flush=True)
