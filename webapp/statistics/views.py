@@ -132,7 +132,7 @@ def index():
     status = 422 if f.errors else 200
     snapshot = stored(f)
     return render_template("statistics/index.html", f=f, snapshot=snapshot, charts=charts(snapshot),
-                           pending=snapshot is not None and snapshots.pending(snapshot)), status
+                           pending=snapshot is not None and snapshots.pending(snapshot, now())), status
 
 
 @bp.route("/refresh", methods=["POST"])

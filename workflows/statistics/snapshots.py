@@ -23,6 +23,8 @@ from workflows.statistics.models import StatisticsSnapshot
 JOB_KIND = "statistics"
 # Stored figures older than this are computed again by the worker's periodic duty.
 REFRESH_EVERY = timedelta(minutes=30)
+# A refresh asked for and not done after this long (its job failed for good, or no worker runs) may be asked again.
+GIVE_UP_AFTER = timedelta(hours=1)
 # Periods ending before the first of last year are history: kept as computed, refreshed only on request.
 HISTORY_YEARS = 1
 
@@ -43,15 +45,15 @@ def find(session: Session, area_id: int, start: date, end: date) -> StatisticsSn
         StatisticsSnapshot.period_end == end))
 
 
-def pending(snapshot: StatisticsSnapshot) -> bool:
-    """A refresh has been asked for and not yet done."""
-    return snapshot.requested_at is not None and (snapshot.computed_at is None
-                                                  or snapshot.requested_at > snapshot.computed_at)
+def pending(snapshot: StatisticsSnapshot, now: datetime) -> bool:
+    """A refresh has been asked for (within GIVE_UP_AFTER) and not yet done."""
+    return (snapshot.requested_at is not None and snapshot.requested_at > now - GIVE_UP_AFTER
+            and (snapshot.computed_at is None or snapshot.requested_at > snapshot.computed_at))
 
 
 def _queue(session: Session, snapshots: list[StatisticsSnapshot], *, now: datetime, actor_id: int | None) -> int:
     """Mark `snapshots` asked for and queue one job computing them; those already queued are left as they are."""
-    wanted = [s for s in snapshots if not pending(s)]
+    wanted = [s for s in snapshots if not pending(s, now)]
     for snapshot in wanted:
         snapshot.requested_at, snapshot.requested_by_id = now, actor_id
     if wanted:
