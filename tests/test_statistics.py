@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from engine_helpers import CaseDriver
 from openpyxl import load_workbook
 from pf_helpers import Creation
+from stats_helpers import computed
 from web_fixtures import *  # noqa: F401,F403
 from web_fixtures import JYH_ROOM, text
 
@@ -115,6 +116,7 @@ def test_page_is_for_supervisors_leaders_and_the_district(services, lookup, cloc
         officer = login_as(user)
         assert officer.get("/statistics").status_code == 403, user
         assert officer.get("/statistics/cases.xlsx").status_code == 403, user
+        assert officer.post("/statistics/refresh").status_code == 403, user
         assert "统计分析" not in text(officer.get("/")), user
     # Supervisors, the bureau's head, the administrator, and the district office's own desk (qu_intake).
     for user in ("wjs_leader", "dubanban", "sj_head", "admin", "qu_intake"):
@@ -126,13 +128,16 @@ def test_page_is_for_supervisors_leaders_and_the_district(services, lookup, cloc
 def test_street_officer_sees_only_its_street(services, lookup, clock, login_as):
     _scenario(services, lookup, clock)
     leader = login_as("wjs_leader")
+    computed(services, leader, "from=2026-11-01&to=2026-12-31")
     page = text(leader.get("/statistics?from=2026-11-01&to=2026-12-31"))
     assert "第一社区" in page and "金银湖街" not in page
     # A filter naming another street is refused, not widened to it.
     jyh = _area_id(services, "金银湖街")
     assert leader.get(f"/statistics?area={jyh}").status_code == 403
     assert leader.get(f"/statistics/cases.xlsx?area={jyh}").status_code == 403
+    assert leader.post(f"/statistics/refresh?area={jyh}").status_code == 403
     office = login_as("dubanban")
+    computed(services, office, f"area={jyh}&from=2026-11-01&to=2026-12-31")
     assert "金银湖街" in text(office.get(f"/statistics?area={jyh}&from=2026-11-01&to=2026-12-31"))
 
 
@@ -155,6 +160,7 @@ def test_bad_filters_keep_what_was_typed(services, lookup, clock, login_as):
 def test_xlsx_export_holds_the_table(services, lookup, clock, login_as):
     _scenario(services, lookup, clock)
     office = login_as("dubanban")
+    computed(services, office, "from=2026-11-01&to=2026-12-31")
     response = office.get("/statistics/cases.xlsx?from=2026-11-01&to=2026-12-31")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from engine_helpers import CaseDriver, comparison
 from openpyxl import load_workbook
 from penalty_helpers import CORE, PARTICIPANT, PenaltyDriver
+from stats_helpers import computed
 from web_fixtures import *  # noqa: F401,F403
 from web_fixtures import JYH_ROOM, ROOM
 
@@ -145,6 +146,7 @@ def test_persons_caught_penalty_rate_and_reflux(services, lookup, clock):
 def test_the_page_and_its_export_show_the_assessed_figures_within_the_area(services, lookup, clock, login_as):
     _complaints(services, lookup, clock)
     leader = login_as("wjs_leader")
+    computed(services, leader, "from=2026-11-01&to=2026-11-30")
     page = leader.get("/statistics?from=2026-11-01&to=2026-11-30")
     assert page.status_code == 200
     body = page.get_data(as_text=True)

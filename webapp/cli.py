@@ -278,3 +278,20 @@ def assess(ctx, area_name, start, end, seed, as_json):
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(report.text_lines(result)))
+
+
+@main.command("stats-refresh")
+@click.pass_context
+def stats_refresh(ctx):
+    """Compute the statistics page's stored figures now: this year's of the district and every street, and every
+    period stored before (the worker otherwise refreshes them every half hour)."""
+    from workflows.jobs.worker import JobWorker
+    from workflows.statistics import snapshots
+
+    from .statistics import compute
+
+    services = _services(ctx)
+    with services.db.unit_of_work() as s:
+        queued = snapshots.queue_everything(s, services.workflow.now())
+    ran = JobWorker(services, {snapshots.JOB_KIND: compute.HANDLER}).run_until_idle()
+    click.echo(f"已更新统计数据：{queued} 个区域和期间（{ran} 个后台任务）。")

@@ -9,6 +9,7 @@ from workflows.notices.models import NoticeBatch
 from workflows.notices.service import BATCH_JOB_KIND, NoticeService
 
 from .notices import render
+from .statistics import compute as statistics_compute
 
 
 def run_notice_batch(ctx: JobContext) -> dict:
@@ -36,7 +37,8 @@ def handlers() -> dict[str, Handler]:
     """Every kind of job this release knows, with its handler."""
     return {import_jobs.KIND: import_jobs.HANDLER,
             BATCH_JOB_KIND: Handler(run_notice_batch, NoticeService.batch_failed),
-            assessment_jobs.KIND: assessment_jobs.HANDLER}
+            assessment_jobs.KIND: assessment_jobs.HANDLER,
+            statistics_compute.snapshots.JOB_KIND: statistics_compute.HANDLER}
 
 
 def worker(services) -> JobWorker:

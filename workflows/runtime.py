@@ -18,10 +18,11 @@ from workflows.org import demo
 from workflows.penalties import hooks as penalty_hooks
 from workflows.pyramid_free import hooks as pyramid_free_hooks
 from workflows.seizures import hooks as seizure_hooks
+from workflows.statistics import hooks as statistics_hooks
 
 # Every domain that runs processes registers its hooks here; the engine itself knows none of them.
 DOMAINS = (case_hooks, matter_hooks, complaint_hooks, ledger_hooks, online_clue_hooks, seizure_hooks,
-           pyramid_free_hooks, penalty_hooks)
+           pyramid_free_hooks, penalty_hooks, statistics_hooks)
 
 
 @dataclass

@@ -1,9 +1,10 @@
-"""In a real browser: the district office opens the statistics page and every chart with data is drawn by the
-vendored ECharts (an SVG appears in its box), with no request leaving the app's own address and no script error;
+"""In a real browser: the district office opens the statistics page, asks for its figures (the worker computes
+them), and every chart with data is drawn by the vendored ECharts (an SVG appears in its box), with no request leaving the app's own address and no script error;
 the XLSX link downloads the table."""
 from __future__ import annotations
 
 import pytest
+from job_helpers import run_jobs
 from openpyxl import load_workbook
 from test_browser_case import Officer
 
@@ -45,6 +46,12 @@ def test_statistics_page_draws_its_charts_offline(live, browser, shots_dir, tmp_
     officer.page.route("**/*", only_the_app)
 
     officer.page.click("nav a:has-text('统计分析')")
+    assert "尚未生成" in officer.page.locator("#stat-freshness").inner_text()
+    officer.page.click("#stat-freshness button:has-text('生成统计数据')")
+    assert "正在后台计算" in officer.page.locator("#stat-freshness").inner_text()
+    assert run_jobs(services) == 1  # what `dachuan worker` does between two rounds
+    officer.page.reload()
+    assert "数据更新于" in officer.page.locator("#stat-freshness").inner_text()
     officer.page.wait_for_selector("#stat-cases [data-chart] svg")
     officer.shot("statistics")
     boxes = officer.page.locator("[data-chart]")

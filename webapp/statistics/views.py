@@ -5,22 +5,23 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from workflows import tabular
-from workflows.assessment.settings import AssessmentSettings
 from workflows.clock import office_date
 from workflows.exceptions import PermissionDenied
 from workflows.org import access as rules
 from workflows.org.models import Area
 from workflows.org.roles import ADMIN, SUPERVISOR
+from workflows.statistics import snapshots
+from workflows.statistics.models import StatisticsSnapshot
 
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
 from ..params import is_number
-from .assessed import complaints_chart, handling_chart, persons_chart, reflux_chart, sweeps_chart
-from .charts import Chart, cases_chart, compliance_chart, coverage_chart
+from .charts import Chart
+from .compute import BUILDERS, from_stored
 
 bp = Blueprint("statistics", __name__, url_prefix="/statistics")
 
@@ -75,17 +76,20 @@ def _date(raw: str, default: date, errors: dict, key: str, label: str) -> date:
 def filters() -> Filters:
     """Read ?area=&from=&to=; a bad value is reported and the default used, an area outside the user's is refused."""
     home = _home_area(current_user)
-    raw = {k: request.args.get(k, "").strip() for k in ("area", "from", "to")}
+    raw = {k: request.values.get(k, "").strip() for k in ("area", "from", "to")}
     errors: dict[str, str] = {}
     today = office_date(now())
-    start = _date(raw["from"], date(today.year, 1, 1), errors, "from", "开始日期")
-    end = _date(raw["to"], today, errors, "to", "结束日期")
+    default_start, default_end = snapshots.default_period(today)
+    start = _date(raw["from"], default_start, errors, "from", "开始日期")
+    end = _date(raw["to"], default_end, errors, "to", "结束日期")
     if not errors and start > end:
         errors["to"] = "结束日期不能早于开始日期。"
     elif not errors and (end - start).days > LONGEST_PERIOD_DAYS:
         errors["to"] = "统计期最长三年，请缩短期间。"
     if errors:
-        start, end = date(today.year, 1, 1), today
+        start, end = default_start, default_end
+    # The figures are stored per whole month: the period is widened to the months it touches.
+    start, end = snapshots.whole_months(start, end)
     area = home
     if raw["area"]:
         chosen = read_session().get(Area, int(raw["area"])) if is_number(raw["area"]) else None
@@ -96,31 +100,22 @@ def filters() -> Filters:
             raise PermissionDenied("所选区域不在您的辖区内，无权查看其统计数据。")
         else:
             area = chosen
-    choices = [home] + list(read_session().scalars(
-        sa.select(Area).where(Area.path.startswith(home.path), Area.kind == "street", Area.id != home.id)
-        .order_by(Area.path)))
+    # The streets below a district are its children (the address tree's levels are strict): one look-up on the
+    # parent index rather than a pass over the whole address library.
+    choices = [home] + (list(read_session().scalars(
+        sa.select(Area).where(Area.parent_id == home.id, Area.kind == "street").order_by(Area.path)))
+        if home.kind == "district" else [])
     return Filters(area, start, end, choices, raw, errors)
 
 
-# The page's charts in order: key -> builder(session, area_path, start, end, now).
-BUILDERS = {
-    "complaints": lambda s, path, start, end, at: complaints_chart(s, path, start, end),
-    "handling": lambda s, path, start, end, at: handling_chart(s, path, start, end),
-    "sweeps": lambda s, path, start, end, at: sweeps_chart(s, path, start, end),
-    "cases": lambda s, path, start, end, at: cases_chart(s, path, start, end),
-    "persons": lambda s, path, start, end, at: persons_chart(s, path, start, end, _assessment_settings()),
-    "reflux": lambda s, path, start, end, at: reflux_chart(s, path, start, end, _assessment_settings()),
-    "time_limits": compliance_chart,
-    "coverage": lambda s, path, start, end, at: coverage_chart(s, path, start, end),
-}
+def stored(f: Filters) -> StatisticsSnapshot | None:
+    return snapshots.find(read_session(), f.area.id, f.start, f.end)
 
 
-def _assessment_settings() -> AssessmentSettings:
-    return AssessmentSettings.from_settings(services().settings)
-
-
-def charts(f: Filters, keys=None) -> list[Chart]:
-    return [BUILDERS[k](read_session(), f.area.path, f.start, f.end, now()) for k in (keys or BUILDERS)]
+def charts(snapshot: StatisticsSnapshot | None, keys=None) -> list[Chart]:
+    """The stored charts (all, or those named by `keys`), in the page's order."""
+    stored_charts = {c["key"]: c for c in (snapshot.charts or [])} if snapshot is not None else {}
+    return [from_stored(stored_charts[k]) for k in (keys or BUILDERS) if k in stored_charts]
 
 
 def _allowed() -> None:
@@ -135,7 +130,25 @@ def index():
     _allowed()
     f = filters()
     status = 422 if f.errors else 200
-    return render_template("statistics/index.html", f=f, charts=charts(f)), status
+    snapshot = stored(f)
+    return render_template("statistics/index.html", f=f, snapshot=snapshot, charts=charts(snapshot),
+                           pending=snapshot is not None and snapshots.pending(snapshot, now())), status
+
+
+@bp.route("/refresh", methods=["POST"])
+@login_required
+def refresh():
+    """Queue the computation of the chosen area and period's figures for the worker; the page shows them once
+    done, and until then whatever was computed before."""
+    _allowed()
+    f = filters()
+    if f.errors:
+        abort(422, "；".join(f.errors.values()))
+    with services().db.unit_of_work() as s:
+        snapshots.request_refresh(s, area=s.get(Area, f.area.id), start=f.start, end=f.end,
+                                  actor_id=current_user.id, now=now())
+    flash("已提交统计更新，后台计算完成后刷新本页即可看到最新数据。", "success")
+    return redirect(url_for("statistics.index", **f.args()))
 
 
 @bp.route("/<key>.xlsx")
@@ -148,7 +161,10 @@ def export(key: str):
         abort(422, "；".join(f.errors.values()))
     if key not in BUILDERS:
         abort(404, "没有这张统计表。")
-    chart = charts(f, [key])[0]
+    found = charts(stored(f), [key])
+    if not found:
+        abort(404, "该期间的统计尚未生成，请先在统计页面提交更新。")
+    chart = found[0]
     title = f"{f.area.name}{chart.title}"
     data = tabular.to_xlsx(chart.title, chart.headers, chart.rows)
     return xlsx_response(data, f"{title}_{f.start.isoformat()}_{f.end.isoformat()}.xlsx")

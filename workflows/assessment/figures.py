@@ -1,5 +1,8 @@
 """The figures the assessment scores and the statistics page draws, from the same queries: each takes
-(session, area_path, start, end) (period inclusive) and returns plain dicts and lists, never ORM objects."""
+(session, area_path, start, end) (period inclusive) and returns plain dicts and lists, never ORM objects.
+
+They count in SQL (GROUP BY, COUNT DISTINCT, EXISTS) rather than loading a district's rows into Python, and read an
+area's subtree as an index range (workflows.statistics.periods.under): SQLite cannot use an index for LIKE."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -8,13 +11,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import CasePerson
-from workflows.clock import OFFICE_UTC_OFFSET, office_date
+from workflows.clock import OFFICE_UTC_OFFSET
 from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.ledgers.models import BlacklistEntry, HouseCatch, RentalHouse
 from workflows.online_clues.models import OnlineClue, OnlineClueLink
 from workflows.org.models import Area
 from workflows.penalties.models import PenaltyCase
+from workflows.statistics.periods import under
 from workflows.sweeps.models import Sweep
 from workflows.vocabulary import PenaltyOutcome, SweepStatus, TaskState
 
@@ -51,12 +55,23 @@ def months(start: date, end: date) -> list[str]:
     return out
 
 
+def office_month(session: Session, column, timestamp: bool = True):
+    """"YYYY-MM" of `column` in SQL: the office (Beijing) month of a naive UTC timestamp, or a date's month."""
+    hours = int(OFFICE_UTC_OFFSET.total_seconds() // 3600)
+    if session.get_bind().dialect.name == "postgresql":
+        shifted = column + sa.literal_column(f"interval '{hours} hours'") if timestamp else column
+        return sa.func.to_char(shifted, "YYYY-MM")
+    if timestamp:
+        return sa.func.strftime("%Y-%m", column, f"+{hours} hours")
+    return sa.func.strftime("%Y-%m", column)
+
+
 # ---------------------------------------------------------------- complaints
 def complaint_rows(session: Session, area_path: str, start: date, end: date) -> list[tuple[int, datetime]]:
     """(id, received_at) of the complaints received in the area and period."""
     first, after = bounds(start, end)
     return list(session.execute(sa.select(Complaint.id, Complaint.received_at).where(
-        Complaint.area_path.startswith(area_path), Complaint.received_at >= first, Complaint.received_at < after)
+        under(session, Complaint.area_path, area_path), Complaint.received_at >= first, Complaint.received_at < after)
         .order_by(Complaint.id)).all())
 
 
@@ -65,7 +80,7 @@ def clue_complaint_days(session: Session, area_path: str, start: date, end: date
     reports too (含网络传销), and are not counted twice when a complaint is linked."""
     linked = sa.select(OnlineClueLink.clue_id).where(OnlineClueLink.kind == "complaint")
     return list(session.execute(sa.select(OnlineClue.id, OnlineClue.received_on).where(
-        OnlineClue.area_path.startswith(area_path), OnlineClue.source == "complaint",
+        under(session, OnlineClue.area_path, area_path), OnlineClue.source == "complaint",
         OnlineClue.received_on >= start, OnlineClue.received_on <= end, OnlineClue.id.not_in(linked))
         .order_by(OnlineClue.id)).all())
 
@@ -73,10 +88,19 @@ def clue_complaint_days(session: Session, area_path: str, start: date, end: date
 def complaints_per_month(session: Session, area_path: str, start: date, end: date) -> dict[str, int]:
     """"2026-03" -> reports received that month (complaints and online MLM reports), every month of the period."""
     counts = {key: 0 for key in months(start, end)}
-    for _id, at in complaint_rows(session, area_path, start, end):
-        counts[month_key(office_date(at))] += 1
-    for _id, day in clue_complaint_days(session, area_path, start, end):
-        counts[month_key(day)] += 1
+    first, after = bounds(start, end)
+    month = office_month(session, Complaint.received_at)
+    for key, n in session.execute(sa.select(month, sa.func.count()).where(
+            under(session, Complaint.area_path, area_path), Complaint.received_at >= first,
+            Complaint.received_at < after).group_by(month)):
+        counts[key] += n
+    linked = sa.select(OnlineClueLink.clue_id).where(OnlineClueLink.kind == "complaint")
+    month = office_month(session, OnlineClue.received_on, timestamp=False)
+    for key, n in session.execute(sa.select(month, sa.func.count()).where(
+            under(session, OnlineClue.area_path, area_path), OnlineClue.source == "complaint",
+            OnlineClue.received_on >= start, OnlineClue.received_on <= end, OnlineClue.id.not_in(linked))
+            .group_by(month)):
+        counts[key] += n
     return counts
 
 
@@ -93,44 +117,46 @@ def complaint_handling(session: Session, area_path: str, start: date, end: date)
     """{accepted, handled_in_time, replied, no_result} for the complaints received in the area and period:
     accepted ones, those whose every step was done within its time limit, those replied to, and those without a
     result (查必有果) yet."""
-    ids = [cid for cid, _at in complaint_rows(session, area_path, start, end)]
-    _first, cutoff = bounds(start, end)
-    figures = {"accepted": 0, "handled_in_time": 0, "replied": 0, "no_result": 0}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start:chunk_start + 500]
-        instances = dict(session.execute(sa.select(Complaint.instance_id, Complaint.id).where(
-            Complaint.id.in_(chunk), Complaint.instance_id.is_not(None))).all())
-        tasks = session.execute(sa.select(HumanTask.instance_id, HumanTask.task_name, HumanTask.state,
-                                          HumanTask.due_at, HumanTask.completed_at).where(
-            HumanTask.instance_id.in_(list(instances)))).all()
-        overdue, replied, resulted, accepted = set(), set(), set(), set()
-        for instance_id, name, state, due, done in tasks:
-            if name == "accept" and state == TaskState.COMPLETED:
-                accepted.add(instance_id)
-            if late(state, due, done, cutoff):
-                overdue.add(instance_id)
-            if name == REPLY_TASK and state == TaskState.COMPLETED:
-                replied.add(instance_id)
-            if name in RESULT_TASKS and state == TaskState.COMPLETED:
-                resulted.add(instance_id)
-        figures["accepted"] += len(accepted)
-        figures["handled_in_time"] += len([i for i in accepted if i not in overdue])
-        figures["replied"] += len(replied)
-        figures["no_result"] += len(instances) - len(resulted)
-    return figures
+    first, cutoff = bounds(start, end)
+
+    def step(*conditions):
+        return sa.exists().where(HumanTask.instance_id == instances.c.instance_id, *conditions)
+
+    # Each complaint's workflow once (a workflow is one complaint's), as `late` reads a step, in SQL.
+    instances = sa.select(Complaint.instance_id).where(
+        under(session, Complaint.area_path, area_path), Complaint.received_at >= first,
+        Complaint.received_at < cutoff, Complaint.instance_id.is_not(None)).distinct().subquery()
+    done = HumanTask.state == TaskState.COMPLETED
+    accepted = step(HumanTask.task_name == "accept", done)
+    overdue = step(HumanTask.due_at.is_not(None), HumanTask.state != TaskState.CANCELLED, sa.or_(
+        sa.and_(HumanTask.completed_at.is_not(None), HumanTask.completed_at > HumanTask.due_at),
+        sa.and_(HumanTask.completed_at.is_(None), HumanTask.state == TaskState.READY, HumanTask.due_at < cutoff)))
+    replied = step(HumanTask.task_name == REPLY_TASK, done)
+    resulted = step(HumanTask.task_name.in_(RESULT_TASKS), done)
+
+    def count(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    total, n_accepted, in_time, n_replied, n_resulted = session.execute(sa.select(
+        sa.func.count(), count(accepted), count(sa.and_(accepted, ~overdue)), count(replied), count(resulted))
+        .select_from(instances)).one()
+    return {"accepted": int(n_accepted), "handled_in_time": int(in_time), "replied": int(n_replied),
+            "no_result": int(total) - int(n_resulted)}
 
 
 # ---------------------------------------------------------------- sweeps
 def sweeps_per_month(session: Session, area_path: str, start: date, end: date) -> list[dict]:
     """Finished sweeps per month and swept area: {month, area_path, area_name, key_area, count}."""
-    rows = session.execute(sa.select(Sweep.planned_on, Sweep.area_path, Sweep.key_area, Area.full_name)
+    month = office_month(session, Sweep.planned_on, timestamp=False)
+    rows = session.execute(sa.select(month, Sweep.area_path, Area.full_name, Sweep.key_area, sa.func.count())
                            .join(Area, Area.id == Sweep.area_id).where(
-        Sweep.area_path.startswith(area_path), Sweep.status == SweepStatus.DONE,
-        Sweep.planned_on >= start, Sweep.planned_on <= end)).all()
+        under(session, Sweep.area_path, area_path), Sweep.status == SweepStatus.DONE,
+        Sweep.planned_on >= start, Sweep.planned_on <= end)
+        .group_by(month, Sweep.area_path, Area.full_name, Sweep.key_area)).all()
     counts: dict[tuple, int] = {}
-    for day, path, key, name in rows:
-        slot = (month_key(day), path, name, bool(key))
-        counts[slot] = counts.get(slot, 0) + 1
+    for key, path, name, key_area, n in rows:
+        slot = (key, path, name, bool(key_area))
+        counts[slot] = counts.get(slot, 0) + n
     return [{"month": m, "area_path": p, "area_name": n, "key_area": k, "count": c}
             for (m, p, n, k), c in sorted(counts.items())]
 
@@ -143,7 +169,7 @@ def caught_persons(session: Session, area_path: str, start: date, end: date) -> 
     return list(session.execute(sa.select(
         CasePerson.id, CasePerson.instance_id, CasePerson.name, CasePerson.id_number, CasePerson.phone,
         CasePerson.bank_card).join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id).where(
-        ProcessInstance.process_id == CASE_PROCESS, ProcessInstance.area_path.startswith(area_path),
+        ProcessInstance.process_id == CASE_PROCESS, under(session, ProcessInstance.area_path, area_path),
         ProcessInstance.created_at >= first, ProcessInstance.created_at < after).order_by(CasePerson.id)).all())
 
 
@@ -167,21 +193,35 @@ def penalised_id_numbers(session: Session, id_numbers, outcomes=PENALTIES, ordin
 def persons_caught(session: Session, area_path: str, start: date, end: date, warning_counts: bool = False) -> dict:
     """{caught, penalised, rate}: persons caught (each once), how many an administrative penalty answered, and the
     rate in percent (0 when nobody was caught)."""
-    keys = {person_key(p): p.id_number for p in caught_persons(session, area_path, start, end)}
-    penalised = penalised_id_numbers(session, keys.values(), penalty_outcomes(warning_counts))
-    done = len([k for k, number in keys.items() if number and number in penalised])
-    return {"caught": len(keys), "penalised": done, "rate": round(done * 100 / len(keys), 1) if keys else 0.0}
+    caught = _caught(session, area_path, start, end)
+    # person_key in SQL: the ID number, or the case and the name for a person without one.
+    key = sa.case((caught.c.id_number != "", caught.c.id_number),
+                  else_=sa.cast(caught.c.instance_id, sa.String) + ":" + caught.c.name)
+    penalties = sa.select(PenaltyCase.party_id_number).where(
+        PenaltyCase.outcome.in_(penalty_outcomes(warning_counts)))
+    penalised = sa.case((sa.and_(caught.c.id_number != "", caught.c.id_number.in_(penalties)),
+                         caught.c.id_number), else_=None)
+    persons, done = session.execute(sa.select(sa.func.count(sa.distinct(key)),
+                                              sa.func.count(sa.distinct(penalised)))).one()
+    return {"caught": persons, "penalised": done, "rate": round(done * 100 / persons, 1) if persons else 0.0}
+
+
+def _caught(session: Session, area_path: str, start: date, end: date):
+    """caught_persons' rows (instance_id, name, id_number) as a subquery to count in SQL."""
+    first, after = bounds(start, end)
+    return sa.select(CasePerson.instance_id, CasePerson.name, CasePerson.id_number).join(
+        ProcessInstance, ProcessInstance.id == CasePerson.instance_id).where(
+        ProcessInstance.process_id == CASE_PROCESS, under(session, ProcessInstance.area_path, area_path),
+        ProcessInstance.created_at >= first, ProcessInstance.created_at < after).subquery()
 
 
 def reflux(session: Session, area_path: str, start: date, end: date, threshold: int = 2) -> dict:
     """{persons, houses}: persons caught in the period who have been caught `threshold` times or more (blacklist),
     and houses caught in the period with `threshold` catches or more in all."""
-    numbers = {p.id_number for p in caught_persons(session, area_path, start, end) if p.id_number}
-    persons = 0
-    wanted = sorted(numbers)
-    for i in range(0, len(wanted), 500):
-        persons += session.scalar(sa.select(sa.func.count()).select_from(BlacklistEntry).where(
-            BlacklistEntry.id_number.in_(wanted[i:i + 500]), BlacklistEntry.catch_count >= threshold)) or 0
+    caught = _caught(session, area_path, start, end)
+    numbers = sa.select(caught.c.id_number).where(caught.c.id_number != "")
+    persons = session.scalar(sa.select(sa.func.count()).select_from(BlacklistEntry).where(
+        BlacklistEntry.id_number.in_(numbers), BlacklistEntry.catch_count >= threshold)) or 0
     return {"persons": persons, "houses": len(repeat_houses(session, area_path, start, end, threshold))}
 
 
@@ -190,7 +230,7 @@ def repeat_houses(session: Session, area_path: str, start: date, end: date, thre
     end), in id order."""
     first, after = bounds(start, end)
     in_period = (sa.select(HouseCatch.house_id).join(RentalHouse, RentalHouse.id == HouseCatch.house_id)
-                 .where(RentalHouse.area_path.startswith(area_path), HouseCatch.caught_at >= first,
+                 .where(under(session, RentalHouse.area_path, area_path), HouseCatch.caught_at >= first,
                         HouseCatch.caught_at < after))
     counted = session.execute(sa.select(HouseCatch.house_id, sa.func.count()).where(
         HouseCatch.house_id.in_(in_period), HouseCatch.caught_at < after).group_by(HouseCatch.house_id)).all()

@@ -23,5 +23,6 @@ from workflows.substitutes import models as _substitutes  # noqa: F401
 from workflows.sweeps import models as _sweeps  # noqa: F401
 from workflows.assessment import models as _assessment  # noqa: F401
 from workflows.office_records import models as _office_records  # noqa: F401
+from workflows.statistics import models as _statistics  # noqa: F401
 
 metadata = Base.metadata
