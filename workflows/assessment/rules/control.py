@@ -114,7 +114,7 @@ def reflux_houses(scope: Scope) -> Outcome:
         .order_by(AuditEvent.id)).scalars().all()
     ids = sorted({int(d["house_id"]) for d in events if d and d.get("house_id")})
     houses = [h for chunk in records.chunks(ids) for h in scope.session.scalars(
-        sa.select(RentalHouse).where(RentalHouse.id.in_(chunk), RentalHouse.area_path.startswith(scope.area.path))
+        sa.select(RentalHouse).where(RentalHouse.id.in_(chunk), records.in_area(scope, RentalHouse.area_path))
         .order_by(RentalHouse.id))]
     found = [Finding("house", h.id, f"{h.address} 巡查发现回流（累计 {h.reflux_count} 次）", Decimal(1),
                      common.house_url(h.id)) for h in houses]
@@ -123,7 +123,7 @@ def reflux_houses(scope: Scope) -> Outcome:
 
 def _intermediaries(scope: Scope) -> list[Intermediary]:
     return list(scope.session.scalars(sa.select(Intermediary).where(
-        Intermediary.area_path.startswith(scope.area.path)).order_by(Intermediary.id)))
+        records.in_area(scope, Intermediary.area_path)).order_by(Intermediary.id)))
 
 
 def pledges(scope: Scope) -> Outcome:
@@ -141,7 +141,7 @@ def pledges(scope: Scope) -> Outcome:
 def black_intermediaries(scope: Scope) -> Outcome:
     first, after = figures.bounds(scope.start, scope.end)
     agencies = list(scope.session.scalars(sa.select(Intermediary).where(
-        Intermediary.area_path.startswith(scope.area.path), Intermediary.id.in_(
+        records.in_area(scope, Intermediary.area_path), Intermediary.id.in_(
             sa.select(IntermediaryViolation.intermediary_id).where(IntermediaryViolation.at >= first,
                                                                   IntermediaryViolation.at < after)))
         .order_by(Intermediary.id)))

@@ -161,7 +161,7 @@ def cases_per_complaints(scope: Scope) -> Outcome:
     complaints = _complaint_count(scope)
     required = complaints // 10
     filed = list(scope.session.execute(sa.select(PenaltyCase.id, PenaltyCase.instance_id).where(
-        PenaltyCase.area_path.startswith(scope.area.path), PenaltyCase.filed_on >= scope.start,
+        records.in_area(scope, PenaltyCase.area_path), PenaltyCase.filed_on >= scope.start,
         PenaltyCase.filed_on <= scope.end)).all())
     short = max(0, required - len(filed))
     each = scope.settings.per_complaints_penalty_case_deduction
@@ -200,10 +200,10 @@ def online_subjects(scope: Scope) -> Outcome:
     threshold = scope.settings.several_reports
     rows = scope.session.execute(sa.select(ComplaintSubject, sa.func.count(Complaint.id)).join(
         Complaint, Complaint.subject_id == ComplaintSubject.id).where(
-        Complaint.area_path.startswith(scope.area.path), Complaint.received_at < after)
+        records.in_area(scope, Complaint.area_path), Complaint.received_at < after)
         .group_by(ComplaintSubject.id).order_by(ComplaintSubject.id)).all()
     recent = set(scope.session.scalars(sa.select(Complaint.subject_id).where(
-        Complaint.area_path.startswith(scope.area.path), Complaint.received_at >= first,
+        records.in_area(scope, Complaint.area_path), Complaint.received_at >= first,
         Complaint.received_at < after, Complaint.subject_id.is_not(None))))
     several = [(subject, n) for subject, n in rows if subject.id in recent and n >= threshold]
     found = [Finding("subject", subject.id, f"{subject.name} 被举报 {n} 次，未立案调查", Decimal(2))
