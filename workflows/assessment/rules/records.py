@@ -75,6 +75,10 @@ def blacklist(scope: Scope) -> dict:
 
 def caught_houses(scope: Scope) -> list[RentalHouse]:
     """The rental houses of the area caught (涉传) in the period, in id order."""
+    return list(scope.remembered("caught_houses", lambda: _read_caught_houses(scope)))
+
+
+def _read_caught_houses(scope: Scope) -> list[RentalHouse]:
     first, after = figures.bounds(scope.start, scope.end)
     caught = sa.select(HouseCatch.house_id).where(HouseCatch.caught_at >= first, HouseCatch.caught_at < after)
     return list(scope.session.scalars(sa.select(RentalHouse).where(
@@ -94,10 +98,12 @@ def catches_until_end(scope: Scope, house_ids) -> dict[int, list[HouseCatch]]:
 
 
 def house_rows(scope: Scope) -> list[tuple[RentalHouse, list[HouseCatch]]]:
-    """Each house caught in the period with all its catches up to the period's end."""
-    houses = caught_houses(scope)
-    catches = catches_until_end(scope, [h.id for h in houses])
-    return [(house, catches[house.id]) for house in houses]
+    """Each house caught in the period with all its catches up to the period's end, read once per run."""
+    def read() -> list[tuple[RentalHouse, list[HouseCatch]]]:
+        houses = caught_houses(scope)
+        catches = catches_until_end(scope, [h.id for h in houses])
+        return [(house, catches[house.id]) for house in houses]
+    return list(scope.remembered("house_rows", read))
 
 
 def repeat_house_rows(scope: Scope) -> list[tuple[RentalHouse, list[HouseCatch]]]:
