@@ -36,7 +36,7 @@ def _affected_paths(scope: Scope, before_start: bool) -> list[str]:
         records.in_area(scope, RentalHouse.area_path), when_catch))
     cases = scope.session.scalars(sa.select(ProcessInstance.area_path).where(
         ProcessInstance.process_id == figures.CASE_PROCESS, records.in_area(scope, ProcessInstance.area_path),
-        when_case, ProcessInstance.id.in_(sa.select(CasePerson.instance_id))))
+        when_case, sa.exists().where(CasePerson.instance_id == ProcessInstance.id)))
     return sorted(set(houses) | set(cases))
 
 

@@ -14,7 +14,7 @@ from workflows.org.models import Area
 from workflows.penalties.models import PenaltyCase
 from workflows.sweeps.models import Sweep
 from workflows.sweeps.service import is_key_area
-from workflows.vocabulary import SweepStatus
+from workflows.vocabulary import PenaltyOutcome, SweepStatus
 
 GROUP = "清查打击"
 SWEEPS, CRIMINAL, PENALTIES = "集中清理", "刑事案件打击追究", "行政处罚案件查办"
@@ -139,7 +139,7 @@ def penalty_rate(scope: Scope) -> Outcome:
     if not by_key:
         return Outcome(ZERO, 0, note="考评期间未查获涉传人员，处罚率无从计算，不扣分。")
     outcomes = figures.penalty_outcomes(scope.settings.warning_counts_as_penalty)
-    penalised = figures.penalised_id_numbers(scope.session, [p.id_number for p in by_key.values()], outcomes)
+    penalised = records.penalised(scope, outcomes)
     missing = [p for p in by_key.values() if not (p.id_number and p.id_number in penalised)]
     rate = common.percent(len(by_key) - len(missing), len(by_key))
     shortfall = Decimal(90) - rate
@@ -180,7 +180,7 @@ def repeat_persons_and_houses(scope: Scope) -> Outcome:
         entry = entries.get(person.id_number)
         if entry is not None and entry.catch_count >= threshold:
             repeat.setdefault(person.id_number, person)
-    decided = figures.penalised_id_numbers(scope.session, repeat, ordinary_only=True)
+    decided = records.penalised(scope, (PenaltyOutcome.DECIDED,))
     found = [Finding("person", p.id, f"{p.name}（{p.id_number}）查获 {entries[p.id_number].catch_count} 次，"
                      "未实施一般程序行政处罚", Decimal(1), common.case_url(p.instance_id))
              for number, p in repeat.items() if number not in decided]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from workflows.assessment import figures
 from workflows.assessment.rules.base import Scope
 from workflows.clock import office_date
+from workflows.cases.models import CasePerson
 from workflows.engine.models import ProcessInstance
 from workflows.ledgers.models import BlacklistEntry, HouseCatch, RentalHouse
 from workflows.penalties.models import PenaltyCase
@@ -36,12 +37,8 @@ def chunks(values, size: int = 500):
 def _opened(scope: Scope) -> dict[int, date]:
     """Every six-step case opened in the area and period -> its office day, in one statement (the cases the
     persons caught come from: the same filter as figures.caught_persons)."""
-    first, after = figures.bounds(scope.start, scope.end)
     return {inst_id: office_date(created) for inst_id, created in scope.session.execute(
-        sa.select(ProcessInstance.id, ProcessInstance.created_at).where(
-            ProcessInstance.process_id == figures.CASE_PROCESS,
-            in_area(scope, ProcessInstance.area_path),
-            ProcessInstance.created_at >= first, ProcessInstance.created_at < after))}
+        sa.select(ProcessInstance.id, ProcessInstance.created_at).where(_cases(scope)))}
 
 
 def case_days(scope: Scope, persons) -> dict[int, date]:
@@ -50,27 +47,45 @@ def case_days(scope: Scope, persons) -> dict[int, date]:
     return {p.instance_id: opened[p.instance_id] for p in persons}
 
 
+def _cases(scope: Scope):
+    """The six-step cases opened in the area and period (figures.caught_persons' filter), as a WHERE clause whose
+    area test the case index can serve."""
+    first, after = figures.bounds(scope.start, scope.end)
+    return sa.and_(ProcessInstance.process_id == figures.CASE_PROCESS, in_area(scope, ProcessInstance.area_path),
+                   ProcessInstance.created_at >= first, ProcessInstance.created_at < after)
+
+
 def persons(scope: Scope) -> list:
-    """The persons caught in the area and period (figures.caught_persons), read once per run."""
-    return scope.remembered("persons", lambda: figures.caught_persons(scope.session, scope.area.path, scope.start,
-                                                                        scope.end))
+    """The persons caught in the area and period, read once per run: the rows of figures.caught_persons (id,
+    instance_id, name, id_number, phone, bank_card; oldest first), with the area as an index range."""
+    return scope.remembered("persons", lambda: list(scope.session.execute(sa.select(
+        CasePerson.id, CasePerson.instance_id, CasePerson.name, CasePerson.id_number, CasePerson.phone,
+        CasePerson.bank_card).join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id)
+        .where(_cases(scope)).order_by(CasePerson.id)).all()))
 
 
-def blacklist_of(scope: Scope, numbers) -> dict:
-    """id number -> its blacklist entry (a row: id_number, phones, bank_cards, registration_place, catch_count)."""
-    out: dict = {}
-    for chunk in chunks(n for n in numbers if n):
-        for entry in scope.session.execute(sa.select(
-                BlacklistEntry.id_number, BlacklistEntry.phones, BlacklistEntry.bank_cards,
-                BlacklistEntry.registration_place, BlacklistEntry.catch_count).where(
-                BlacklistEntry.id_number.in_(chunk))):
-            out[entry.id_number] = entry
-    return out
+def _caught_numbers(scope: Scope):
+    """The ID numbers of the persons caught in the area and period, as a subquery."""
+    return (sa.select(CasePerson.id_number).join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id)
+            .where(_cases(scope), CasePerson.id_number != ""))
+
+
+def penalised(scope: Scope, outcomes) -> set[str]:
+    """Which ID numbers of the persons caught a penalty case ended with one of `outcomes` for (any time, as
+    figures.penalised_id_numbers), in one statement per run and outcomes."""
+    wanted = tuple(sorted(outcomes))
+    return scope.remembered(f"penalised:{','.join(wanted)}", lambda: set(scope.session.scalars(
+        sa.select(PenaltyCase.party_id_number).where(PenaltyCase.party_id_number.in_(_caught_numbers(scope)),
+                                                     PenaltyCase.outcome.in_(wanted)))))
 
 
 def blacklist(scope: Scope) -> dict:
-    """The blacklist entries of every person caught in the area and period, read once per run."""
-    return scope.remembered("blacklist", lambda: blacklist_of(scope, [p.id_number for p in persons(scope)]))
+    """The blacklist entries of every person caught in the area and period, read once per run in one statement
+    (the persons' ID numbers as a subquery, not thousands of bound values)."""
+    return scope.remembered("blacklist", lambda: {entry.id_number: entry for entry in scope.session.execute(
+        sa.select(BlacklistEntry.id_number, BlacklistEntry.phones, BlacklistEntry.bank_cards,
+                  BlacklistEntry.registration_place, BlacklistEntry.catch_count).where(
+            BlacklistEntry.id_number.in_(_caught_numbers(scope))))})
 
 
 def caught_houses(scope: Scope) -> list[RentalHouse]:
