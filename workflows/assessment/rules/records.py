@@ -72,11 +72,12 @@ def _caught_numbers(scope: Scope):
 
 def penalised(scope: Scope, outcomes) -> set[str]:
     """Which ID numbers of the persons caught a penalty case ended with one of `outcomes` for (any time, as
-    figures.penalised_id_numbers), in one statement per run and outcomes."""
-    wanted = tuple(sorted(outcomes))
-    return scope.remembered(f"penalised:{','.join(wanted)}", lambda: set(scope.session.scalars(
-        sa.select(PenaltyCase.party_id_number).where(PenaltyCase.party_id_number.in_(_caught_numbers(scope)),
-                                                     PenaltyCase.outcome.in_(wanted)))))
+    figures.penalised_id_numbers). The persons' penalty cases are read once per run, in one statement."""
+    wanted = set(outcomes)
+    ended = scope.remembered("penalty_outcomes", lambda: scope.session.execute(
+        sa.select(PenaltyCase.party_id_number, PenaltyCase.outcome).distinct().where(
+            PenaltyCase.party_id_number.in_(_caught_numbers(scope)))).all())
+    return {number for number, outcome in ended if outcome in wanted}
 
 
 def blacklist(scope: Scope) -> dict:
