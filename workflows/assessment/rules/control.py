@@ -170,19 +170,21 @@ def blacklist_entry(scope: Scope) -> Outcome:
                                            common.window_label(window)))
 
 
-def _listed(value: str, text: str) -> bool:
-    return value in [v.strip() for v in (text or "").replace("，", ",").split(",")]
+def _values(text: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in (text or "").replace("，", ",").split(","))
 
 
 def phones_and_cards(scope: Scope) -> Outcome:
     persons = records.persons(scope)
     entries = records.blacklist(scope)
+    # Each entry's lists split once (a street's year has thousands of persons against them).
+    listed = {number: (_values(e.phones), _values(e.bank_cards)) for number, e in entries.items()}
+    nothing = (frozenset(), frozenset())
     found = []
     for p in persons:
-        entry = entries.get(p.id_number)
-        missing = [label for label, value, listed in (("手机号", p.phone, entry.phones if entry else ""),
-                                                      ("银行卡", p.bank_card, entry.bank_cards if entry else ""))
-                   if value and not _listed(value, listed)]
+        phones, cards = listed.get(p.id_number, nothing)
+        missing = [label for label, value, known in (("手机号", p.phone, phones), ("银行卡", p.bank_card, cards))
+                   if value and value not in known]
         if missing:
             found.append(Finding("person", p.id, f"{p.name}（{p.id_number or '无身份证号'}）使用的"
                                  + "、".join(missing) + "未登记上报", ZERO, common.case_url(p.instance_id)))
