@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 
 from workflows.assessment import figures
 from workflows.assessment.rules.base import Scope
@@ -98,7 +99,10 @@ def _read_caught_houses(scope: Scope) -> list[RentalHouse]:
     first, after = figures.bounds(scope.start, scope.end)
     caught = sa.select(HouseCatch.house_id).where(HouseCatch.caught_at >= first, HouseCatch.caught_at < after)
     return list(scope.session.scalars(sa.select(RentalHouse).where(
-        in_area(scope, RentalHouse.area_path), RentalHouse.id.in_(caught)).order_by(RentalHouse.id)))
+        in_area(scope, RentalHouse.area_path), RentalHouse.id.in_(caught))
+        # The tenants (JSON) only for the few houses a rule samples: decoding every house's list cost more
+        # than the rest of reading them.
+        .options(defer(RentalHouse.tenants)).order_by(RentalHouse.id)))
 
 
 def catches_until_end(scope: Scope, house_ids) -> dict[int, list[HouseCatch]]:
