@@ -116,6 +116,13 @@ def test_penalty_rate_and_one_ordinary_case_per_ten_complaints(services, lookup,
     assert rate.deduction == Decimal(4)
     assert [f.label for f in rate.findings] == [
         "行政处罚率 50%（1/2），应超过 90%，差 4 档", "李四（420106199001011231）未受行政处罚"]
+    # A stored run keeps only the findings that cost points (the rate's shortfall); the two persons looked at stay
+    # in the row's count.
+    run_id = run(services, lookup, clock)
+    with services.db.read() as s:
+        assert [(f.label, f.deduction) for f in assessment.findings(s, run_id, "3.3.1a")] == [
+            ("行政处罚率 50%（1/2），应超过 90%，差 4 档", Decimal(4))]
+        assert sheet(services, run_id)["3.3.1a"].count == 2
     # 21 complaints call for 2 ordinary-procedure cases; one was filed: 1 missing, 1 point (the default).
     per, _lot = outcome(services, "3.3.1b")
     assert (per.deduction, per.count) == (Decimal(1), 21)

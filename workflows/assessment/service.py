@@ -147,9 +147,11 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
                                            entered_by_id=carried[rule.id].entered_by_id,
                                            entered_at=carried[rule.id].entered_at))
         rows.append(row)
+        # Only the records that cost points are kept: the drill-down lists exactly those; how many records the
+        # rule looked at stays in the row's count (a street's year holds thousands of blameless ones).
         findings_rows += [{"run_id": run_row.id, "rule_id": rule.id, "kind": f.kind, "record_id": f.record_id,
                            "label": f.label[:500], "deduction": f.deduction, "url": f.url}
-                          for f in (outcome.findings if outcome else ())]
+                          for f in (outcome.findings if outcome else ()) if f.deduction > 0]
     session.add_all(rows)
     if findings_rows:
         # One executemany: a district's run can find thousands of records.

@@ -29,7 +29,7 @@ def _complaints(scope: Scope) -> list:
         Complaint.id, Complaint.instance_id, Complaint.reference, Complaint.received_at, Complaint.area_id,
         Complaint.anonymous, Complaint.complainant_name, Complaint.complainant_phone, Complaint.complainant_contact,
         Complaint.responsible_unit, Complaint.first_receiver_id).where(
-        Complaint.area_path.startswith(scope.area.path), Complaint.received_at >= first,
+        records.in_area(scope, Complaint.area_path), Complaint.received_at >= first,
         Complaint.received_at < after).order_by(Complaint.id)).all()))
 
 

@@ -114,7 +114,7 @@ def reflux_houses(scope: Scope) -> Outcome:
         .order_by(AuditEvent.id)).scalars().all()
     ids = sorted({int(d["house_id"]) for d in events if d and d.get("house_id")})
     houses = [h for chunk in records.chunks(ids) for h in scope.session.scalars(
-        sa.select(RentalHouse).where(RentalHouse.id.in_(chunk), RentalHouse.area_path.startswith(scope.area.path))
+        sa.select(RentalHouse).where(RentalHouse.id.in_(chunk), records.in_area(scope, RentalHouse.area_path))
         .order_by(RentalHouse.id))]
     found = [Finding("house", h.id, f"{h.address} 巡查发现回流（累计 {h.reflux_count} 次）", Decimal(1),
                      common.house_url(h.id)) for h in houses]
@@ -123,7 +123,7 @@ def reflux_houses(scope: Scope) -> Outcome:
 
 def _intermediaries(scope: Scope) -> list[Intermediary]:
     return list(scope.session.scalars(sa.select(Intermediary).where(
-        Intermediary.area_path.startswith(scope.area.path)).order_by(Intermediary.id)))
+        records.in_area(scope, Intermediary.area_path)).order_by(Intermediary.id)))
 
 
 def pledges(scope: Scope) -> Outcome:
@@ -141,7 +141,7 @@ def pledges(scope: Scope) -> Outcome:
 def black_intermediaries(scope: Scope) -> Outcome:
     first, after = figures.bounds(scope.start, scope.end)
     agencies = list(scope.session.scalars(sa.select(Intermediary).where(
-        Intermediary.area_path.startswith(scope.area.path), Intermediary.id.in_(
+        records.in_area(scope, Intermediary.area_path), Intermediary.id.in_(
             sa.select(IntermediaryViolation.intermediary_id).where(IntermediaryViolation.at >= first,
                                                                   IntermediaryViolation.at < after)))
         .order_by(Intermediary.id)))
@@ -170,19 +170,21 @@ def blacklist_entry(scope: Scope) -> Outcome:
                                            common.window_label(window)))
 
 
-def _listed(value: str, text: str) -> bool:
-    return value in [v.strip() for v in (text or "").replace("，", ",").split(",")]
+def _values(text: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in (text or "").replace("，", ",").split(","))
 
 
 def phones_and_cards(scope: Scope) -> Outcome:
     persons = records.persons(scope)
     entries = records.blacklist(scope)
+    # Each entry's lists split once (a street's year has thousands of persons against them).
+    listed = {number: (_values(e.phones), _values(e.bank_cards)) for number, e in entries.items()}
+    nothing = (frozenset(), frozenset())
     found = []
     for p in persons:
-        entry = entries.get(p.id_number)
-        missing = [label for label, value, listed in (("手机号", p.phone, entry.phones if entry else ""),
-                                                      ("银行卡", p.bank_card, entry.bank_cards if entry else ""))
-                   if value and not _listed(value, listed)]
+        phones, cards = listed.get(p.id_number, nothing)
+        missing = [label for label, value, known in (("手机号", p.phone, phones), ("银行卡", p.bank_card, cards))
+                   if value and value not in known]
         if missing:
             found.append(Finding("person", p.id, f"{p.name}（{p.id_number or '无身份证号'}）使用的"
                                  + "、".join(missing) + "未登记上报", ZERO, common.case_url(p.instance_id)))

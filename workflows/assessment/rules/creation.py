@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from workflows.assessment import figures
-from workflows.assessment.rules import common
+from workflows.assessment.rules import common, records
 from workflows.assessment.rules.base import Finding, Outcome, Scope, computed
 from workflows.cases.models import CasePerson
 from workflows.engine.models import ProcessInstance
@@ -35,10 +35,10 @@ def _affected_paths(scope: Scope, before_start: bool) -> list[str]:
                  else sa.and_(ProcessInstance.created_at >= first, ProcessInstance.created_at < after))
     houses = scope.session.scalars(sa.select(RentalHouse.area_path).join(
         HouseCatch, HouseCatch.house_id == RentalHouse.id).where(
-        RentalHouse.area_path.startswith(scope.area.path), when_catch))
+        records.in_area(scope, RentalHouse.area_path), when_catch))
     cases = scope.session.scalars(sa.select(ProcessInstance.area_path).where(
-        ProcessInstance.process_id == figures.CASE_PROCESS, ProcessInstance.area_path.startswith(scope.area.path),
-        when_case, ProcessInstance.id.in_(sa.select(CasePerson.instance_id))))
+        ProcessInstance.process_id == figures.CASE_PROCESS, records.in_area(scope, ProcessInstance.area_path),
+        when_case, sa.exists().where(CasePerson.instance_id == ProcessInstance.id)))
     return sorted(set(houses) | set(cases))
 
 
@@ -57,7 +57,7 @@ def _compounds_of(paths: list[str], compounds: dict[str, Area]) -> set[str]:
 
 def new_compounds(scope: Scope) -> Outcome:
     compounds = {c.path: c for c in scope.session.scalars(sa.select(Area).where(
-        Area.kind == "compound", Area.path.startswith(scope.area.path)))}
+        Area.kind == "compound", records.in_area(scope, Area.path)))}
     now = _compounds_of(_affected_paths(scope, False), compounds)
     before = _compounds_of(_affected_paths(scope, True), compounds)
     new = sorted(now - before)

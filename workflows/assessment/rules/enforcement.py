@@ -15,7 +15,7 @@ from workflows.org.models import Area
 from workflows.penalties.models import PenaltyCase
 from workflows.sweeps.models import Sweep
 from workflows.sweeps.service import is_key_area
-from workflows.vocabulary import SweepStatus
+from workflows.vocabulary import PenaltyOutcome, SweepStatus
 
 GROUP = "清查打击"
 SWEEPS, CRIMINAL, PENALTIES = "集中清理", "刑事案件打击追究", "行政处罚案件查办"
@@ -140,7 +140,7 @@ def penalty_rate(scope: Scope) -> Outcome:
     if not by_key:
         return Outcome(ZERO, 0, note="考评期间未查获涉传人员，处罚率无从计算，不扣分。")
     outcomes = figures.penalty_outcomes(scope.settings.warning_counts_as_penalty)
-    penalised = figures.penalised_id_numbers(scope.session, [p.id_number for p in by_key.values()], outcomes)
+    penalised = records.penalised(scope, outcomes)
     missing = [p for p in by_key.values() if not (p.id_number and p.id_number in penalised)]
     rate = common.percent(len(by_key) - len(missing), len(by_key))
     shortfall = Decimal(90) - rate
@@ -162,7 +162,7 @@ def cases_per_complaints(scope: Scope) -> Outcome:
     complaints = _complaint_count(scope)
     required = complaints // 10
     filed = list(scope.session.execute(sa.select(PenaltyCase.id, PenaltyCase.instance_id).where(
-        PenaltyCase.area_path.startswith(scope.area.path), PenaltyCase.filed_on >= scope.start,
+        records.in_area(scope, PenaltyCase.area_path), PenaltyCase.filed_on >= scope.start,
         PenaltyCase.filed_on <= scope.end)).all())
     short = max(0, required - len(filed))
     each = scope.settings.per_complaints_penalty_case_deduction
@@ -181,7 +181,7 @@ def repeat_persons_and_houses(scope: Scope) -> Outcome:
         entry = entries.get(person.id_number)
         if entry is not None and entry.catch_count >= threshold:
             repeat.setdefault(person.id_number, person)
-    decided = figures.penalised_id_numbers(scope.session, repeat, ordinary_only=True)
+    decided = records.penalised(scope, (PenaltyOutcome.DECIDED,))
     found = [Finding("person", p.id, f"{p.name}（{p.id_number}）查获 {entries[p.id_number].catch_count} 次，"
                      "未实施一般程序行政处罚", Decimal(1), common.case_url(p.instance_id))
              for number, p in repeat.items() if number not in decided]
@@ -201,10 +201,10 @@ def online_subjects(scope: Scope) -> Outcome:
     threshold = scope.settings.several_reports
     rows = scope.session.execute(sa.select(ComplaintSubject, sa.func.count(Complaint.id)).join(
         Complaint, Complaint.subject_id == ComplaintSubject.id).where(
-        Complaint.area_path.startswith(scope.area.path), Complaint.received_at < after)
+        records.in_area(scope, Complaint.area_path), Complaint.received_at < after)
         .group_by(ComplaintSubject.id).order_by(ComplaintSubject.id)).all()
     recent = set(scope.session.scalars(sa.select(Complaint.subject_id).where(
-        Complaint.area_path.startswith(scope.area.path), Complaint.received_at >= first,
+        records.in_area(scope, Complaint.area_path), Complaint.received_at >= first,
         Complaint.received_at < after, Complaint.subject_id.is_not(None))))
     several = [(subject, n) for subject, n in rows if subject.id in recent and n >= threshold]
     found = [Finding("subject", subject.id, f"{subject.name} 被举报 {n} 次，未立案调查", Decimal(2))

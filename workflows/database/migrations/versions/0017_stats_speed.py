@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '0017_stats_speed'
-down_revision = '0017_assessment_indexes'
+down_revision = '0017_assessment_speed'
 branch_labels = None
 depends_on = None
 
