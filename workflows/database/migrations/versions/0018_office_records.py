@@ -1,7 +1,7 @@
 """office records: publicity activities, letters to registration places, police 110 alert counts, criminal
 filings after a transfer, case 报备, periodic statistical reports, working groups and the office's documents
 
-Revision ID: 0017_office_records
+Revision ID: 0018_office_records
 Revises: 0017_assessment
 Create Date: 2026-11-29 20:15:00
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017_office_records'
+revision = '0018_office_records'
 down_revision = '0017_assessment'
 branch_labels = None
 depends_on = None

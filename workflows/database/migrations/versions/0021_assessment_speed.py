@@ -1,14 +1,14 @@
 """assessment speed: the penalty cases filed in an area's range and period, read from one index
 
-Revision ID: 0017_assessment_speed
-Revises: 0017_assessment_indexes
+Revision ID: 0021_assessment_speed
+Revises: 0020_assessment_indexes
 Create Date: 2026-11-29 21:10:00
 """
 from alembic import op
 
 
-revision = '0017_assessment_speed'
-down_revision = '0017_assessment_indexes'
+revision = '0021_assessment_speed'
+down_revision = '0020_assessment_indexes'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """statistics: indexes the statistics page counts from (one step's deadlines in a period; one process's cases in
 one area's range), so a district's year is read from the indexes alone
 
-Revision ID: 0017_statistics
+Revision ID: 0019_statistics
 Revises: 0017_assessment
 Create Date: 2026-11-29 20:30:00
 """
 from alembic import op
 
 
-revision = '0017_statistics'
-down_revision = '0017_office_records'
+revision = '0019_statistics'
+down_revision = '0018_office_records'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """assessment indexes: what the Annex 3 rules and the statistics page look up at district scale
 
-Revision ID: 0017_assessment_indexes
-Revises: 0017_statistics
+Revision ID: 0020_assessment_indexes
+Revises: 0019_statistics
 Create Date: 2026-11-29 20:20:00
 """
 from alembic import op
 
 
-revision = '0017_assessment_indexes'
-down_revision = '0017_statistics'
+revision = '0020_assessment_indexes'
+down_revision = '0019_statistics'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """stats_speed: the statistics page's stored figures, one row per area and whole-month period
 
-Revision ID: 0017_stats_speed
-Revises: 0017_statistics
+Revision ID: 0022_stats_speed
+Revises: 0019_statistics
 Create Date: 2026-11-29 20:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0017_stats_speed'
-down_revision = '0017_assessment_speed'
+revision = '0022_stats_speed'
+down_revision = '0021_assessment_speed'
 branch_labels = None
 depends_on = None
 
