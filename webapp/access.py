@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
+from workflows.org import areas
 from workflows.org.models import Area
 from workflows.substitutes import service as substitutes
 
@@ -18,16 +19,8 @@ from .db import now, read_session, services
 
 
 def under(column, path: str):
-    """`column` lies in the subtree `path` ("/1/4/"), written so each database can use its index.
-
-    SQLite compares bytes, and paths hold only digits and "/" ("0" follows "/" in ASCII), so every
-    descendant of "/1/4/" sorts between "/1/4/" and "/1/40": a range scan. PostgreSQL's collation
-    may ignore punctuation when sorting, which would break that range, so there it is a literal
-    prefix LIKE (indexable with a C collation or text_pattern_ops).
-    """
-    if services().db.is_postgres:
-        return column.like(path + "%")
-    return sa.and_(column >= path, column < path[:-1] + "0")
+    """`column` lies in the subtree `path`, as an index range (workflows.org.areas.under) on this app's database."""
+    return areas.path_range(column, path, services().db.is_postgres)
 
 
 def within(column, path: str):

@@ -16,9 +16,9 @@ from workflows.complaints.models import Complaint
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.ledgers.models import BlacklistEntry, HouseCatch, RentalHouse
 from workflows.online_clues.models import OnlineClue, OnlineClueLink
+from workflows.org.areas import under
 from workflows.org.models import Area
 from workflows.penalties.models import PenaltyCase
-from workflows.statistics.periods import under
 from workflows.sweeps.models import Sweep
 from workflows.vocabulary import PenaltyOutcome, SweepStatus, TaskState
 

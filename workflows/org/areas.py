@@ -63,3 +63,21 @@ def full_address(session: Session, area: Area, city: str = "") -> str:
     district_name = district.name if district is not None and district.kind == "district" else ""
     name = area.full_name if area.kind != "district" else ""
     return f"{city}{district_name}{name}"
+
+
+def path_range(column, path: str, postgres: bool):
+    """`column` (an area path) lies in the subtree `path` ("/1/4/"), written so each database can use its index.
+
+    SQLite compares bytes, and paths hold only digits and "/" ("0" follows "/" in ASCII), so every descendant of
+    "/1/4/" sorts between "/1/4/" and "/1/40": a range scan (its LIKE ignores case and so never uses the index).
+    PostgreSQL's collation may ignore punctuation when sorting, which would break that range, so there it is a
+    literal prefix LIKE (indexable with a C collation or the pattern-ops indexes).
+    """
+    if postgres:
+        return column.like(path + "%")
+    return sa.and_(column >= path, column < path[:-1] + "0")
+
+
+def under(session: Session, column, path: str):
+    """`path_range` for the database `session` is bound to."""
+    return path_range(column, path, session.get_bind().dialect.name == "postgresql")

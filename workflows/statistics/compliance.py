@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from workflows.engine.models import HumanTask, ProcessVersion
 from workflows.engine.service import WorkflowService
-from workflows.statistics.periods import under, utc_bounds
+from workflows.org.areas import under
+from workflows.statistics.periods import utc_bounds
 from workflows.vocabulary import TaskState
 
 DAY_SECONDS = 86400

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.clock import OFFICE_UTC_OFFSET
+from workflows.org.areas import under
 from workflows.org.models import AREA_KINDS, Area
 
 
@@ -36,14 +37,6 @@ def year_before(day: date) -> date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
-
-
-def under(session: Session, column, path: str):
-    """`column` lies in the subtree `path`, written so each database can use its index on the column: a byte
-    range on SQLite ("0" sorts right after "/"), a prefix LIKE on PostgreSQL (its pattern-ops indexes)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column.like(path + "%")
-    return sa.and_(column >= path, column < path[:-1] + "0")
 
 
 @dataclass(frozen=True)

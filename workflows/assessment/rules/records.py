@@ -13,6 +13,7 @@ from workflows.clock import office_date
 from workflows.cases.models import CasePerson
 from workflows.engine.models import ProcessInstance
 from workflows.ledgers.models import BlacklistEntry, HouseCatch, RentalHouse
+from workflows.org import areas
 from workflows.penalties.models import PenaltyCase
 from workflows.vocabulary import PenaltyOutcome
 
@@ -20,13 +21,8 @@ LANDLORD_ROLE = "premises"  # 为传销提供经营场所: the fine range a land
 
 
 def in_area(scope: Scope, column):
-    """`column` (an area path) lies in the scope's area, written so each database can use its index on it: a byte
-    range on SQLite (paths hold only digits and "/", and "0" sorts right after "/"; SQLite's LIKE ignores case and
-    so never uses the index), a prefix LIKE on PostgreSQL (whose collation may not sort punctuation bytewise)."""
-    path = scope.area.path
-    if scope.session.get_bind().dialect.name == "postgresql":
-        return column.like(path + "%")
-    return sa.and_(column >= path, column < path[:-1] + "0")
+    """`column` (an area path) lies in the scope's area, as an index range (workflows.org.areas.under)."""
+    return areas.under(scope.session, column, scope.area.path)
 
 
 def chunks(values, size: int = 500):
@@ -57,12 +53,10 @@ def _cases(scope: Scope):
 
 
 def persons(scope: Scope) -> list:
-    """The persons caught in the area and period, read once per run: the rows of figures.caught_persons (id,
-    instance_id, name, id_number, phone, bank_card; oldest first), with the area as an index range."""
-    return scope.remembered("persons", lambda: list(scope.session.execute(sa.select(
-        CasePerson.id, CasePerson.instance_id, CasePerson.name, CasePerson.id_number, CasePerson.phone,
-        CasePerson.bank_card).join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id)
-        .where(_cases(scope)).order_by(CasePerson.id)).all()))
+    """The persons caught in the area and period (figures.caught_persons: the statistics page counts the same
+    rows), read once per run."""
+    return scope.remembered("persons", lambda: figures.caught_persons(
+        scope.session, scope.area.path, scope.start, scope.end))
 
 
 def _caught_numbers(scope: Scope):
