@@ -17,7 +17,7 @@ from workflows import audit
 from workflows.assessment import scoring
 from workflows.assessment.models import AssessmentEvidence, AssessmentFinding, AssessmentRow, AssessmentRun
 from workflows.assessment.rules import BY_ID, RULES
-from workflows.assessment.rules.base import Lot, Method, Outcome, Rule, Scope
+from workflows.assessment.rules.base import Lot, Method, Outcome, Rule, Scope, costly
 from workflows.assessment.settings import AssessmentSettings
 from workflows.clock import office_date
 from workflows.engine.references import next_reference
@@ -151,7 +151,7 @@ def run(session: Session, *, area_id: int, start: date, end: date, actor_id: int
         # rule looked at stays in the row's count (a street's year holds thousands of blameless ones).
         findings_rows += [{"run_id": run_row.id, "rule_id": rule.id, "kind": f.kind, "record_id": f.record_id,
                            "label": f.label[:500], "deduction": f.deduction, "url": f.url}
-                          for f in (outcome.findings if outcome else ()) if f.deduction > 0]
+                          for f in (costly(outcome.findings) if outcome else ())]
     session.add_all(rows)
     if findings_rows:
         # One executemany: a district's run can find thousands of records.

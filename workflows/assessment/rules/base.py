@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -31,13 +31,56 @@ class Finding:
     url: str = ""
 
 
+class Findings(Sequence[Finding]):
+    """A rule's findings whose blameless records (deduction 0) are labelled only when somebody reads them.
+
+    A street's year has thousands of persons a rule looks at without a deduction of their own; a stored run keeps
+    only the records that cost points (`costly`), so labelling the others on every run cost more than the rule's
+    SQL. Reading the sequence gives the costly findings first, then the others, as a tuple would."""
+
+    def __init__(self, costly: Sequence[Finding], others: Callable[[], Sequence[Finding]]):
+        self.costly = tuple(costly)
+        self._others = others
+        self._all: tuple[Finding, ...] | None = None
+
+    def _every(self) -> tuple[Finding, ...]:
+        if self._all is None:
+            self._all = self.costly + tuple(self._others())
+        return self._all
+
+    def __getitem__(self, index):
+        return self._every()[index]
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._every())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (tuple, Findings)) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._every())
+
+    def __repr__(self) -> str:
+        return f"Findings({self._every()!r})"
+
+
+def costly(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings that cost points: the ones a run stores and the drill-down lists."""
+    if isinstance(findings, Findings):
+        return [f for f in findings.costly if f.deduction > 0]
+    return [f for f in findings if f.deduction > 0]
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a rule found: the deduction before the cap, how many records it looked at, and the offending ones."""
 
     deduction: Decimal
     count: int
-    findings: tuple[Finding, ...] = ()
+    findings: Sequence[Finding] = ()   # a tuple, or Findings when the blameless records are labelled on demand
     note: str = ""
     no_data: bool = False
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from workflows.assessment import figures
 from workflows.assessment.rules import common, records
-from workflows.assessment.rules.base import Finding, Outcome, Scope, computed, manual
+from workflows.assessment.rules.base import Finding, Findings, Outcome, Scope, computed, manual
 from workflows.audit.models import AuditEvent
 from workflows.ledgers.models import Intermediary, IntermediaryViolation, RentalHouse
 from workflows.notices.models import Notice
@@ -183,15 +183,18 @@ def phones_and_cards(scope: Scope) -> Outcome:
     found = []
     for p in persons:
         phones, cards = listed.get(p.id_number, nothing)
-        missing = [label for label, value, known in (("手机号", p.phone, phones), ("银行卡", p.bank_card, cards))
-                   if value and value not in known]
-        if missing:
-            found.append(Finding("person", p.id, f"{p.name}（{p.id_number or '无身份证号'}）使用的"
-                                 + "、".join(missing) + "未登记上报", ZERO, common.case_url(p.instance_id)))
+        phone_missing = bool(p.phone) and p.phone not in phones
+        card_missing = bool(p.bank_card) and p.bank_card not in cards
+        if phone_missing or card_missing:
+            found.append((p, phone_missing, card_missing))
     if not found:
         return Outcome(ZERO, len(persons))
     head = Finding("phones_cards", None, f"{len(found)} 名涉传人员的手机号、银行卡未登记上报", Decimal(1))
-    return Outcome(Decimal(1), len(persons), (head, *found))
+    # Each person costs nothing on their own (the row's one point does): labelled only when read.
+    return Outcome(Decimal(1), len(persons), Findings((head,), lambda: [
+        Finding("person", p.id, f"{p.name}（{p.id_number or '无身份证号'}）使用的"
+                + "、".join(label for label, gone in (("手机号", phone), ("银行卡", card)) if gone) + "未登记上报",
+                ZERO, common.case_url(p.instance_id)) for p, phone, card in found]))
 
 
 _RENTAL_WARNING = "对清查出的涉传出租屋，第一次予以警告，采取“三停一换”等措施，两次以上的予以行政处罚。"

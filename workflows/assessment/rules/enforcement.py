@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from workflows.assessment import figures
 from workflows.assessment.rules import common, records
-from workflows.assessment.rules.base import Finding, Outcome, Scope, computed
+from workflows.assessment.rules.base import Finding, Findings, Outcome, Scope, computed
 from workflows.complaints.models import Complaint, ComplaintSubject
 from workflows.office_records import alerts, filings
 from workflows.org.models import Area
@@ -146,11 +146,14 @@ def penalty_rate(scope: Scope) -> Outcome:
     shortfall = Decimal(90) - rate
     n_steps = common.steps(shortfall, Decimal(10), scope) if rate <= 90 else 0
     deduction = Decimal(n_steps)
-    found = [Finding("penalty_rate", None, f"行政处罚率 {common.shown(rate)}%（{len(by_key) - len(missing)}/"
-                     f"{len(by_key)}），应超过 90%，差 {n_steps} 档", deduction)]
-    found += [Finding("person", p.id, f"{p.name}（{p.id_number or '无身份证号'}）未受行政处罚", ZERO,
-                      common.case_url(p.instance_id)) for p in missing]
-    return Outcome(deduction, len(by_key), tuple(found) if missing or deduction else ())
+    if not (missing or deduction):
+        return Outcome(deduction, len(by_key))
+    head = Finding("penalty_rate", None, f"行政处罚率 {common.shown(rate)}%（{len(by_key) - len(missing)}/"
+                   f"{len(by_key)}），应超过 90%，差 {n_steps} 档", deduction)
+    # The persons not penalised cost nothing each (the rate does): labelled only when read, not on every run.
+    return Outcome(deduction, len(by_key), Findings((head,), lambda: [
+        Finding("person", p.id, f"{p.name}（{p.id_number or '无身份证号'}）未受行政处罚", ZERO,
+                common.case_url(p.instance_id)) for p in missing]))
 
 
 def _complaint_count(scope: Scope) -> int:
