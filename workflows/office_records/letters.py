@@ -98,7 +98,17 @@ def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[C
                ProcessInstance.created_at < _day_start(end + timedelta(days=1)),
                CasePerson.id_number != "")
         .order_by(CasePerson.id)).all()
-    numbers = {r[2] for r in rows}
+    catches = [(number, inst_id, office_date(created_at)) for _id, _name, number, inst_id, _ref, created_at in rows]
+    sent = letters_went(s, catches)
+    return [Caught(person_id, name, number, inst_id, reference, caught_on, went)
+            for (person_id, name, number, inst_id, reference, _created), (_n, _i, caught_on), went
+            in zip(rows, catches, sent)]
+
+
+def letters_went(s: Session, catches: list[tuple[str, int, date]]) -> list[bool]:
+    """For each catch (ID number, case, office day caught): whether a letter went to the registration place for
+    it: a letter naming the case, or one for the same ID number sent on or after the day the case was opened."""
+    numbers = {number for number, _inst, _day in catches}
     letters: dict[str, list[tuple[date, int | None]]] = {}
     if numbers:
         for number, sent_on, inst_id in s.execute(
@@ -106,12 +116,8 @@ def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[C
                           RegistrationLetterSent.case_instance_id)
                 .where(RegistrationLetterSent.id_number.in_(numbers))):
             letters.setdefault(number, []).append((sent_on, inst_id))
-    out = []
-    for person_id, name, number, inst_id, reference, created_at in rows:
-        caught_on = office_date(created_at)
-        sent = any(i == inst_id or (i is None and d >= caught_on) for d, i in letters.get(number, []))
-        out.append(Caught(person_id, name, number, inst_id, reference, caught_on, sent))
-    return out
+    return [any(i == inst_id or (i is None and d >= caught_on) for d, i in letters.get(number, []))
+            for number, inst_id, caught_on in catches]
 
 
 def issued_letters(s: Session, instance_ids) -> dict[tuple[int, str], str]:

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from workflows.assessment.rules import common
+from workflows.assessment.rules import common, records as shared
 from workflows.assessment.rules.base import Finding, Method, Outcome, Scope, computed, manual
 from workflows.assessment.rules.organisation import key_units
 from workflows.assessment.settings import LAST_MONTH
+from workflows.engine.models import ProcessInstance
 from workflows.office_records import letters, publicity as records
 from workflows.office_records.models import PublicityActivity
 from workflows.org.models import Area
@@ -73,17 +74,23 @@ def _each(area_kind: str, kind: str, in_period: bool, missing: str):
 
 def letters_sent(scope: Scope) -> Outcome:
     """2.1.7: of 10 persons caught (drawn by lot in the sample month), each without a letter to their
-    registration place costs 0.5."""
-    caught = letters.caught_persons(scope.session, scope.area.path, scope.start, scope.end)
-    window = common.sample_window(scope, [p.caught_on for p in caught])
+    registration place costs 0.5. The persons caught are the ones other rules of the run read (with an ID
+    number, as letters.caught_persons lists them); letters are looked up for the drawn ten only."""
+    caught = [p for p in shared.persons(scope) if p.id_number]   # in person id order
+    days = shared.case_days(scope, caught)
+    window = common.sample_window(scope, [days[p.instance_id] for p in caught])
     month = ""
     if window is not None:
-        caught = [p for p in caught if window[0] <= p.caught_on <= window[1]]
+        caught = [p for p in caught if window[0] <= days[p.instance_id] <= window[1]]
         if scope.settings.sample_month == LAST_MONTH:
             month = f"{window[0].year}年{window[0].month}月"
-    drawn = scope.lot.sample("2.1.7", sorted(caught, key=lambda p: p.id), LETTER_SAMPLE)
-    findings = tuple(Finding("person", p.id, f"{p.name}（{p.reference}，{p.caught_on:%Y-%m-%d} 查获）未寄送致户籍地一封信",
-                             HALF, f"/cases/{p.instance_id}") for p in drawn if not p.has_letter)
+    drawn = scope.lot.sample("2.1.7", caught, LETTER_SAMPLE)
+    went = letters.letters_went(scope.session, [(p.id_number, p.instance_id, days[p.instance_id]) for p in drawn])
+    owed = [p for p, sent in zip(drawn, went) if not sent]
+    references = dict(scope.session.execute(sa.select(ProcessInstance.id, ProcessInstance.reference).where(
+        ProcessInstance.id.in_({p.instance_id for p in owed}))).all()) if owed else {}
+    findings = tuple(Finding("person", p.id, f"{p.name}（{references[p.instance_id]}，{days[p.instance_id]:%Y-%m-%d} "
+                             "查获）未寄送致户籍地一封信", HALF, f"/cases/{p.instance_id}") for p in owed)
     note = (f"从{month or '期间内'}查获的 {len(caught)} 名涉传人员中抽取 {len(drawn)} 名。" if caught
             else "期间内没有查获涉传人员。")
     return Outcome(sum((f.deduction for f in findings), Decimal(0)), len(drawn), findings, note=note)
