@@ -71,7 +71,7 @@ def _platform_key(clue: OnlineClue) -> str:
 
 def new_platforms(scope: Scope) -> Outcome:
     clues = list(scope.session.scalars(sa.select(OnlineClue).where(
-        OnlineClue.area_path.startswith(scope.area.path), OnlineClue.received_on <= scope.end,
+        records.in_area(scope, OnlineClue.area_path), OnlineClue.received_on <= scope.end,
         OnlineClue.status != ClueStatus.DISMISSED).order_by(OnlineClue.received_on, OnlineClue.id)))
     first_seen: dict[str, OnlineClue] = {}
     for clue in clues:
@@ -88,7 +88,7 @@ def new_platforms(scope: Scope) -> Outcome:
 def creation_activity(scope: Scope) -> Outcome:
     first, after = figures.bounds(scope.start, scope.end)
     active = scope.session.scalar(sa.select(sa.func.count()).select_from(Naming).where(
-        Naming.area_path.startswith(scope.area.path), sa.or_(
+        records.in_area(scope, Naming.area_path), sa.or_(
             sa.and_(Naming.applied_at >= first, Naming.applied_at < after),
             sa.and_(Naming.named_at >= first, Naming.named_at < after)))) or 0
     if active:

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from workflows.assessment import figures
 from workflows.assessment.rules import common, records
 from workflows.assessment.rules.base import Finding, Findings, Outcome, Scope, computed
+from workflows.assessment.rules.organisation import key_units
 from workflows.complaints.models import Complaint, ComplaintSubject
 from workflows.office_records import alerts, filings
-from workflows.org.models import Area
 from workflows.penalties.models import PenaltyCase
 from workflows.sweeps.models import Sweep
 from workflows.sweeps.service import is_key_area
@@ -31,23 +31,13 @@ def _done_sweeps(scope: Scope) -> list[tuple[int, date, str]]:
     ancestors = [p for p in _ancestor_paths(scope.area.path)]
     return list(scope.session.execute(sa.select(Sweep.id, Sweep.planned_on, Sweep.area_path).where(
         Sweep.status == SweepStatus.DONE, Sweep.planned_on >= scope.start, Sweep.planned_on <= scope.end,
-        sa.or_(Sweep.area_path.startswith(scope.area.path), Sweep.area_path.in_(ancestors)))
+        sa.or_(records.in_area(scope, Sweep.area_path), Sweep.area_path.in_(ancestors)))
         .order_by(Sweep.planned_on, Sweep.id)).all())
 
 
 def _ancestor_paths(path: str) -> list[str]:
     parts = [p for p in path.strip("/").split("/") if p]
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
-
-
-def _key_units(scope: Scope) -> list[Area]:
-    """The key areas (重点涉传街道、社区、写字楼) the monthly rule counts: the area itself when it lies in a key
-    area, else the outermost key areas inside it."""
-    if is_key_area(scope.session, scope.area):
-        return [scope.area]
-    marked = list(scope.session.scalars(sa.select(Area).where(
-        Area.is_key_area.is_(True), Area.path.startswith(scope.area.path)).order_by(Area.path)))
-    return [a for a in marked if not any(a is not b and a.path.startswith(b.path) for b in marked)]
 
 
 def _touches(sweep_path: str, unit_path: str) -> bool:
@@ -66,7 +56,7 @@ def _quarters(start: date, end: date) -> list[tuple[str, date, date]]:
 
 
 def key_area_sweeps(scope: Scope) -> Outcome:
-    units = _key_units(scope)
+    units = key_units(scope)
     if not units:
         return Outcome(ZERO, 0, note="辖区内无重点涉传区域，本项不适用。")
     sweeps = _done_sweeps(scope)

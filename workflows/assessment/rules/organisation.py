@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from workflows.assessment.rules.base import Finding, Method, Outcome, Scope, computed
 from workflows.office_records import documents, organisation as groups
+from workflows.org import areas
 from workflows.org.models import Area
 from workflows.org.roles import ROLE_NAMES
 from workflows.sweeps.service import is_key_area
@@ -56,7 +57,7 @@ def working_groups(scope: Scope) -> Outcome:
     units = []
     if area.kind == "street":
         units.append((area, groups.STREET_GROUP))
-    communities = s.scalars(sa.select(Area).where(Area.path.startswith(area.path), Area.kind == "community")
+    communities = s.scalars(sa.select(Area).where(areas.under(s, Area.path, area.path), Area.kind == "community")
                             .order_by(Area.path))
     units += [(c, groups.COMMUNITY_GROUP) for c in communities]
     for unit, kind in units:
@@ -70,11 +71,15 @@ def working_groups(scope: Scope) -> Outcome:
 
 def key_units(scope: Scope) -> list[Area]:
     """The key areas (重点区域) a row about them counts, read as the sweeps row 3.1.1 reads them: the unit itself
-    when it lies in a key area, else the outermost key areas inside it."""
+    when it lies in a key area, else the outermost key areas inside it. Read once per run (three rows ask)."""
+    return list(scope.remembered("key_units", lambda: _read_key_units(scope)))
+
+
+def _read_key_units(scope: Scope) -> list[Area]:
     if is_key_area(scope.session, scope.area):
         return [scope.area]
     marked = list(scope.session.scalars(sa.select(Area).where(
-        Area.is_key_area.is_(True), Area.path.startswith(scope.area.path)).order_by(Area.path)))
+        Area.is_key_area.is_(True), areas.under(scope.session, Area.path, scope.area.path)).order_by(Area.path)))
     return [a for a in marked if not any(a is not b and a.path.startswith(b.path) for b in marked)]
 
 

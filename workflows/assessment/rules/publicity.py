@@ -16,6 +16,7 @@ from workflows.assessment.settings import LAST_MONTH
 from workflows.engine.models import ProcessInstance
 from workflows.office_records import letters, publicity as records
 from workflows.office_records.models import PublicityActivity
+from workflows.org import areas
 from workflows.org.models import Area
 
 GROUP = SECOND = "宣传教育"
@@ -34,7 +35,7 @@ def _months(start: date, end: date) -> list[tuple[date, date]]:
 
 
 def _days(scope: Scope, path: str, kind: str, start: date | None = None) -> list[date]:
-    query = sa.select(PublicityActivity.held_on).where(PublicityActivity.area_path.startswith(path),
+    query = sa.select(PublicityActivity.held_on).where(areas.under(scope.session, PublicityActivity.area_path, path),
                                                        PublicityActivity.kind == kind,
                                                        PublicityActivity.held_on <= scope.end)
     if start is not None:
@@ -60,7 +61,7 @@ def _each(area_kind: str, kind: str, in_period: bool, missing: str):
     """Every area of `area_kind` in the unit has a record of `kind` (in the period, or ever up to its end for what
     stays up: boards and plates); 0.5 for each without."""
     def compute(scope: Scope) -> Outcome:
-        units = list(scope.session.scalars(sa.select(Area).where(Area.path.startswith(scope.area.path),
+        units = list(scope.session.scalars(sa.select(Area).where(shared.in_area(scope, Area.path),
                                                                  Area.kind == area_kind).order_by(Area.path)))
         findings, looked = [], 0
         for unit in units:
