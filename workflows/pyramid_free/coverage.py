@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows.org import areas
 from workflows.org.models import Area
 from workflows.pyramid_free.models import Naming, Platform
 from workflows.pyramid_free.options import COMMUNITY, PLATFORM
@@ -34,21 +35,21 @@ class Figure:
 def _named_ids(session: Session, subject: str, column, area_path: str, year: int) -> set[int]:
     return set(session.scalars(sa.select(column).where(
         Naming.subject == subject, Naming.status.in_(NAMED_STATUSES), Naming.year <= year,
-        Naming.area_path.startswith(area_path))))
+        areas.under(session, Naming.area_path, area_path))))
 
 
 def coverage(session: Session, area_path: str, year: int) -> dict:
     """{"communities": Figure, "streets": [Figure per street], "platforms": Figure, "target": 95.0}."""
     communities = session.execute(sa.select(Area.id, Area.path).where(
-        Area.kind == "community", Area.path.startswith(area_path))).all()
+        Area.kind == "community", areas.under(session, Area.path, area_path))).all()
     named = _named_ids(session, COMMUNITY, Naming.area_id, area_path, year)
     streets = session.execute(sa.select(Area.name, Area.path).where(
-        Area.kind == "street", Area.path.startswith(area_path)).order_by(Area.path)).all()
+        Area.kind == "street", areas.under(session, Area.path, area_path)).order_by(Area.path)).all()
     per_street = []
     for street in streets:
         inside = [c.id for c in communities if c.path.startswith(street.path)]
         per_street.append(Figure(street.name, len([i for i in inside if i in named]), len(inside)))
-    platforms = set(session.scalars(sa.select(Platform.id).where(Platform.area_path.startswith(area_path))))
+    platforms = set(session.scalars(sa.select(Platform.id).where(areas.under(session, Platform.area_path, area_path))))
     named_platforms = _named_ids(session, PLATFORM, Naming.platform_id, area_path, year) & platforms
     total = Figure("社区（村）合计", len([c for c in communities if c.id in named]), len(communities))
     return {"communities": total, "streets": per_street, "target": TARGET,

@@ -98,7 +98,9 @@ def creation_activity(scope: Scope) -> Outcome:
 
 
 def _coverage_row(scope: Scope, which: str, what: str) -> Outcome:
-    figure = pf_coverage.coverage(scope.session, scope.area.path, scope.end.year)[which]
+    # Both coverage rows read the same figures: once per run.
+    figure = scope.remembered("pf_coverage", lambda: pf_coverage.coverage(
+        scope.session, scope.area.path, scope.end.year))[which]
     if not figure.total:
         return Outcome(ZERO, 0, note=f"无数据：辖区内无{what}记录，创建率无从计算。", no_data=True)
     rate = common.percent(figure.named, figure.total)
