@@ -5,6 +5,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -88,15 +89,22 @@ def worker(ctx, interval, once):
     # JSON lines: our own from INFO up, the libraries' (WeasyPrint narrates every page at INFO) from WARNING.
     logs.configure()
     # Stopped by a service manager or by `dachuan run` (SIGTERM): unwind, so a running job is handed back
-    # at once instead of waiting for its lease to run out.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # at once instead of waiting for its lease to run out; the flag ends the loop should the exit be swallowed.
+    stopping = threading.Event()
+
+    def stop(*_):
+        stopping.set()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
     def report(counts: dict) -> None:
         if any(counts.values()):
             click.echo(f"触发定时器 {counts['timers']} 个，逾期上报 {counts['overdue']} 件，"
                        f"完成后台任务 {counts['jobs']} 个", err=True)
 
-    run_worker(_services(ctx), jobs.handlers(), interval=interval, once=once, report=report)
+    run_worker(_services(ctx), jobs.handlers(), interval=interval, once=once, report=report,
+               stopping=stopping.is_set)
 
 
 @main.command()
@@ -237,7 +245,12 @@ def run(ctx, host, port):
         serve(create_app({"DATABASE_URL": services.settings.database_url}), host=host, port=port, threads=8)
     finally:
         worker_proc.terminate()
-        worker_proc.wait(timeout=10)
+        try:
+            worker_proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # A job it held is leased: another worker (or the next run) takes it up again.
+            worker_proc.kill()
+            worker_proc.wait()
 
 
 def demo_account_lines(users) -> list[str]:
@@ -245,10 +258,6 @@ def demo_account_lines(users) -> list[str]:
     from workflows.org.roles import ROLE_NAMES
     return [f"  {username:<12} {display}（{'、'.join(ROLE_NAMES.get(r, r) for r in roles.split())}）"
             for username, display, roles, *_ in users]
-
-
-if __name__ == "__main__":
-    main()
 
 
 @main.command()
@@ -295,3 +304,7 @@ def stats_refresh(ctx):
         queued = snapshots.queue_everything(s, services.workflow.now())
     ran = JobWorker(services, {snapshots.JOB_KIND: compute.HANDLER}).run_until_idle()
     click.echo(f"已更新统计数据：{queued} 个区域和期间（{ran} 个后台任务）。")
+
+
+if __name__ == "__main__":
+    main()

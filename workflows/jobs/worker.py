@@ -127,18 +127,20 @@ class JobWorker:
 
 def run_worker(services, handlers: Mapping[str, Handler], *, interval: float = 5.0, once: bool = False,
                report: Callable[[dict], None] | None = None, sleep: Callable[[float], None] = time.sleep,
-               max_backoff: float = 60.0) -> None:
+               max_backoff: float = 60.0, stopping: Callable[[], bool] = lambda: False) -> None:
     """The `dachuan worker` loop: fire due timers, raise overdue matters, run one job; repeat, sleeping only
     when there was nothing to do.
 
     A failing job is recorded on its row by JobWorker. Anything else (the database gone, a timer that will
     not fire) is logged and the loop backs off, doubling the wait up to `max_backoff`, then goes on: one
     bad night must not leave the district without its deadlines. `once` runs the timers once and the jobs
-    until none is left, and lets errors through so a cron-style caller sees them.
+    until none is left, and lets errors through so a cron-style caller sees them. `stopping` is asked before
+    each round: a stop signal's exception can be swallowed where Python cannot raise it (a finalizer run by the
+    garbage collector), and the loop must end all the same.
     """
     jobs = JobWorker(services, handlers)
     failures = 0
-    while True:
+    while not stopping():
         try:
             counts = services.workflow.run_worker_once()
             counts["jobs"] = jobs.run_until_idle() if once else int(jobs.run_one() is not None)
