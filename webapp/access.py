@@ -61,14 +61,20 @@ def sees(user, area_path: str | None) -> bool:
     return user.is_authenticated and rules.sees(user.user, area_path)
 
 
+def visible_record(model, record_id: int, missing: str, outside: str):
+    """The `model` row (one with an area_path), or 404 saying `missing` when there is none and 403 saying
+    `outside` when it lies outside the user's area."""
+    record = read_session().get(model, record_id)
+    if record is None:
+        abort(404, missing)
+    if not sees(current_user, record.area_path):
+        abort(403, outside)
+    return record
+
+
 def visible_instance(instance_id: int) -> ProcessInstance:
     """The instance, or 404 when it does not exist and 403 when it lies outside the user's area."""
-    inst = read_session().get(ProcessInstance, instance_id)
-    if inst is None:
-        abort(404, "找不到该案件。")
-    if not sees(current_user, inst.area_path):
-        abort(403, "该案件不在您的辖区内，您无权查看。")
-    return inst
+    return visible_record(ProcessInstance, instance_id, "找不到该案件。", "该案件不在您的辖区内，您无权查看。")
 
 
 def may_see_instance(instance_id: int) -> bool:

@@ -13,6 +13,13 @@ def office_date(at: datetime) -> date:
     return (at + OFFICE_UTC_OFFSET).date()
 
 
+def office_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[first instant, instant after the last) of the office days `start`..`end`, as the naive UTC the database
+    keeps: a record made at 07:00 Beijing time on 1 March belongs to March, although it is still February in UTC."""
+    return (datetime.combine(start, datetime.min.time()) - OFFICE_UTC_OFFSET,
+            datetime.combine(end + timedelta(days=1), datetime.min.time()) - OFFICE_UTC_OFFSET)
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(timezone.utc)

@@ -10,8 +10,8 @@ from workflows.assessment.models import AssessmentRun
 from workflows.assessment.rules import BY_ID, Rule
 from workflows.clock import office_date
 
-from ..access import sees
-from ..db import now, read_session, services
+from ..access import visible_record
+from ..db import now, services
 from .rights import may_view
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
@@ -19,12 +19,7 @@ bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 
 def visible_run(run_id: int) -> AssessmentRun:
     """The run, or 404 when there is none and 403 when it lies outside the user's area."""
-    run = read_session().get(AssessmentRun, run_id)
-    if run is None:
-        abort(404, "找不到该考评结果。")
-    if not sees(current_user, run.area_path):
-        abort(403, "该考评结果不属于您的辖区，您无权查看。")
-    return run
+    return visible_record(AssessmentRun, run_id, "找不到该考评结果。", "该考评结果不属于您的辖区，您无权查看。")
 
 
 def rule_or_404(rule_id: str) -> Rule:

@@ -199,9 +199,16 @@ def _row(session: Session, run_id: int, rule_id: str) -> AssessmentRow:
                                                           AssessmentRow.rule_id == rule_id)).one()
 
 
-def _resettle(session: Session, run: AssessmentRun) -> None:
-    rows = list(session.scalars(sa.select(AssessmentRow).where(AssessmentRow.run_id == run.id)))
-    run.total = scoring.settle(rows)
+def _settle_with_evidence(session: Session, run: AssessmentRun, rule: Rule, kind: EvidenceKind, points: Decimal,
+                          note: str, actor_id: int, now: datetime, stored: dict | None = None) -> None:
+    """Keep who entered what and why (with the file webapp.uploads.store returned, if any) beside the row, and
+    settle the run's total again."""
+    stored = stored or {}
+    session.add(AssessmentEvidence(run_id=run.id, rule_id=rule.id, kind=kind, deduction=points, note=note[:2000],
+                                   file=stored.get("sha256", ""), file_name=stored.get("name", "")[:255],
+                                   file_type=stored.get("content_type", "")[:100], entered_by_id=actor_id,
+                                   entered_at=now))
+    run.total = scoring.settle(list(session.scalars(sa.select(AssessmentRow).where(AssessmentRow.run_id == run.id))))
     session.flush()
 
 
@@ -222,15 +229,9 @@ def enter_manual(session: Session, run_id: int, rule_id: str, *, deduction, note
     row = _row(session, run.id, rule.id)
     row.manual_deduction = points
     stored = evidence or {}
-    sha = stored.get("sha256") or stored.get("file") or ""
-    session.add(AssessmentEvidence(run_id=run.id, rule_id=rule.id, kind=EvidenceKind.MANUAL, deduction=points,
-                                   note=note[:2000], file=sha, file_name=(stored.get("name") or
-                                                                          stored.get("file_name") or "")[:255],
-                                   file_type=stored.get("content_type", "")[:100], entered_by_id=actor_id,
-                                   entered_at=now))
-    _resettle(session, run)
+    _settle_with_evidence(session, run, rule, EvidenceKind.MANUAL, points, note, actor_id, now, stored)
     audit.record(session, now, "assessment_manual_entry", actor_id, None, None, run_id=run.id, rule_id=rule.id,
-                 deduction=str(points), note=note, file=sha)
+                 deduction=str(points), note=note, file=stored.get("sha256", ""))
     return row
 
 
@@ -249,10 +250,7 @@ def override(session: Session, run_id: int, rule_id: str, *, deduction, reason: 
     row = _row(session, run.id, rule.id)
     before = row.override_deduction if row.override_deduction is not None else row.computed_deduction
     row.override_deduction, row.override_reason = points, reason[:1000]
-    session.add(AssessmentEvidence(run_id=run.id, rule_id=rule.id, kind=EvidenceKind.OVERRIDE, deduction=points,
-                                   note=reason[:2000], file="", file_name="", file_type="", entered_by_id=actor_id,
-                                   entered_at=now))
-    _resettle(session, run)
+    _settle_with_evidence(session, run, rule, EvidenceKind.OVERRIDE, points, reason, actor_id, now)
     audit.record(session, now, "assessment_override", actor_id, None, None, run_id=run.id, rule_id=rule.id,
                  computed=str(row.computed_deduction), before=str(before), deduction=str(points), reason=reason)
     return row

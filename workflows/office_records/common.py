@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from workflows import audit
 from workflows.audit.models import AuditEvent
 from workflows.clock import office_date
+from workflows.engine.models import ProcessInstance
 from workflows.exceptions import NotFound, ValidationFailed
 from workflows.org import access, areas
 from workflows.org.models import AREA_KIND_NAMES, Area, User
@@ -86,6 +87,21 @@ def choice(data: dict, name: str, errors: dict, label: str, options: dict) -> st
     if value not in options:
         fail(errors, name, f"请选择{label}：" + "、".join(options.values()))
     return value
+
+
+def case_in_area(s: Session, data: dict, name: str, errors: dict, label: str, area: Area | None,
+                 above: bool = False) -> int | None:
+    """The process instance whose reference is typed in `name` (optional), if it lies in the record's `area` (or,
+    with `above`, in an area the record's area lies in); its id, or None with an error when there is none."""
+    reference = (data.get(name) or "").strip()
+    if not reference:
+        return None
+    inst = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.reference == reference))
+    if inst is None or (area is not None and not inst.area_path.startswith(area.path)
+                        and not (above and area.path.startswith(inst.area_path))):
+        fail(errors, name, f"找不到该{label}，或该案件不在登记的区域内。")
+        return None
+    return inst.id
 
 
 def file_meta(value) -> dict | None:

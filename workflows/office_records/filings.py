@@ -7,9 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from workflows.engine.models import ProcessInstance
 from workflows.exceptions import ValidationFailed
-from workflows.office_records.common import RecordKind, day, fail, file_meta, text
+from workflows.office_records.common import RecordKind, case_in_area, day, fail, file_meta, text
 from workflows.office_records.models import CriminalFiling
 from workflows.org.models import Area
 
@@ -22,18 +21,11 @@ def clean(s: Session, data: dict, today: date, area: Area | None) -> dict:
               "filed_on": day(data, "filed_on", errors, "立案日期", today, not_future=True),
               "persons": text(data, "persons", errors, "移送人员", 500, required=False),
               "note": text(data, "note", errors, "说明", 500, required=False),
-              "transfer_instance_id": None}
+              "transfer_instance_id": case_in_area(s, data, "transfer_reference", errors, "移送案件编号", area)}
     try:
         values["receipt"] = file_meta(data.get("receipt"))
     except ValidationFailed:
         fail(errors, "receipt", "回执文件信息不完整，请重新上传。")
-    reference = (data.get("transfer_reference") or "").strip()
-    if reference:
-        inst = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.reference == reference))
-        if inst is None or (area is not None and not inst.area_path.startswith(area.path)):
-            fail(errors, "transfer_reference", "找不到该移送案件编号，或该案件不在登记的区域内。")
-        else:
-            values["transfer_instance_id"] = inst.id
     if errors:
         raise ValidationFailed(errors)
     return values

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import CasePerson
-from workflows.clock import OFFICE_UTC_OFFSET, office_date
+from workflows.clock import office_bounds, office_date
 from workflows.engine.models import ProcessInstance
 from workflows.exceptions import ValidationFailed
 from workflows.idnumbers import clean_digits, id_number_problem, registration_place
 from workflows.ledgers.models import BlacklistEntry
 from workflows.notices.models import Notice
-from workflows.office_records.common import RecordKind, day, fail, text
+from workflows.office_records.common import RecordKind, case_in_area, day, fail, text
 from workflows.office_records.models import RegistrationLetterSent
-from workflows.org import access
+from workflows.org import access, areas
 from workflows.org.models import Area
 from workflows.vocabulary import NoticeStatus
 
@@ -46,15 +46,8 @@ def clean(s: Session, data: dict, today: date, area: Area | None) -> dict:
     elif len(place) > 120:
         fail(errors, "registration_place", "户籍地不超过120个字。")
     values["registration_place"] = place
-    reference = (data.get("case_reference") or "").strip()
-    values["case_instance_id"] = None
-    if reference:
-        inst = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.reference == reference))
-        if inst is None or (area is not None and not inst.area_path.startswith(area.path)
-                            and not area.path.startswith(inst.area_path)):
-            fail(errors, "case_reference", "找不到该案件编号，或该案件不在登记的区域内。")
-        else:
-            values["case_instance_id"] = inst.id
+    # A letter may name a case of the street it was sent for, or of an area above its own.
+    values["case_instance_id"] = case_in_area(s, data, "case_reference", errors, "案件编号", area, above=True)
     if errors:
         raise ValidationFailed(errors)
     values["blacklist_entry_id"] = s.scalar(sa.select(BlacklistEntry.id).where(BlacklistEntry.id_number == id_number))
@@ -80,22 +73,17 @@ class Caught:
     notice_number: str = ""   # the letter issued in the case for this person (签发), whether or not sent yet
 
 
-def _day_start(d: date) -> datetime:
-    """The instant (naive UTC, as stored) the office's day `d` begins."""
-    return datetime(d.year, d.month, d.day) - OFFICE_UTC_OFFSET
-
-
 def caught_persons(s: Session, area_path: str, start: date, end: date) -> list[Caught]:
     """Everyone found in a six-step case opened inside `area_path` between `start` and `end` (office days,
     inclusive), oldest first, each with whether a letter went to their registration place for that catch: a
     letter naming the case, or one for the same ID number sent on or after the day the case was opened."""
+    first, after = office_bounds(start, end)
     rows = s.execute(
         sa.select(CasePerson.id, CasePerson.name, CasePerson.id_number, ProcessInstance.id,
                   ProcessInstance.reference, ProcessInstance.created_at)
         .join(ProcessInstance, ProcessInstance.id == CasePerson.instance_id)
-        .where(ProcessInstance.process_id == CASE_PROCESS, ProcessInstance.area_path.startswith(area_path),
-               ProcessInstance.created_at >= _day_start(start),
-               ProcessInstance.created_at < _day_start(end + timedelta(days=1)),
+        .where(ProcessInstance.process_id == CASE_PROCESS, areas.under(s, ProcessInstance.area_path, area_path),
+               ProcessInstance.created_at >= first, ProcessInstance.created_at < after,
                CasePerson.id_number != "")
         .order_by(CasePerson.id)).all()
     catches = [(number, inst_id, office_date(created_at)) for _id, _name, number, inst_id, _ref, created_at in rows]

@@ -8,9 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from workflows.engine.models import ProcessInstance
 from workflows.exceptions import ValidationFailed
-from workflows.office_records.common import RecordKind, choice, day, fail, text
+from workflows.office_records.common import RecordKind, case_in_area, choice, day, text
 from workflows.office_records.models import CaseReport, StatisticalReport
 from workflows.org.models import Area
 
@@ -33,14 +32,8 @@ def clean_case_report(s: Session, data: dict, today: date, area: Area | None) ->
               "case_kind": choice(data, "case_kind", errors, "案件类别", CASE_KINDS),
               "due_on": day(data, "due_on", errors, "应报备日期", today),
               "reported_on": day(data, "reported_on", errors, "报备日期", today, required=False, not_future=True),
-              "note": text(data, "note", errors, "说明", 500, required=False), "instance_id": None}
-    reference = (data.get("case_reference") or "").strip()
-    if reference:
-        inst = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.reference == reference))
-        if inst is None or (area is not None and not inst.area_path.startswith(area.path)):
-            fail(errors, "case_reference", "找不到该案件编号，或该案件不在登记的区域内。")
-        else:
-            values["instance_id"] = inst.id
+              "note": text(data, "note", errors, "说明", 500, required=False),
+              "instance_id": case_in_area(s, data, "case_reference", errors, "案件编号", area)}
     if errors:
         raise ValidationFailed(errors)
     return values

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from workflows.cases.hooks import PROCESS
 from workflows.engine.models import ProcessInstance
-from workflows.statistics.periods import in_part, parts_of, utc_bounds
+from workflows.clock import office_bounds
+from workflows.statistics.periods import in_part, parts_of
 from workflows.vocabulary import END_EVENT_NAMES, InstanceStatus
 
 RUNNING = InstanceStatus.RUNNING  # the outcome key of a case not yet ended
@@ -26,7 +27,7 @@ def outcome_names() -> dict[str, str]:
 
 def cases_by_outcome(session: Session, area_path: str, start: date, end: date) -> list[dict]:
     """[{area, path, counts: {outcome key: n}, total}] per area part (parts without cases left out)."""
-    lo, hi = utc_bounds(start, end)
+    lo, hi = office_bounds(start, end)
     out = []
     for part in parts_of(session, area_path):
         rows = session.execute(

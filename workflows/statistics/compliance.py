@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from workflows.engine.models import HumanTask, ProcessVersion
 from workflows.engine.service import WorkflowService
 from workflows.org.areas import under
-from workflows.statistics.periods import utc_bounds
+from workflows.clock import office_bounds
 from workflows.vocabulary import TaskState
 
 DAY_SECONDS = 86400
@@ -50,7 +50,7 @@ def compliance_by_step(session: Session, area_path: str, start: date, end: date,
     open overdue steps (late so far, up to `now`). Steps without a deadline are not counted. One aggregate per
     step, each a range of the index ix_human_task_step_due (process, step, state, due_at, then the columns it
     reads): no sort of the period's steps, which a single GROUP BY over a district's year needs."""
-    lo, hi = utc_bounds(start, end)
+    lo, hi = office_bounds(start, end)
     completed, ready = HumanTask.state == TaskState.COMPLETED, HumanTask.state == TaskState.READY
     is_late = sa.or_(sa.and_(completed, HumanTask.completed_at > HumanTask.due_at),
                      sa.and_(ready, HumanTask.due_at <= now))

@@ -2,33 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from workflows.clock import OFFICE_UTC_OFFSET
 from workflows.org.areas import under
 from workflows.org.models import AREA_KINDS, Area
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[first instant, instant after the last) of the office days `start`..`end`, as the naive UTC the database
-    keeps: a record made at 07:00 Beijing time on 1 March belongs to March, although it is still February in UTC."""
-    return (datetime.combine(start, time()) - OFFICE_UTC_OFFSET,
-            datetime.combine(end, time()) - OFFICE_UTC_OFFSET + _DAY)
-
-
-_DAY = datetime(2000, 1, 2) - datetime(2000, 1, 1)
-
-
-def months(start: date, end: date) -> list[str]:
-    """The months "YYYY-MM" that the period touches, in order."""
-    out, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def year_before(day: date) -> date:
