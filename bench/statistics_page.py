@@ -1,7 +1,7 @@
 """Statistics benchmark: the statistics page's server time over a district at scale, before and after its figures
 are stored.
 
-Usage: python bench/statistics.py (--sqlite PATH | --pg URL) [--from 2026-01-01] [--to 2026-12-31]
+Usage: python bench/statistics_page.py (--sqlite PATH | --pg URL) [--from 2026-01-01] [--to 2026-12-31]
        [--now 2027-01-05T02:00] [--requests 100] [--live 3]
 
 It measures over a district an earlier run left in the database (12 streets, 100,000 six-step cases, over
@@ -18,6 +18,7 @@ Last line: `statistics: page_p50_ms=<n> page_p95_ms=<n> refresh_s=<n>`.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -43,11 +44,6 @@ STREET = "吴家山街"
 PASSWORD = "dachuan2026"
 
 
-def median(samples: list[float]) -> float:
-    # Not the statistics module: this file's own name shadows it when run as a script.
-    ordered, mid = sorted(samples), len(samples) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
 
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
@@ -63,7 +59,7 @@ def live(services, area: Area, start: date, end: date, runs: int) -> float:
         with services.db.read() as s:
             live_charts(s, area.path, start, end, services.workflow.now(), settings)
         samples.append((time.perf_counter() - t) * 1000)
-    return median(samples)
+    return statistics.median(samples)
 
 
 def refresh(services, areas: list[Area], start: date, end: date) -> float:
@@ -102,7 +98,7 @@ def page(services, areas: list[Area], start: date, end: date, requests: int) -> 
     for i in range(5):  # warm-up: templates, caches, connections
         timed(urls[i % len(urls)])
     samples = [timed(urls[i % len(urls)]) for i in range(requests)]
-    return median(samples), p95(samples)
+    return statistics.median(samples), p95(samples)
 
 
 def main(argv=None) -> None:
