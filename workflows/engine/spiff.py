@@ -151,28 +151,45 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def _tasks_to_dict(self, workflow) -> dict:
-        """Each task's JSON text (Runtime.dump joins them), reusing the one written last time when neither the task nor its parent has
-        changed state since (nor moved in the tree), both being finished or predicted: their data, and
-        so the task's delta against its parent, change only with a state change. Others are written
-        afresh (a waiting join re-inherits its data in place, a timer keeps its value in internal data).
-        The cache lives on the workflow object; Runtime drops it when it rewrites open tasks' data."""
+    def _tasks_to_dict(self, workflow) -> list[str]:
+        """Each task as its `"id":{...}` JSON member (Runtime.dump joins them), reusing the one written last
+        time when nothing it is made of can have changed since. The key holds the task's state, time of
+        last change, triggered flag, parent and children, and its parent's state and time; beyond that a
+        member is reused only when
+        - the task and its parent are both finished or predicted (LIKELY, MAYBE): their data, and so the
+          task's delta against its parent, change only with a state change; or
+        - the task has no data nor internal data and its parent no data (a FUTURE task not yet reached):
+          its delta is empty whatever its state, and the key records the emptiness, so the first datum
+          either of them gets makes the member be written afresh.
+        Others are written afresh (a waiting join re-inherits its data in place, a timer keeps its value in
+        internal data, a ready task's data is the form's context). The cache lives on the workflow
+        object; Runtime drops it when it rewrites open tasks' data."""
         cache = workflow.__dict__.setdefault("_dachuan_task_dicts", {})
         tasks = workflow.tasks
-        out = {}
+        out = []
         for task_id, task in tasks.items():
-            parent = tasks.get(task._parent) if task._parent is not None else None
-            key = (task.state, task.last_state_change, task._parent, tuple(task._children),
-                   parent.state if parent is not None else None,
-                   parent.last_state_change if parent is not None else None)
+            parent_id = task._parent
+            parent = tasks.get(parent_id) if parent_id is not None else None
+            state = task.state
+            if parent is None:
+                empty = not task.data and not task.internal_data
+                key = (state, task.last_state_change, task.triggered, parent_id, tuple(task._children),
+                       None, None, empty)
+                stable = empty or state & _CACHEABLE
+            else:
+                empty = not task.data and not task.internal_data and not parent.data
+                key = (state, task.last_state_change, task.triggered, parent_id, tuple(task._children),
+                       parent.state, parent.last_state_change, empty)
+                stable = empty or (state & _CACHEABLE and parent.state & _CACHEABLE)
             hit = cache.get(task_id)
             if hit is not None and hit[0] == key:
-                out[str(task_id)] = hit[1]
+                out.append(hit[1])
                 continue
-            text = _json(self.registry.convert(task))
-            if task.state & _CACHEABLE and (parent is None or parent.state & _CACHEABLE):
-                cache[task_id] = (key, text)
-            out[str(task_id)] = text
+            # A UUID's text needs no escaping: quoting it is what json.dumps would write.
+            member = f'"{task_id}":{_json(self.registry.convert(task))}'
+            if stable:
+                cache[task_id] = (key, member)
+            out.append(member)
         return out
 
     def from_dict(self, dct):
@@ -268,10 +285,10 @@ class Runtime:
         dct[BpmnWorkflowSerializer.VERSION_KEY] = SERIALIZER.VERSION
         if self.archived_steps:
             dct[ARCHIVED_STEPS_KEY] = sorted(self.archived_steps)
-        # The tasks come as JSON texts (most of them kept from the last dump): joined, not encoded again.
-        tasks = dct.pop("tasks")
+        # The tasks come as JSON members (most of them kept from the last dump): joined, not encoded again.
+        members = dct.pop("tasks")
         head = _json(dct)
-        text = f'{head[:-1]},"tasks":{{{",".join(f"{_json(k)}:{v}" for k, v in tasks.items())}}}}}'
+        text = f'{head[:-1]},"tasks":{{{",".join(members)}}}}}'
         # Level 1: nearly the size of level 6 for JSON this small, at a fraction of the time.
         return zlib.compress(text.encode(), 1)
 
