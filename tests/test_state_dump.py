@@ -11,7 +11,7 @@ import zlib
 from SpiffWorkflow.util.task import TaskState
 
 from engine_helpers import PERSONS, CaseDriver
-from test_patrol import QUIET, Patrols
+from test_patrol import Patrols
 from workflows.engine import deployment, spiff
 from workflows.engine.models import ProcessInstance
 
