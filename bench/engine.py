@@ -57,6 +57,7 @@ def run_service(url: str, cases: int) -> dict:
         room = s.scalar(sa.select(Area.id).where(Area.full_name == ROOM))
         memory_case = memory_runner(deployment.parsed(deployment.current_version(s, "six_step_case")),
                                     services.workflow.now())
+    runtime.settle_heap()  # as the web and worker processes do once started
     wf = services.workflow
     timings, started, memory_s = [], [], 0.0
     t0 = time.perf_counter()
