@@ -159,35 +159,36 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         - the task and its parent are both finished or predicted (LIKELY, MAYBE): their data, and so the
           task's delta against its parent, change only with a state change; or
         - the task has no data nor internal data and its parent no data (a FUTURE task not yet reached):
-          its delta is empty whatever its state, and the key records the emptiness, so the first datum
-          either of them gets makes the member be written afresh.
+          its delta is empty whatever its state, and the key records the emptiness (of every task), so
+          the first datum either of them gets makes the member be written afresh.
         Others are written afresh (a waiting join re-inherits its data in place, a timer keeps its value in
         internal data, a ready task's data is the form's context). The cache lives on the workflow
         object; Runtime drops it when it rewrites open tasks' data."""
         cache = workflow.__dict__.setdefault("_dachuan_task_dicts", {})
-        tasks = workflow.tasks
+        tasks, convert = workflow.tasks, self.registry.convert
         out = []
         for task_id, task in tasks.items():
             parent_id = task._parent
             parent = tasks.get(parent_id) if parent_id is not None else None
-            state = task.state
+            state = task._state  # the `state` property's own field: read ~20 times a save
             if parent is None:
-                empty = not task.data and not task.internal_data
-                key = (state, task.last_state_change, task.triggered, parent_id, tuple(task._children),
-                       None, None, empty)
-                stable = empty or state & _CACHEABLE
+                parent_state = parent_change = None
+                empty = not (task.data or task.internal_data)
+                reusable = empty or state & _CACHEABLE
             else:
-                empty = not task.data and not task.internal_data and not parent.data
+                parent_state, parent_change = parent._state, parent.last_state_change
+                empty = not (task.data or task.internal_data or parent.data)
+                reusable = empty or (state & _CACHEABLE and parent_state & _CACHEABLE)
+            if reusable:
                 key = (state, task.last_state_change, task.triggered, parent_id, tuple(task._children),
-                       parent.state, parent.last_state_change, empty)
-                stable = empty or (state & _CACHEABLE and parent.state & _CACHEABLE)
-            hit = cache.get(task_id)
-            if hit is not None and hit[0] == key:
-                out.append(hit[1])
-                continue
+                       parent_state, parent_change, empty)
+                hit = cache.get(task_id)
+                if hit is not None and hit[0] == key:
+                    out.append(hit[1])
+                    continue
             # A UUID's text needs no escaping: quoting it is what json.dumps would write.
-            member = f'"{task_id}":{_json(self.registry.convert(task))}'
-            if stable:
+            member = f'"{task_id}":{_json(convert(task))}'
+            if reusable:
                 cache[task_id] = (key, member)
             out.append(member)
         return out
