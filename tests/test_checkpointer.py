@@ -12,8 +12,8 @@ def _rows_in_main_file(path) -> int:
     conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
     try:
         return conn.execute("SELECT count(*) FROM t").fetchone()[0]
-    except sqlite3.OperationalError:
-        return -1  # the table itself is still only in the WAL
+    except sqlite3.DatabaseError:
+        return -1  # the table itself is still only in the WAL, or a checkpoint is writing the file just now
     finally:
         conn.close()
 
