@@ -62,6 +62,9 @@ def _run(services, lookup, cases, clock):
                                              persons=FIRST))
     clock.advance(minutes=5)
     _finish(cases, first)
+    with services.db.read() as s:
+        after_first = {e.id_number: (e.name, e.catch_count, e.last_role, e.phones, e.bank_cards)
+                       for e in s.scalars(sa.select(BlacklistEntry))}
     clock.advance(days=1)
     second = _to_comparison(cases, SECOND)
     clock.advance(minutes=5)
@@ -77,7 +80,7 @@ def _run(services, lookup, cases, clock):
     third = _to_comparison(cases, FIRST[:2])
     clock.advance(minutes=5)
     cases.do(third, "comparison", comparison(house_is_rental=True, house_prior_catches=2, persons=FIRST[:2]))
-    return t0, house_id, (first, second, third)
+    return t0, house_id, (first, second, third), after_first
 
 
 def _naive_utc(at):
@@ -89,7 +92,7 @@ def _minutes(t0, at):
 
 
 def test_the_rows_three_cases_write_at_one_house(services, lookup, cases, clock):
-    t0, house_id, (first, second, third) = _run(services, lookup, cases, clock)
+    t0, house_id, (first, second, third), after_first = _run(services, lookup, cases, clock)
     day = 24 * 60
     with services.db.read() as s:
         patrols = s.execute(sa.select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.area_id,
@@ -154,6 +157,10 @@ def test_the_rows_three_cases_write_at_one_house(services, lookup, cases, clock)
         e = entries[number]
         return (e.name, e.registration_place, e.phones, e.bank_cards, e.group_numbers, e.catch_count, e.last_role,
                 _minutes(t0, e.first_caught_at), _minutes(t0, e.last_caught_at), label[e.last_instance_id])
+    # Closing the first case: 张三, listed twice, counted twice, with both phones; the role the second listing
+    # left empty does not replace the first's.
+    assert after_first == {ZHANG: ("张三", 2, "participant", "13912345678,13700000001", "6222020200112233"),
+                           LI: ("李四", 2, "core", "13800000000,13812345678", "")}
     assert set(entries) == {ZHANG, LI, ZHAO}
     # 张三 was listed twice in the first case: counted twice, both phones kept; the empty role kept the last one.
     assert entry(ZHANG) == ("张三丰", "北京市朝阳区", "13912345678,13700000001",
@@ -187,7 +194,7 @@ def test_the_rows_three_cases_write_at_one_house(services, lookup, cases, clock)
 
 def test_the_comparison_facts_the_catch_hands_the_diagram(services, lookup, cases, clock):
     """What record_house_catch returns to the comparison step, before and after the house is registered."""
-    _t0, house_id, (first, second, third) = _run(services, lookup, cases, clock)
+    _t0, house_id, (first, second, third), _after = _run(services, lookup, cases, clock)
     facts = [services.workflow.instance_view(c).last_data["house"] for c in (first, second, third)]
     assert facts[0] == registries.UNREGISTERED
     assert facts[1] == {"registered": True, "house_id": house_id, "prior_catches": 1, "landlord_official": False,
@@ -196,3 +203,19 @@ def test_the_comparison_facts_the_catch_hands_the_diagram(services, lookup, case
                         "two_letters_one_filing": False}
     with services.db.read() as s:
         assert registries.house_facts(s, lookup.area(ROOM), third) == facts[2]
+
+
+def test_the_automatic_comparison_of_each_case(services, lookup, cases, clock):
+    """Blacklist hits, earlier cases, registration place and the non-local flag the evidence step computes."""
+    _t0, _house, (_first, second, third), _after = _run(services, lookup, cases, clock)
+
+    def person(name, number, place, non_local, catch_count, earlier):
+        return {"name": name, "id_number": number, "registration_place": place, "non_local": non_local,
+                "blacklisted": catch_count > 0, "catch_count": catch_count, "earlier_cases": earlier,
+                "reflux": catch_count > 0 or earlier > 0}
+    assert services.workflow.instance_view(second).last_data["comparison"] == {"persons": [
+        person("张三丰", ZHANG, "北京市朝阳区", True, 2, 1),
+        person("赵六", ZHAO, "广东省深圳市南山区", True, 0, 0)], "reflux_count": 1}
+    assert services.workflow.instance_view(third).last_data["comparison"] == {"persons": [
+        person("张三", ZHANG, "北京市朝阳区", True, 3, 2),
+        person("李四", LI, "湖北省武汉市武昌区", False, 2, 1)], "reflux_count": 2}
