@@ -219,3 +219,26 @@ def test_the_automatic_comparison_of_each_case(services, lookup, cases, clock):
     assert services.workflow.instance_view(third).last_data["comparison"] == {"persons": [
         person("张三", ZHANG, "北京市朝阳区", True, 3, 2),
         person("李四", LI, "湖北省武汉市武昌区", False, 2, 1)], "reflux_count": 2}
+
+
+def test_a_house_the_action_already_holds_sees_the_catch(services, lookup, cases, clock):
+    """The catch writes the house with plain statements; a copy the action's session loaded before stays true."""
+    from workflows.ledgers import catches
+
+    house_id = registries.save_house(services, lookup.user("wjs_housing"), ROOM, owner_name="房东甲")
+    case = cases.start()
+    clock.advance(minutes=1)
+    with services.db.unit_of_work() as s:
+        held = s.get(RentalHouse, house_id)
+        assert (held.catch_count, held.flagged, held.patrol_instance_id) == (0, False, None)
+        ctx = services.workflow.context(s).for_instance(s.get(ProcessInstance, case))
+        facts = catches.record_catch(ctx, ctx.instance)
+        assert facts["prior_catches"] == 0 and facts["house_id"] == house_id
+        assert (held.catch_count, held.flagged, held.flagged_at, held.last_caught_at) == (1, True, ctx.now, ctx.now)
+        patrol = held.patrol_instance_id
+        assert s.get(ProcessInstance, patrol).process_id == "rental_patrol"
+        assert catches.record_catch(ctx, ctx.instance) == facts  # counted once, the patrol already runs
+        assert (held.catch_count, held.patrol_instance_id) == (1, patrol)
+    with services.db.read() as s:
+        stored = s.get(RentalHouse, house_id)
+        assert (stored.catch_count, stored.flagged, stored.patrol_instance_id) == (1, True, patrol)

@@ -46,10 +46,10 @@ def enter_caught_persons(session: Session, instance_id: int, now: datetime) -> i
             row["name"] = p.name
             if p.classification:
                 row["last_role"] = p.classification
-    conn.execute(_upsert(conn.dialect.name), list(rows.values()))
-    # Phones and bank cards accumulate: merge them in Python, write only the entries that changed.
+    # The upsert hands back each entry's phones and bank cards as they now stand (it leaves them alone):
+    # they accumulate, merged in Python, and only the entries that changed are written again.
     current = {row.id_number: [row.phones, row.bank_cards]
-               for row in conn.execute(_CURRENT, {"b_numbers": list(rows)})}
+               for row in conn.execute(_upsert(conn.dialect.name), list(rows.values()))}
     before = {number: list(values) for number, values in current.items()}
     for p in persons:
         values = current[p.id_number]
@@ -67,8 +67,6 @@ _PERSONS = (sa.select(_PERSON.c.id_number, _PERSON.c.name, _PERSON.c.phone, _PER
                       _PERSON.c.classification)
             .where(_PERSON.c.instance_id == sa.bindparam("b_instance_id"), _PERSON.c.id_number != "")
             .order_by(_PERSON.c.id))
-_CURRENT = (sa.select(_TABLE.c.id_number, _TABLE.c.phones, _TABLE.c.bank_cards)
-            .where(_TABLE.c.id_number.in_(sa.bindparam("b_numbers", expanding=True))))
 _UPDATE_CONTACTS = _TABLE.update().where(_TABLE.c.id_number == sa.bindparam("b_number"))
 
 
@@ -85,7 +83,9 @@ def _upsert(dialect: str):
         _UPSERTS[dialect] = stmt.on_conflict_do_update(
             index_elements=[table.c.id_number],
             set_={"catch_count": table.c.catch_count + stmt.excluded.catch_count,
-                  "last_caught_at": stmt.excluded.last_caught_at, "last_instance_id": stmt.excluded.last_instance_id, "name": stmt.excluded.name,
+                  "last_caught_at": stmt.excluded.last_caught_at,
+                  "last_instance_id": stmt.excluded.last_instance_id, "name": stmt.excluded.name,
                   "last_role": sa.case((stmt.excluded.last_role != "", stmt.excluded.last_role),
-                                       else_=table.c.last_role)})
+                                       else_=table.c.last_role)}
+        ).returning(table.c.id_number, table.c.phones, table.c.bank_cards)
     return _UPSERTS[dialect]

@@ -13,7 +13,6 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from workflows import audit
 from workflows.engine.context import ActionContext
@@ -48,6 +47,7 @@ _LOCKED_HOUSE_WITH_TENANTS = _locked_house_query(True)
 _INSERT_HOUSE = _HOUSE.insert()
 _INSERT_CATCH = _CATCH.insert()
 _UPDATE_HOUSE = _HOUSE.update().where(_HOUSE.c.id == sa.bindparam("b_id"))
+_HOUSE_MAPPER = sa.inspect(RentalHouse)
 
 
 def record_catch(ctx: ActionContext, case: ProcessInstance | None) -> dict:
@@ -138,7 +138,7 @@ def _write(session: Session, house_id: int, changes: dict) -> None:
     if not changes:
         return
     session.connection().execute(_UPDATE_HOUSE, dict(changes, b_id=house_id))
-    held = session.identity_map.get(identity_key(RentalHouse, house_id))
+    held = session.identity_map.get(_HOUSE_MAPPER.identity_key_from_primary_key((house_id,)))
     if held is not None:
         for key, value in changes.items():
             set_committed_value(held, key, value)
