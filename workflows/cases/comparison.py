@@ -11,7 +11,7 @@ from workflows.ledgers.models import BlacklistEntry
 
 def compare_persons(session: Session, instance_id: int, persons: list, local_prefix: str) -> dict:
     """One row per person: blacklist hits, earlier cases (回流), registration place, non-local flag."""
-    numbers = [p.get("id_number", "") for p in persons if p.get("id_number")]
+    numbers = list(dict.fromkeys(p["id_number"] for p in persons if p.get("id_number")))  # each once
     listed, earlier = {}, {}
     if numbers:
         for number, kind, n in session.connection().execute(_FACTS, {"listed": numbers, "earlier": numbers,
