@@ -242,3 +242,30 @@ def test_a_house_the_action_already_holds_sees_the_catch(services, lookup, cases
     with services.db.read() as s:
         stored = s.get(RentalHouse, house_id)
         assert (stored.catch_count, stored.flagged, stored.patrol_instance_id) == (1, True, patrol)
+
+
+def test_two_cases_catching_one_house_at_once_count_twice_and_start_one_patrol(services, lookup, cases, db_url):
+    """The second catch waits for the first one's lock on the house, then sees the patrol it started."""
+    from engine_helpers import release_together
+    from workflows import runtime
+
+    house_id = registries.save_house(services, lookup.user("wjs_housing"), ROOM, owner_name="房东甲")
+    both = []
+    for _ in range(2):
+        case = cases.start()
+        cases.do(case, "sweep", {"suspicious": True, "house_type": "rental"})
+        cases.do(case, "entry", {"door_opened": True, "officers": ["王建国"], "persons": FIRST[:1]})
+        cases.do(case, "initial_check", {"mlm_found": True})
+        both.append(cases.ready(case)["evidence"])
+    # Each officer is served by a process of its own in production: each gets its own engine.
+    officers = [runtime.build(db_url, clock=services.workflow.clock) for _ in range(2)]
+    user = lookup.user("wjs_market1")
+    release_together(lambda i: officers[i].workflow.complete(both[i], {"evidence_summary": "账本"}, user), 2)
+    for officer in officers:
+        officer.db.dispose()
+    with services.db.read() as s:
+        house = s.get(RentalHouse, house_id)
+        patrols = s.scalars(sa.select(ProcessInstance.id).where(ProcessInstance.process_id == "rental_patrol")).all()
+        catches = s.scalar(sa.select(sa.func.count()).select_from(HouseCatch).where(HouseCatch.house_id == house_id))
+    assert (house.catch_count, catches, house.flagged) == (2, 2, True)
+    assert patrols == [house.patrol_instance_id]

@@ -4,7 +4,7 @@ workflows/seizures.)
 
 Both steps that do this (the evidence step's automatic comparison and the officer's comparison) run in every
 case, so they are plain statements: one locked read gives the house with whether this case's catch is counted
-and whether its patrol runs, and the house gets one UPDATE with everything the step changed.
+(and, on SQLite, whether its patrol runs), and the house gets one UPDATE with everything the step changed.
 """
 from __future__ import annotations
 
@@ -29,21 +29,49 @@ def _tenants(persons) -> list[dict]:
             for p in persons or [] if isinstance(p, dict) and p.get("name")]
 
 
-def _locked_house_query(with_tenants: bool):
+def _locked_house_query(with_tenants: bool, with_patrol_status: bool):
     columns = [_HOUSE.c.id, _HOUSE.c.area_id, _HOUSE.c.address, _HOUSE.c.owner_name, _HOUSE.c.owner_party_member,
                _HOUSE.c.owner_public_official, _HOUSE.c.commitment_signed_on, _HOUSE.c.security_pledge_signed_on,
-               _HOUSE.c.filed_on, _HOUSE.c.flagged, _HOUSE.c.catch_count]
+               _HOUSE.c.filed_on, _HOUSE.c.flagged, _HOUSE.c.catch_count, _HOUSE.c.patrol_instance_id]
     if with_tenants:  # only the officer's comparison adds tenants; the list grows with every case
         columns.append(_HOUSE.c.tenants)
-    counted = sa.exists().where(_CATCH.c.house_id == _HOUSE.c.id, _CATCH.c.instance_id == sa.bindparam("b_case"))
-    patrol = sa.select(_INSTANCE.c.status).where(_INSTANCE.c.id == _HOUSE.c.patrol_instance_id).scalar_subquery()
+    # Only this case's own actions (one at a time, under the instance's lock) count its catch.
+    columns.append(sa.exists().where(_CATCH.c.house_id == _HOUSE.c.id,
+                                     _CATCH.c.instance_id == sa.bindparam("b_case")).label("counted"))
+    if with_patrol_status:
+        columns.append(_PATROL_STATUS.where(_INSTANCE.c.id == _HOUSE.c.patrol_instance_id)
+                       .scalar_subquery().label("patrol_status"))
     # Only the house is locked: the catch it counts and the flag it raises are decided under that lock.
-    return (sa.select(*columns, counted.label("counted"), patrol.label("patrol_status"))
-            .where(_HOUSE.c.area_id == sa.bindparam("b_area")).with_for_update(of=_HOUSE))
+    return sa.select(*columns).where(_HOUSE.c.area_id == sa.bindparam("b_area")).with_for_update(of=_HOUSE)
 
 
-_LOCKED_HOUSE = _locked_house_query(False)
-_LOCKED_HOUSE_WITH_TENANTS = _locked_house_query(True)
+_PATROL_STATUS = sa.select(_INSTANCE.c.status)
+_LOCKED_HOUSE = {(tenants, status): _locked_house_query(tenants, status) for tenants in (False, True)
+                 for status in (False, True)}
+_PATROL_STATUS_BY_ID = _PATROL_STATUS.where(_INSTANCE.c.id == sa.bindparam("b_id"))
+
+
+def _locked_house(session: Session, case: ProcessInstance, with_tenants: bool):
+    """The house at the case's address, locked, with whether this case's catch is counted and the status of its
+    patrol (None for none); None when the ledger has no house there.
+
+    Where a transaction holds the database's write lock from its start (SQLite's BEGIN IMMEDIATE), nothing
+    changes between its reads, and the patrol's status comes in the same read. On PostgreSQL a row lock waited
+    for shows the house as the other action left it (e.g. with the patrol it just started) but the rest of the
+    statement as it stood before, so the status is read after the lock, in a statement of its own.
+    """
+    conn = session.connection()
+    one_read = conn.dialect.name == "sqlite"
+    row = conn.execute(_LOCKED_HOUSE[(with_tenants, one_read)], {"b_area": case.area_id, "b_case": case.id}).first()
+    if row is None:
+        return None
+    house = SimpleNamespace(**row._mapping)
+    if not one_read:
+        house.patrol_status = (conn.scalar(_PATROL_STATUS_BY_ID, {"b_id": house.patrol_instance_id})
+                               if house.patrol_instance_id else None)
+    return house
+
+
 _INSERT_HOUSE = _HOUSE.insert()
 _INSERT_CATCH = _CATCH.insert()
 _UPDATE_HOUSE = _HOUSE.update().where(_HOUSE.c.id == sa.bindparam("b_id"))
@@ -57,7 +85,7 @@ def record_catch(ctx: ActionContext, case: ProcessInstance | None) -> dict:
     """
     if case is None or case.area_id is None:
         return dict(registries.UNREGISTERED)
-    house = ctx.session.connection().execute(_LOCKED_HOUSE, {"b_area": case.area_id, "b_case": case.id}).first()
+    house = _locked_house(ctx.session, case, with_tenants=False)
     if house is None:  # just looked for it, under lock: no second look-up to say so
         return dict(registries.UNREGISTERED)
     changes: dict = {}
@@ -79,11 +107,10 @@ def register_caught_house(ctx: ActionContext, data: dict) -> int | None:
     if case is None or case.area_id is None or not data.get("house_is_rental"):
         return None
     session, now = ctx.session, ctx.now
-    conn = session.connection()
     landlord = (data.get("landlord_name") or "").strip()
     tenants = _tenants(data.get("persons"))
     # Locked now: the catch counted below reads and raises its count in the same action.
-    house = conn.execute(_LOCKED_HOUSE_WITH_TENANTS, {"b_area": case.area_id, "b_case": case.id}).first()
+    house = _locked_house(session, case, with_tenants=True)
     changes: dict = {}
     if house is None:
         house = _register(ctx, case, landlord, tenants, bool(data.get("landlord_official")))
