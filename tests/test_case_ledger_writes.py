@@ -225,7 +225,12 @@ def test_a_house_the_action_already_holds_sees_the_catch(services, lookup, cases
     """The catch writes the house with plain statements; a copy the action's session loaded before stays true."""
     from workflows.ledgers import catches
 
-    house_id = registries.save_house(services, lookup.user("wjs_housing"), ROOM, owner_name="房东甲")
+    from datetime import date
+
+    signed = date(2026, 1, 5)
+    house_id = registries.save_house(services, lookup.user("wjs_housing"), ROOM, owner_name="房东甲",
+                                     owner_party_member=True, commitment_signed_on=signed,
+                                     security_pledge_signed_on=signed, filed_on=signed)
     case = cases.start()
     clock.advance(minutes=1)
     with services.db.unit_of_work() as s:
@@ -233,7 +238,9 @@ def test_a_house_the_action_already_holds_sees_the_catch(services, lookup, cases
         assert (held.catch_count, held.flagged, held.patrol_instance_id) == (0, False, None)
         ctx = services.workflow.context(s).for_instance(s.get(ProcessInstance, case))
         facts = catches.record_catch(ctx, ctx.instance)
-        assert facts["prior_catches"] == 0 and facts["house_id"] == house_id
+        assert facts == {"registered": True, "house_id": house_id, "prior_catches": 0, "landlord_official": True,
+                         "two_letters_one_filing": True}
+        assert registries.house_facts(s, lookup.area(ROOM), case) == facts
         assert (held.catch_count, held.flagged, held.flagged_at, held.last_caught_at) == (1, True, ctx.now, ctx.now)
         patrol = held.patrol_instance_id
         assert s.get(ProcessInstance, patrol).process_id == "rental_patrol"

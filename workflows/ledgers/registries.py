@@ -11,7 +11,7 @@ from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
 from workflows.ledgers.models import (THREE_STOPS_STATES, BlacklistEntry, HouseCatch, Intermediary,
-                                      IntermediaryViolation, RentalHouse)
+                                      IntermediaryViolation, RentalHouse, filing_complete)
 from workflows.org import access, areas
 from workflows.org.models import Area, User
 from workflows.vocabulary import InstanceStatus, TaskState
@@ -71,8 +71,7 @@ def facts_of(house, prior_catches: int) -> dict:
     """The comparison's facts of a house: a RentalHouse, or a row with its id, owner flags and filing dates."""
     return {"registered": True, "house_id": house.id, "prior_catches": prior_catches,
             "landlord_official": house.owner_party_member or house.owner_public_official,
-            "two_letters_one_filing": bool(house.commitment_signed_on and house.security_pledge_signed_on
-                                           and house.filed_on)}
+            "two_letters_one_filing": filing_complete(house)}
 
 
 def flag_house(ctx: ActionContext, house: RentalHouse, actor_id: int | None = None) -> None:
