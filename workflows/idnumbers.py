@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
@@ -20,6 +21,9 @@ def clean_digits(value: str | None) -> str:
     return re.sub(r"[\s-]", "", value or "")
 
 
+# The place look-ups below read python-stdnum's table, which never changes while the process runs: their results
+# are kept (a bounded number of codes), so a case's persons, a blacklist import or a notice batch look each up once.
+@lru_cache(maxsize=8192)
 def known_place_code(code: str) -> bool:
     """Whether python-stdnum knows the county code at all (in any year)."""
     info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
@@ -110,7 +114,12 @@ def registration_place(id_number: str) -> str:
     if len(number) < 6 or not number[:6].isdigit():
         return ""
     born = int(number[6:10]) if number[6:10].isdigit() else None
-    place = place_of_code(number[:6], born)
+    return _place_text(number[:6], born)
+
+
+@lru_cache(maxsize=16384)
+def _place_text(code: str, born: int | None) -> str:
+    place = place_of_code(code, born)
     text = place["province"] + place["city"] + place["county"]
     if place["retired"]:
         text += "（该代码已撤销）"

@@ -25,34 +25,31 @@ def _merge(old: str, new: str) -> str:
 
 def enter_caught_persons(session: Session, instance_id: int, now: datetime) -> int:
     """Upsert every person of the case that has an ID number; returns how many were entered or counted."""
-    persons = session.execute(sa.select(CasePerson.id_number, CasePerson.name, CasePerson.phone,
-                                        CasePerson.bank_card, CasePerson.classification)
-                              .where(CasePerson.instance_id == instance_id, CasePerson.id_number != "")
-                              .order_by(CasePerson.id)).all()
+    conn = session.connection()
+    persons = conn.execute(_PERSONS, {"b_instance_id": instance_id}).all()
     if not persons:
         return 0
-    # Set-based: one prepared upsert run for all persons at once. Each row is still its own atomic upsert,
-    # so two cases closing at once with the same person both count. A person listed twice in the case is
-    # counted twice, as entered twice: such repeats go in a later batch, since a driver may fold a batch
-    # into one multi-row statement, which may touch a row only once.
-    batches: list[list] = []
+    # Set-based: one upsert for all persons of the case, each row still its own atomic upsert, so two cases
+    # closing at once with the same person both count. A person listed twice in the case is counted twice, as
+    # entered twice: folded into one row (a statement may touch a row only once) counting both, with the name
+    # and the role (if any) the later listing gave, as two upserts one after the other would leave them.
+    rows: dict[str, dict] = {}
     for p in persons:
-        batch = next((b for b in batches if all(q.id_number != p.id_number for q in b)), None)
-        if batch is None:
-            batches.append(batch := [])
-        batch.append(p)
-    upsert = _upsert(session.get_bind().dialect.name)
-    for batch in batches:
-        session.connection().execute(upsert, [dict(
-            id_number=p.id_number, name=p.name, registration_place=registration_place(p.id_number),
-            phones=p.phone, bank_cards=p.bank_card, catch_count=1, last_role=p.classification,
-            first_caught_at=now, last_caught_at=now, last_instance_id=instance_id, group_numbers="")
-            for p in batch])
-    # Phones and bank cards accumulate: merge them in Python, write only the entries that changed.
-    table = BlacklistEntry.__table__
-    current = {row.id_number: [row.phones, row.bank_cards] for row in session.execute(
-        sa.select(table.c.id_number, table.c.phones, table.c.bank_cards)
-        .where(table.c.id_number.in_({p.id_number for p in persons})))}
+        row = rows.get(p.id_number)
+        if row is None:
+            rows[p.id_number] = dict(
+                id_number=p.id_number, name=p.name, registration_place=registration_place(p.id_number),
+                phones=p.phone, bank_cards=p.bank_card, catch_count=1, last_role=p.classification,
+                first_caught_at=now, last_caught_at=now, last_instance_id=instance_id, group_numbers="")
+        else:
+            row["catch_count"] += 1
+            row["name"] = p.name
+            if p.classification:
+                row["last_role"] = p.classification
+    # The upsert hands back each entry's phones and bank cards as they now stand (it leaves them alone):
+    # they accumulate, merged in Python, and only the entries that changed are written again.
+    current = {row.id_number: [row.phones, row.bank_cards]
+               for row in conn.execute(_upsert(conn.dialect.name), list(rows.values()))}
     before = {number: list(values) for number, values in current.items()}
     for p in persons:
         values = current[p.id_number]
@@ -60,24 +57,35 @@ def enter_caught_persons(session: Session, instance_id: int, now: datetime) -> i
     changed = [{"b_number": number, "phones": v[0], "bank_cards": v[1]}
                for number, v in current.items() if v != before[number]]
     if changed:
-        update = table.update().where(table.c.id_number == sa.bindparam("b_number"))
-        session.connection().execute(update, changed)
+        conn.execute(_UPDATE_CONTACTS, changed)
     return len(persons)
+
+
+# Built once: closing a case runs them every time.
+_TABLE, _PERSON = BlacklistEntry.__table__, CasePerson.__table__
+_PERSONS = (sa.select(_PERSON.c.id_number, _PERSON.c.name, _PERSON.c.phone, _PERSON.c.bank_card,
+                      _PERSON.c.classification)
+            .where(_PERSON.c.instance_id == sa.bindparam("b_instance_id"), _PERSON.c.id_number != "")
+            .order_by(_PERSON.c.id))
+_UPDATE_CONTACTS = _TABLE.update().where(_TABLE.c.id_number == sa.bindparam("b_number"))
 
 
 _UPSERTS: dict = {}
 
 
 def _upsert(dialect: str):
-    """The blacklist upsert for one database, built once: a new person is entered, a known one counted."""
+    """The blacklist upsert for one database, built once: a new person is entered, a known one counted (as
+    many times as the case lists them)."""
     if dialect not in _UPSERTS:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = insert(BlacklistEntry.__table__)
         table = BlacklistEntry.__table__
         _UPSERTS[dialect] = stmt.on_conflict_do_update(
             index_elements=[table.c.id_number],
-            set_={"catch_count": table.c.catch_count + 1, "last_caught_at": stmt.excluded.last_caught_at,
+            set_={"catch_count": table.c.catch_count + stmt.excluded.catch_count,
+                  "last_caught_at": stmt.excluded.last_caught_at,
                   "last_instance_id": stmt.excluded.last_instance_id, "name": stmt.excluded.name,
                   "last_role": sa.case((stmt.excluded.last_role != "", stmt.excluded.last_role),
-                                       else_=table.c.last_role)})
+                                       else_=table.c.last_role)}
+        ).returning(table.c.id_number, table.c.phones, table.c.bank_cards)
     return _UPSERTS[dialect]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workflows.engine.context import ActionContext
 from workflows.engine.hooks import HookRegistry, ProcessHooks
-from workflows.ledgers import registries
+from workflows.ledgers import catches, registries
 
 PATROL_PROCESS = registries.PATROL_PROCESS
 TASK_SCHEMAS = {
@@ -14,7 +14,7 @@ TASK_SCHEMAS = {
 
 
 def _record_house_catch(ctx: ActionContext) -> dict:
-    return registries.record_catch(ctx, ctx.instance)
+    return catches.record_catch(ctx, ctx.instance)
 
 
 def _house_unflagged(ctx: ActionContext, house_id, reason=""):

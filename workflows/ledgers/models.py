@@ -13,6 +13,11 @@ from workflows.vocabulary import JobStatus
 THREE_STOPS_STATES = {"none": "未实施", "in_place": "已实施", "lifted": "已解除"}
 
 
+def filing_complete(house) -> bool:
+    """两书一备案 complete for a house (a RentalHouse or a row with its dates): both letters signed, rental filed."""
+    return bool(house.commitment_signed_on and house.security_pledge_signed_on and house.filed_on)
+
+
 class RentalHouse(Base):
     """A rental house at one standard address, its landlord, filings and anti-MLM history."""
 
@@ -51,7 +56,7 @@ class RentalHouse(Base):
     @property
     def two_letters_one_filing(self) -> bool:
         """两书一备案 complete: both letters signed and the rental filed."""
-        return bool(self.commitment_signed_on and self.security_pledge_signed_on and self.filed_on)
+        return filing_complete(self)
 
 
 class HouseCatch(Base):

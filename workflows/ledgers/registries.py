@@ -11,7 +11,7 @@ from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.exceptions import NotFound, PermissionDenied, WorkflowError
 from workflows.ledgers.models import (THREE_STOPS_STATES, BlacklistEntry, HouseCatch, Intermediary,
-                                      IntermediaryViolation, RentalHouse)
+                                      IntermediaryViolation, RentalHouse, filing_complete)
 from workflows.org import access, areas
 from workflows.org.models import Area, User
 from workflows.vocabulary import InstanceStatus, TaskState
@@ -64,41 +64,14 @@ def house_facts(session: Session, area_id: int, instance_id: int | None = None) 
     house = house_at(session, area_id)
     if house is None:
         return dict(UNREGISTERED)
-    return _facts(house, house_prior_catches(session, area_id, instance_id))
+    return facts_of(house, house_prior_catches(session, area_id, instance_id))
 
 
-def _facts(house: RentalHouse, prior_catches: int) -> dict:
+def facts_of(house, prior_catches: int) -> dict:
+    """The comparison's facts of a house: a RentalHouse, or a row with its id, owner flags and filing dates."""
     return {"registered": True, "house_id": house.id, "prior_catches": prior_catches,
             "landlord_official": house.owner_party_member or house.owner_public_official,
-            "two_letters_one_filing": house.two_letters_one_filing}
-
-
-def record_catch(ctx: ActionContext, case: ProcessInstance, house: RentalHouse | None = None) -> dict:
-    """A six-step case found MLM at a registered house: count it once, flag the house, start its patrol.
-
-    `house`: the house at the case's address when the caller already holds it, locked (FOR UPDATE).
-    """
-    session = ctx.session
-    if case is None or case.area_id is None:
-        return dict(UNREGISTERED)
-    if house is None:
-        house = session.scalar(sa.select(RentalHouse).where(RentalHouse.area_id == case.area_id)
-                               .with_for_update())
-    if house is None:  # just looked for it, under lock: no second look-up to say so
-        return dict(UNREGISTERED)
-    counted = session.scalar(sa.select(HouseCatch.id).where(HouseCatch.house_id == house.id,
-                                                            HouseCatch.instance_id == case.id))
-    now = ctx.now
-    if counted is None:
-        session.add(HouseCatch(house_id=house.id, instance_id=case.id, caught_at=now))
-        house.catch_count += 1
-        house.last_caught_at, house.updated_at = now, now
-        audit.record(session, now, "house_caught", None, case.id, house_id=house.id, catch_count=house.catch_count)
-    flag_house(ctx, house)
-    session.flush()
-    # This case's catch is counted exactly once (just now or earlier), so the catches before it are the rest:
-    # what house_facts would read back from the rows written here.
-    return _facts(house, max(house.catch_count - 1, 0))
+            "two_letters_one_filing": filing_complete(house)}
 
 
 def flag_house(ctx: ActionContext, house: RentalHouse, actor_id: int | None = None) -> None:
@@ -109,12 +82,16 @@ def flag_house(ctx: ActionContext, house: RentalHouse, actor_id: int | None = No
     # Only the patrol's status is needed: not its stored workflow.
     status = session.scalar(_PATROL_STATUS, {"b_id": house.patrol_instance_id}) if house.patrol_instance_id else None
     if status != InstanceStatus.RUNNING:
-        patrol = ctx.engine.start_within(ctx, PATROL_PROCESS, {
-            "house_id": house.id, "address": house.address, "unflag_reason": "",
-            # The diagram's timer cycle: repeat for ever at the configured interval until the flag is lifted.
-            "patrol_cycle": f"R/{ctx.settings.patrol_interval}",
-        }, house.area_id, f"涉传出租屋巡查 {house.address}", None, actor_id).instance
-        house.patrol_instance_id = patrol.id
+        house.patrol_instance_id = start_patrol(ctx, house.id, house.address, house.area_id, actor_id)
+
+
+def start_patrol(ctx: ActionContext, house_id: int, address: str, area_id: int, actor_id: int | None) -> int:
+    """Start the patrol of a flagged house inside the running action; its instance id."""
+    return ctx.engine.start_within(ctx, PATROL_PROCESS, {
+        "house_id": house_id, "address": address, "unflag_reason": "",
+        # The diagram's timer cycle: repeat for ever at the configured interval until the flag is lifted.
+        "patrol_cycle": f"R/{ctx.settings.patrol_interval}",
+    }, area_id, f"涉传出租屋巡查 {address}", None, actor_id).instance.id
 
 
 _PATROL_STATUS = sa.select(ProcessInstance.status).where(ProcessInstance.id == sa.bindparam("b_id"))
