@@ -39,8 +39,8 @@ def per_street(session: Session, user, now: datetime, thresholds: Thresholds) ->
     `light`, written in SQL) and counts per address, so a district's board reads one row per address
     with open steps, however many steps a province holds; a warning whose length depends on the date
     (months, years) is decided here, step by step, from the three columns of the task mirror."""
-    visible = (HumanTask.state == TaskState.READY, HumanTask.due_at.is_not(None),
-               access.visible_clause(HumanTask.area_path, user))
+    open_steps = (HumanTask.state == TaskState.READY, HumanTask.due_at.is_not(None))
+    visible = (*open_steps, access.visible_clause(HumanTask.area_path, user))
     warn_length = fixed_length(thresholds.warn_before)
     if warn_length is None:
         rows = session.connection().execute(
@@ -54,7 +54,10 @@ def per_street(session: Session, user, now: datetime, thresholds: Thresholds) ->
                       Light.NONE.value),
                      (due <= now + warn_length, Light.WARN.value),
                      else_=Light.REMIND.value).label("light")
-        lit = sa.select(HumanTask.area_path, on).where(*visible).subquery()
+        # One branch per part of the user's area (a district's range, its steps without an address), so
+        # each reads its range of the open steps' index alone rather than the index of the whole province.
+        lit = sa.union_all(*(sa.select(HumanTask.area_path, on).where(*open_steps, part)
+                             for part in access.visible_parts(HumanTask.area_path, user))).subquery()
         counted = session.connection().execute(
             sa.select(lit.c.area_path, lit.c.light, sa.func.count()).where(lit.c.light != Light.NONE.value)
             .group_by(lit.c.area_path, lit.c.light))
