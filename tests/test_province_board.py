@@ -9,7 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from test_street_lights import _by_rule, _open_steps
-from web_fixtures import app  # noqa: F401  (fixture)
+from web_fixtures import app, client, login_as, start_case, text  # noqa: F401  (fixtures)
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access
 from workflows.org.models import Area, User
@@ -109,3 +109,11 @@ def test_the_board_lists_what_the_straightforward_reading_lists(services, lookup
             first_pages = queries.board(s, Identity(user), now)
             order = [f"level{level}" for level in range(5, 0, -1)] + ["overdue"]
             assert [g.key for g in first_pages] == [k for k in order if k in expected]
+
+
+def test_each_board_row_links_to_its_case_and_shows_its_light(services, login_as, clock):
+    case_id = start_case(login_as("wjs_grid"))
+    clock.advance(days=3, hours=1)  # its sweep is overdue
+    page = text(login_as("wjs_leader").get("/board"))
+    assert f'href="/cases/{case_id}"' in page
+    assert '<span class="badge overdue light-alarm" title="办理时限">报警 · 已逾期</span>' in page
