@@ -13,7 +13,9 @@ real engine to each state (every step of the six-step case, each early exit, mat
 five contracts), then each template is cloned many times with fresh task ids, its own address, person ID
 numbers and times. Every clone is a complete, loadable case: its workflow state, task mirror, audit trail
 and persons are all there. Times are measured in-process around each request (Flask test client), i.e.
-server time without the network. The last line is for scripts:
+server time without the network; beside it the CPU time per request of the web process and, for a
+PostgreSQL server on this machine, of the database (both steadier than the wall clock on a shared machine).
+The last line is for scripts:
 `web: inbox_p95_ms=<n> board_p95_ms=<n> search_p95_ms=<n> case_p95_ms=<n>` (SQLite), then the same
 figures prefixed `pg_` for PostgreSQL.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import random
 import re
 import statistics
@@ -306,19 +309,54 @@ def generate(services, templates: list[dict], cases: int, now: datetime, seed: i
 
 
 # ------------------------------------------------------------------ measuring
-def timed(client, url: str, expect: str) -> float:
-    t = time.perf_counter()
+def timed(client, url: str, expect: str, cpu: list | None = None) -> float:
+    """Server time of one request in ms; its CPU time in this process is appended to `cpu`."""
+    t, c = time.perf_counter(), time.process_time()
     response = client.get(url)
     elapsed = (time.perf_counter() - t) * 1000
+    if cpu is not None:
+        cpu.append((time.process_time() - c) * 1000)
     body = response.get_data(as_text=True)
     if response.status_code != 200 or expect not in body:
         raise SystemExit(f"{url}: status {response.status_code}, expected {expect!r} on the page")
     return elapsed
 
 
-def summary(samples: list[float]) -> tuple[float, float]:
+class ServerCpu:
+    """CPU time of a PostgreSQL server running on this machine (the postmaster and every process it
+    started), from /proc: what the pages cost the database, whatever the neighbours' load does to the wall
+    clock. None where the server is elsewhere or /proc is not readable."""
+
+    def __init__(self, services):
+        self.pid = None
+        try:
+            with services.db.engine.connect() as conn:
+                data = conn.exec_driver_sql("SHOW data_directory").scalar()
+            self.pid = int(Path(data, "postmaster.pid").read_text().split()[0])
+            self.seconds()
+        except Exception:  # not a superuser, another machine, no /proc: the figure is left out
+            self.pid = None
+
+    def seconds(self) -> float | None:
+        if self.pid is None:
+            return None
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[1]) == self.pid or stat.parent.name == str(self.pid):  # fields[1]: the parent
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def summary(samples: list[float], cpu: list[float] = (), server_ms: float | None = None) -> tuple:
+    """(median, p95) of the server times, then the median of this process's CPU per request and the
+    database server's CPU per request (None when it cannot be read)."""
     ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return (statistics.median(ordered), ordered[max(0, int(round(0.95 * len(ordered))) - 1)],
+            statistics.median(cpu) if cpu else None, server_ms)
 
 
 def measure(services, now: datetime, requests: int, seed: int = 11) -> dict:
@@ -353,11 +391,16 @@ def measure(services, now: datetime, requests: int, seed: int = 11) -> dict:
         "case_list": (district, lambda i: f"/cases?page={1 + i % 5}", "案件编号"),
         "search_address": (officer, lambda i: "/cases?q=花园小区", "案件编号"),
     }
+    server = ServerCpu(services) if services.db.is_postgres else None
     out = {}
     for name, (client, url, expect) in plans.items():
         for i in range(10):  # warm-up: caches, parsed specs, connections
             timed(client, url(i), expect)
-        out[name] = summary([timed(client, url(i), expect) for i in range(requests)])
+        cpu: list[float] = []
+        before = server.seconds() if server else None
+        samples = [timed(client, url(i), expect, cpu) for i in range(requests)]
+        after = server.seconds() if server else None
+        out[name] = summary(samples, cpu, None if before is None else (after - before) * 1000 / requests)
     return out
 
 
@@ -386,8 +429,9 @@ def run(url: str, label: str, cases: int, requests: int, districts: int, measure
 
 
 def _report(services, results: dict) -> dict:
-    for name, (median, p95) in results.items():
-        print(f"  {name:<15} median {median:6.1f} ms   p95 {p95:6.1f} ms")
+    for name, (median, p95, cpu, server) in results.items():
+        print(f"  {name:<15} median {median:6.1f} ms   p95 {p95:6.1f} ms   CPU per request: web {cpu:5.1f} ms"
+              + (f", database {server:5.1f} ms" if server is not None else ""))
     services.db.dispose()
     return results
 

@@ -40,8 +40,12 @@ def badge(on: Light) -> Markup:
     was when done); nothing for no light. Every page draws the lights the same way."""
     if not on or on == Light.NONE:
         return Markup("")
-    text = LIGHT_LABELS[on] + (" · 已逾期" if on == Light.ALARM else "")
-    return Markup('<span class="{}" title="办理时限">{}</span>').format(CSS[on], text)
+    return BADGES[on]
+
+
+# Drawn once: a page shows a badge per open step (the board a hundred), and the three never change.
+BADGES = {on: Markup('<span class="{}" title="办理时限">{}</span>').format(
+    CSS[on], LIGHT_LABELS[on] + (" · 已逾期" if on == Light.ALARM else "")) for on in CSS}
 
 
 def register(app: Flask) -> None:

@@ -39,8 +39,8 @@ def per_street(session: Session, user, now: datetime, thresholds: Thresholds) ->
     `light`, written in SQL) and counts per address, so a district's board reads one row per address
     with open steps, however many steps a province holds; a warning whose length depends on the date
     (months, years) is decided here, step by step, from the three columns of the task mirror."""
-    visible = (HumanTask.state == TaskState.READY, HumanTask.due_at.is_not(None),
-               access.visible_clause(HumanTask.area_path, user))
+    open_steps = (HumanTask.state == TaskState.READY, HumanTask.due_at.is_not(None))
+    visible = (*open_steps, access.visible_clause(HumanTask.area_path, user))
     warn_length = fixed_length(thresholds.warn_before)
     if warn_length is None:
         rows = session.connection().execute(
@@ -54,10 +54,22 @@ def per_street(session: Session, user, now: datetime, thresholds: Thresholds) ->
                       Light.NONE.value),
                      (due <= now + warn_length, Light.WARN.value),
                      else_=Light.REMIND.value).label("light")
-        lit = sa.select(HumanTask.area_path, on).where(*visible).subquery()
-        counted = session.connection().execute(
-            sa.select(lit.c.area_path, lit.c.light, sa.func.count()).where(lit.c.light != Light.NONE.value)
-            .group_by(lit.c.area_path, lit.c.light))
+        # One branch per part of the user's area (a district's range, its steps without an address), so
+        # each reads its range of the open steps' index alone rather than the index of the whole province.
+        lit = sa.union_all(*(sa.select(HumanTask.area_path, on).where(*open_steps, part)
+                             for part in access.visible_parts(HumanTask.area_path, user))).subquery()
+        per_address = (sa.select(lit.c.area_path, lit.c.light, sa.func.count().label("n"))
+                       .where(lit.c.light != Light.NONE.value).group_by(lit.c.area_path, lit.c.light))
+        if session.get_bind().dialect.name == "postgresql":
+            # A district of a province has thousands of addresses with lights: the database adds them up
+            # per street too (`_street_path` in SQL), so a few rows per street come back, not one per address.
+            by_address = per_address.subquery()
+            street = _street_sql(by_address.c.area_path)
+            counted = session.connection().execute(
+                sa.select(street, by_address.c.light, sa.func.sum(by_address.c.n))
+                .group_by(street, by_address.c.light))
+        else:
+            counted = session.connection().execute(per_address)
     streets: dict[str, Counter] = {}
     street_of: dict[str, str] = {}  # many steps share an address
     for area_path, on, n in counted:
@@ -75,6 +87,12 @@ def per_street(session: Session, user, now: datetime, thresholds: Thresholds) ->
     for group in lights:
         group.counts.update(streets[group.path])
     return sorted(lights, key=lambda g: (-g.counts[Light.ALARM], -g.total, g.street))
+
+
+def _street_sql(area_path):
+    """`_street_path` in PostgreSQL: "/district/street/" of a path with at least two steps, else ""."""
+    street = sa.func.split_part(area_path, "/", 3)
+    return sa.case((street == "", ""), else_="/" + sa.func.split_part(area_path, "/", 2) + "/" + street + "/")
 
 
 def _share_used(session: Session, now: datetime, share: float):
