@@ -103,7 +103,9 @@ def worker(ctx, interval, once):
             click.echo(f"触发定时器 {counts['timers']} 个，逾期上报 {counts['overdue']} 件，"
                        f"完成后台任务 {counts['jobs']} 个", err=True)
 
-    run_worker(_services(ctx), jobs.handlers(), interval=interval, once=once, report=report,
+    services = _services(ctx)
+    runtime.settle_heap()
+    run_worker(services, jobs.handlers(), interval=interval, once=once, report=report,
                stopping=stopping.is_set)
 
 
@@ -242,7 +244,9 @@ def run(ctx, host, port):
         click.echo(line)
     click.echo("按 Ctrl-C 停止。\n")
     try:
-        serve(create_app({"DATABASE_URL": services.settings.database_url}), host=host, port=port, threads=8)
+        app = create_app({"DATABASE_URL": services.settings.database_url})
+        runtime.settle_heap()
+        serve(app, host=host, port=port, threads=8)
     finally:
         worker_proc.terminate()
         try:

@@ -4,9 +4,11 @@ Settings come from the environment: DATABASE_URL, DACHUAN_SECRET_KEY, DACHUAN_UP
 """
 from __future__ import annotations
 
+from workflows import runtime
 from workflows.operations import logs
 
 from . import create_app
 
 logs.configure()
 app = create_app()
+runtime.settle_heap()  # each server process once its app is built (gunicorn imports this per worker)
