@@ -38,7 +38,7 @@ def in_scope(column, user, indexed: bool = True):
     `indexed` picks `under` (the path index drives the query) or `within` (another index does). A user who
     sees nothing gets FALSE; a district-wide user also gets the records without an address.
     """
-    account = user.user if user.is_authenticated else None
+    account = user if user.is_authenticated else None
     prefix = rules.scope_of(account)
     if prefix is None:
         return sa.false()
@@ -49,7 +49,7 @@ def in_scope(column, user, indexed: bool = True):
 def scope_parts(column, user) -> list:
     """`in_scope` (indexed) as disjoint conditions whose rows together are the same: a count over their
     UNION ALL reads one index range each, where PostgreSQL gives up the range for "prefix OR empty"."""
-    account = user.user if user.is_authenticated else None
+    account = user if user.is_authenticated else None
     prefix = rules.scope_of(account)
     if prefix is None:
         return [sa.false()]
@@ -58,7 +58,7 @@ def scope_parts(column, user) -> list:
 
 def sees(user, area_path: str | None) -> bool:
     """The one rule for the logged-in `user` (anonymous visitors see nothing)."""
-    return user.is_authenticated and rules.sees(user.user, area_path)
+    return user.is_authenticated and rules.sees(user, area_path)
 
 
 def visible_record(model, record_id: int, missing: str, outside: str):
@@ -85,12 +85,12 @@ def may_see_instance(instance_id: int) -> bool:
 def can_act(user, task: HumanTask) -> bool:
     """The engine's own rule (assignee, or role over the area, or standing in for the assignee), so the page
     never offers what the engine refuses."""
-    return user.is_authenticated and (rules.can_act(user.user, task) or stands_in(user, task))
+    return user.is_authenticated and (rules.can_act(user, task) or stands_in(user, task))
 
 
 def stands_in(user, task: HumanTask) -> bool:
     """Whether `user` does `task` today as the substitute (代班) of its assignee."""
-    return user.is_authenticated and user.user.active and substitutes.stands_in(
+    return user.is_authenticated and user.active and substitutes.stands_in(
         read_session(), user.id, task.assignee_id, now())
 
 
@@ -137,7 +137,7 @@ def role_required(*roles: str):
 
 def areas_below(user, kinds: tuple[str, ...]) -> list[Area]:
     """Areas of the given kinds inside the user's area (for filters and pickers)."""
-    prefix = rules.scope_of(user.user) if user.is_authenticated else None
+    prefix = rules.scope_of(user) if user.is_authenticated else None
     if prefix is None:
         return []
     return list(read_session().scalars(
