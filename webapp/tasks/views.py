@@ -221,7 +221,7 @@ def show(task_id):
     """The form of one task; a valid POST completes it in the engine."""
     task = _checked_task(task_id, for_submit=request.method == "POST")
     form_class = forms.form_for(task.process_id, task.task_name)
-    form = form_class(context=_context(task), now=local_now(now()), lookups=LOOKUPS)
+    form = form_class(context=lambda: _context(task), now=local_now(now()), lookups=LOOKUPS)
     if request.method == "GET":
         form.prefill()
         form.fill_today()
