@@ -6,7 +6,7 @@ and the ratio to running the same cases in memory with SpiffWorkflow alone (each
 by its in-memory twin, so both run under the same load).
 Then, on rental-house patrols (a BPMN timer cycle): the cost of a completion on a patrol that has run
 `--cycles` rounds against one that has run a single round (history_ratio), and the cost of the same
-completion submitted over HTTP (the task page's POST, Flask test client) against the service call
+completion submitted over HTTP (the task page's POST through the WSGI app) against the service call
 (http_ratio). All ratios are measured in the same run, so a busy machine slows both sides alike.
 """
 from __future__ import annotations
