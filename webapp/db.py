@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app, g
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from workflows.engine.service import WorkflowService
@@ -18,10 +19,20 @@ def workflow() -> WorkflowService:
     return services().workflow
 
 
+def read_connection() -> Connection:
+    """The request's read connection: one transaction for the whole request, so every read it makes (the
+    user, the record, the page's lists) sees the same snapshot; rows read as plain Core rows go straight to
+    it, without the ORM session's bookkeeping."""
+    if "read_connection" not in g:
+        g.read_connection = services().db.engine.connect()
+    return g.read_connection
+
+
 def read_session() -> Session:
-    """One read-only session per request; writes go through the service's unit of work instead."""
+    """One read-only session per request, on the request's read connection; writes go through the service's
+    unit of work instead."""
     if "read_session" not in g:
-        g.read_session = services().db.read()
+        g.read_session = services().db.sessions(bind=read_connection())
     return g.read_session
 
 
@@ -29,6 +40,9 @@ def close_request_session(_exc=None) -> None:
     session = g.pop("read_session", None)
     if session is not None:
         session.close()
+    connection = g.pop("read_connection", None)
+    if connection is not None:
+        connection.close()  # rolls the read transaction back
 
 
 def now() -> datetime:
