@@ -37,12 +37,13 @@ def read_session() -> Session:
 
 
 def close_request_session(_exc=None) -> None:
-    session = g.pop("read_session", None)
-    if session is not None:
-        session.close()
-    connection = g.pop("read_connection", None)
-    if connection is not None:
-        connection.close()  # rolls the read transaction back
+    session, connection = g.pop("read_session", None), g.pop("read_connection", None)
+    try:
+        if session is not None:
+            session.close()
+    finally:
+        if connection is not None:
+            connection.close()  # rolls the read transaction back and returns the connection to the pool
 
 
 def now() -> datetime:
