@@ -1,6 +1,7 @@
 """The logged-in user as each request reads it (one row of the user and its area, not the ORM model): it answers
 the access rule exactly as the User model does, and a change to an account (roles, area) counts from the very
-next request. The signed session cookie is byte for byte the one Flask itself writes."""
+next request. The signed session cookie is byte for byte the one Flask itself writes, and a submission holds no
+read transaction open while the service completes the task."""
 from __future__ import annotations
 
 import pytest
@@ -122,3 +123,22 @@ def test_the_session_cookie_is_the_one_flask_writes(app, monkeypatch):
     other = create_app({"SERVICES": app.extensions["dachuan"], "TESTING": True, "SECRET_KEY": "another"})
     with other.test_request_context("/"), pytest.raises(BadSignature):
         other.session_interface.get_signing_serializer(other).loads(signed)
+
+
+def test_a_submission_holds_no_read_transaction_while_the_task_is_completed(services, login_as, monkeypatch):
+    from flask import g
+
+    import webapp.tasks.views as task_views
+    seen = []
+    complete = task_views._complete
+
+    def watched(task, data):
+        seen.append(("read_connection" in g, "read_session" in g))
+        return complete(task, data)
+
+    monkeypatch.setattr(task_views, "_complete", watched)
+    grid = login_as("wjs_grid")
+    case_id = start_case(grid)
+    r = submit(grid, ready_task(services, case_id, "sweep"), STEP_DATA["sweep"])
+    assert r.status_code == 302 and seen == [(False, False)]
+    assert "已完成“摸排”" in text(grid.get(r.headers["Location"]))

@@ -36,6 +36,13 @@ def read_session() -> Session:
     return g.read_session
 
 
+def end_reads() -> None:
+    """End the request's read transaction now (a later read starts a new one). Called before a write the
+    request waits for: on SQLite a reader left open across another connection's commit keeps that commit's
+    checkpoint from finishing, so the log is never restarted and every commit checkpoints (and syncs) again."""
+    close_request_session()
+
+
 def close_request_session(_exc=None) -> None:
     session, connection = g.pop("read_session", None), g.pop("read_connection", None)
     try:

@@ -17,7 +17,7 @@ from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
 from ..access import TASK_GONE, areas_below, can_act, resolved, safe_next, sees, stands_in, task_or_404
-from ..db import now, read_connection, read_session, services, workflow
+from ..db import end_reads, now, read_connection, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..params import is_number
 from ..timefmt import local_now
@@ -237,6 +237,7 @@ def show(task_id):
         # Files are content-addressed: storing before completing leaves at worst an unreferenced
         # copy if the completion then fails, never a case that points at a missing file.
         data["evidence_files"] = [uploads.store(f) for f in form.uploads()]
+    end_reads()  # the checks are done; the service reads what it needs under its own lock
     try:
         result = _complete(task, data)
     except ValidationFailed as exc:
