@@ -1,6 +1,7 @@
 """What every task form shares: the case data so far, the time for date checks, rows of people."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
@@ -37,14 +38,29 @@ class TaskForm(FlaskForm):
     # Whether the page should offer the standard addresses as suggestions (an address field).
     needs_areas = False
 
-    def __init__(self, *args, context: dict | None = None, now: datetime | None = None,
+    def __init__(self, *args, context: dict | Callable[[], dict] | None = None, now: datetime | None = None,
                  lookups: dict | None = None, **kwargs):
-        self.context = context or {}
+        # A callable is asked on first use: a submission whose form never reads the case data (most steps'
+        # checks need only what was typed) does not read it at all.
+        self._context = context
         self.now = now or datetime.now()
         # Look-ups the caller provides (e.g. "area_exists"), so forms check against the database
         # without importing it.
         self.lookups = lookups or {}
         super().__init__(*args, **kwargs)
+
+    @property
+    def context(self) -> dict:
+        """The case data the task sees (what earlier steps recorded)."""
+        if callable(self._context):
+            self._context = self._context()
+        if not self._context:
+            self._context = {}
+        return self._context
+
+    @context.setter
+    def context(self, value: dict) -> None:
+        self._context = value
 
     def lookup(self, name: str, *args):
         fn = self.lookups.get(name)

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workflows import runtime
 
-from . import errors, params, requestlog, timefmt
+from . import errors, params, requestlog, sessions, timefmt
 from .extensions import csrf, login_manager
 
 # Evidence photos from a phone run to a few MB each; a request carrying several stays under this.
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+    sessions.register(app)
     register_services(app)
     register_extensions(app)
     params.register(app)  # before the blueprints: their <int:...> rules use its converter

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
+from werkzeug.local import LocalProxy
 
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org import access as rules
@@ -16,6 +17,12 @@ from workflows.org.models import Area
 from workflows.substitutes import service as substitutes
 
 from .db import now, read_session, services
+
+
+def resolved(user):
+    """The user behind `current_user`: the proxy looks the user up again on every attribute read, and the access
+    rule reads several."""
+    return user._get_current_object() if isinstance(user, LocalProxy) else user
 
 
 def under(column, path: str):
@@ -38,7 +45,8 @@ def in_scope(column, user, indexed: bool = True):
     `indexed` picks `under` (the path index drives the query) or `within` (another index does). A user who
     sees nothing gets FALSE; a district-wide user also gets the records without an address.
     """
-    account = user.user if user.is_authenticated else None
+    user = resolved(user)
+    account = user if user.is_authenticated else None
     prefix = rules.scope_of(account)
     if prefix is None:
         return sa.false()
@@ -49,7 +57,8 @@ def in_scope(column, user, indexed: bool = True):
 def scope_parts(column, user) -> list:
     """`in_scope` (indexed) as disjoint conditions whose rows together are the same: a count over their
     UNION ALL reads one index range each, where PostgreSQL gives up the range for "prefix OR empty"."""
-    account = user.user if user.is_authenticated else None
+    user = resolved(user)
+    account = user if user.is_authenticated else None
     prefix = rules.scope_of(account)
     if prefix is None:
         return [sa.false()]
@@ -58,7 +67,8 @@ def scope_parts(column, user) -> list:
 
 def sees(user, area_path: str | None) -> bool:
     """The one rule for the logged-in `user` (anonymous visitors see nothing)."""
-    return user.is_authenticated and rules.sees(user.user, area_path)
+    user = resolved(user)
+    return user.is_authenticated and rules.sees(user, area_path)
 
 
 def visible_record(model, record_id: int, missing: str, outside: str):
@@ -85,12 +95,16 @@ def may_see_instance(instance_id: int) -> bool:
 def can_act(user, task: HumanTask) -> bool:
     """The engine's own rule (assignee, or role over the area, or standing in for the assignee), so the page
     never offers what the engine refuses."""
-    return user.is_authenticated and (rules.can_act(user.user, task) or stands_in(user, task))
+    user = resolved(user)
+    return user.is_authenticated and (rules.can_act(user, task) or stands_in(user, task))
 
 
 def stands_in(user, task: HumanTask) -> bool:
     """Whether `user` does `task` today as the substitute (代班) of its assignee."""
-    return user.is_authenticated and user.user.active and substitutes.stands_in(
+    user = resolved(user)
+    if not (user.is_authenticated and user.active) or task.assignee_id in (None, user.id):
+        return False  # nobody to stand in for (substitutes.stands_in says the same), no look-up
+    return substitutes.stands_in(
         read_session(), user.id, task.assignee_id, now())
 
 
@@ -137,7 +151,8 @@ def role_required(*roles: str):
 
 def areas_below(user, kinds: tuple[str, ...]) -> list[Area]:
     """Areas of the given kinds inside the user's area (for filters and pickers)."""
-    prefix = rules.scope_of(user.user) if user.is_authenticated else None
+    user = resolved(user)
+    prefix = rules.scope_of(user) if user.is_authenticated else None
     if prefix is None:
         return []
     return list(read_session().scalars(

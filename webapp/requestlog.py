@@ -46,4 +46,5 @@ def register(app: Flask) -> None:
 
 
 def _username() -> str | None:
-    return current_user.username if current_user.is_authenticated else None
+    user = current_user._get_current_object()  # one look-up, not one per attribute
+    return user.username if user.is_authenticated else None

@@ -16,7 +16,7 @@ def may_view(user) -> bool:
     assessment's roles."""
     if not user.is_authenticated:
         return False
-    account = user.user
+    account = user
     if account.area is None:
         return ADMIN in account.role_set
     return account.area.kind in ("district", "street") or bool(account.role_set & (RUN_ROLES | ENTER_ROLES))

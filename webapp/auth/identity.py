@@ -1,5 +1,9 @@
-"""The logged-in user for Flask-Login: the User row, loaded once per request with its area (one statement)."""
+"""The logged-in user for Flask-Login: read afresh on every request (one Core statement, the user's row with the
+few columns of its area), so a deactivation, a logout elsewhere, a password or role change takes effect on the
+very next request."""
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -8,56 +12,69 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workflows.org.models import Area, User
 from workflows.org.roles import ROLE_NAMES
 
-from ..db import read_session
+from ..db import read_connection, read_session
 from ..extensions import login_manager
 from ..params import is_number
 
 
-class Identity(UserMixin):
-    """Wraps the User model; the session id carries the user's session generation and a piece of the password
-    hash, so a logout, a password change or reset, or a deactivation ends every session server-side."""
+class AreaRef(NamedTuple):
+    """What a request asks of the user's own area: the access rule reads its path and parent, pages its name."""
 
-    def __init__(self, user: User):
-        self.user = user
-        self.id = user.id
+    id: int
+    parent_id: int | None
+    kind: str
+    path: str
+    full_name: str
+
+
+class Identity(UserMixin):
+    """The logged-in user: the answers the access rule (workflows.org.access) asks of a user — id, active,
+    roles, area — read with the request; the full User model only for a page that asks for it (`user`).
+
+    The session id carries the user's session generation and a piece of the password hash, so a logout, a
+    password change or reset, or a deactivation ends every session server-side."""
+
+    def __init__(self, user: User | None = None, *, row=None):
+        if user is not None:  # at login: the model just read
+            self._user = user
+            area = user.area
+            row = (user.id, user.username, user.display_name, user.roles, user.active, user.session_generation,
+                   user.password_hash, user.must_change_password, user.area_id, user.department_id,
+                   area.parent_id if area else None, area.kind if area else None, area.path if area else None,
+                   area.full_name if area else None)
+        else:
+            self._user = None
+        (self.id, self.username, self.display_name, self.roles, self.active, self.session_generation,
+         password_hash, self.must_change_password, self.area_id, self.department_id,
+         area_parent, area_kind, area_path, area_name) = row
+        self._fingerprint = password_hash[-12:]
+        self.role_set = frozenset(self.roles.split())
+        self.area = AreaRef(self.area_id, area_parent, area_kind, area_path, area_name) if self.area_id is not None else None
 
     def get_id(self) -> str:
-        return session_token(self.user)
+        return f"{self.id}:{self.session_generation}:{self._fingerprint}"
 
     @property
     def is_active(self) -> bool:
-        return self.user.active
-
-    @property
-    def username(self) -> str:
-        return self.user.username
-
-    @property
-    def display_name(self) -> str:
-        return self.user.display_name
-
-    @property
-    def role_set(self) -> set[str]:
-        return self.user.role_set
+        return self.active
 
     def has_role(self, role: str) -> bool:
-        return self.user.has_role(role)
+        return role in self.role_set
 
     @property
     def role_names(self) -> str:
-        return "、".join(ROLE_NAMES.get(r, r) for r in sorted(self.user.role_set))
+        return "、".join(ROLE_NAMES.get(r, r) for r in sorted(self.role_set))
 
     @property
-    def must_change_password(self) -> bool:
-        return self.user.must_change_password
-
-    @property
-    def area(self):
-        return self.user.area
-
-
-def session_token(user: User) -> str:
-    return f"{user.id}:{user.session_generation}:{user.password_hash[-12:]}"
+    def user(self) -> User:
+        """The User model (with its area) in this request's read session, loaded when a page first asks."""
+        if self._user is None:
+            found = read_session().execute(_USER_WITH_AREA, {"b_id": self.id}).first()
+            if found is None:  # deleted since the request began: nobody, as the next request will find
+                raise LookupError(f"user {self.id} is gone")
+            self._user = found[0]
+            set_committed_value(self._user, "area", found[1])
+        return self._user
 
 
 @login_manager.user_loader
@@ -65,18 +82,23 @@ def load_user(token: str):
     user_id, generation, fingerprint = (token.split(":", 2) + ["", ""])[:3]
     if not (is_number(user_id) and generation.isascii() and generation.isdigit()):
         return None
-    row = read_session().execute(_USER_WITH_AREA, {"b_id": int(user_id)}).first()
-    user = row[0] if row is not None else None
-    if user is not None:
-        set_committed_value(user, "area", row[1])
-    if (user is None or not user.active or str(user.session_generation) != generation
-            or user.password_hash[-12:] != fingerprint):
+    # On the request's read connection: a Core row costs a fraction of loading the ORM entity.
+    row = read_connection().execute(_IDENTITY_ROW, {"b_id": int(user_id)}).first()
+    if (row is None or not row.active or str(row.session_generation) != generation
+            or row.password_hash[-12:] != fingerprint):
         return None
-    return Identity(user)
+    return Identity(row=row)
 
 
-# Every request loads its user: the statement is built once, and the user's area comes in the same round trip
-# as a plain entity (cheaper than eager loading). The department, which no page reads of the current user,
-# loads only if something asks for it.
+_users, _areas = User.__table__, Area.__table__
+# Every request reads its user: the columns the access rule and the page header need, the area's in the same row.
+_IDENTITY_ROW = (sa.select(_users.c.id, _users.c.username, _users.c.display_name, _users.c.roles, _users.c.active,
+                           _users.c.session_generation, _users.c.password_hash, _users.c.must_change_password,
+                           _users.c.area_id, _users.c.department_id, _areas.c.parent_id.label("area_parent_id"),
+                           _areas.c.kind.label("area_kind"), _areas.c.path.label("area_path"),
+                           _areas.c.full_name.label("area_full_name"))
+                 .select_from(_users.outerjoin(_areas, _areas.c.id == _users.c.area_id))
+                 .where(_users.c.id == sa.bindparam("b_id")))
+# A page that needs the model itself (e.g. a service's argument) loads it with its area in one statement.
 _USER_WITH_AREA = (sa.select(User, Area).outerjoin(Area, Area.id == User.area_id)
                    .where(User.id == sa.bindparam("b_id")))

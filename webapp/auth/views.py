@@ -103,8 +103,8 @@ def change_password():
 @bp.before_app_request
 def _force_password_change():
     """A user whose password an administrator chose reaches nothing but the change page until they change it."""
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in OPEN_WHILE_FORCED):
+    user = current_user._get_current_object()  # one look-up, not one per attribute
+    if user.is_authenticated and user.must_change_password and request.endpoint not in OPEN_WHILE_FORCED:
         if request.path.startswith("/api/"):
             return None  # API clients authenticate with their own keys, not with this session
         return redirect(url_for("auth.change_password"))

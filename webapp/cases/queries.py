@@ -67,7 +67,7 @@ COUNT_CAP = 1000  # a district's case list says "1000+" rather than counting eve
 def _in_area(user):
     """For a district or a street the area test rides along (not indexable on purpose): newest-first
     walks the created_at index and stops at the page. Smaller areas hold few cases: their path index."""
-    prefix = rules.scope_of(user.user)
+    prefix = rules.scope_of(user)
     wide = prefix is None or prefix.count("/") <= 3  # "/" everything, "/1/" district, "/1/4/" street
     return in_scope(ProcessInstance.area_path, user, indexed=not wide)
 

@@ -42,7 +42,7 @@ def _house_areas():
 def _in_my_area(area_path: str) -> bool:
     """The one access rule for a ledger record or case; a user without an area gets the 403 that says why."""
     try:
-        registries.scope(current_user.user)
+        registries.scope(current_user._get_current_object())
     except PermissionDenied as exc:
         abort(403, exc.message)
     return sees(current_user, area_path)

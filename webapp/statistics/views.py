@@ -33,7 +33,7 @@ LONGEST_PERIOD_DAYS = 3 * 366
 
 def may_view(user) -> bool:
     """Whether the statistics page is for `user` (the nav shows it only then)."""
-    account = user.user if getattr(user, "is_authenticated", False) else None
+    account = user if getattr(user, "is_authenticated", False) else None
     return account is not None and bool(account.role_set & VIEWER_ROLES or rules.district_wide(account))
 
 

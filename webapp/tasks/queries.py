@@ -77,7 +77,7 @@ def mine(user, standing_in: list[int] = ()):
         # The tasks of the officers I stand in for (代班), old and new, while the substitution lasts.
         branches.append(sa.select(HumanTask).where(HumanTask.state == TaskState.READY,
                                                    HumanTask.assignee_id.in_(standing_in)))
-    if user.role_set and rules.scope_of(user.user) is not None:
+    if user.role_set and rules.scope_of(user) is not None:
         branches.append(sa.select(HumanTask).where(
             HumanTask.state == TaskState.READY, HumanTask.role.in_(sorted(user.role_set)),
             in_scope(HumanTask.area_path, user), HumanTask.assignee_id.is_(None)))

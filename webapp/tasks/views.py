@@ -9,15 +9,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 import forms
 from workflows.cases.models import CasePerson
 from workflows.engine.mirror import task_holder_message
-from workflows.engine.models import HumanTask, ProcessInstance
+from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
 from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, ValidationFailed, WorkflowError
-from workflows.org.models import Area
+from workflows.org.models import Area, User
 from workflows.substitutes import service as substitutes
 from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
-from ..access import TASK_GONE, areas_below, can_act, safe_next, sees, stands_in, task_or_404
-from ..db import now, read_session, services, workflow
+from ..access import TASK_GONE, areas_below, can_act, resolved, safe_next, sees, stands_in, task_or_404
+from ..db import end_reads, now, read_connection, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..params import is_number
 from ..timefmt import local_now
@@ -68,21 +68,32 @@ def release(task_id):
     return _back_to_inbox()
 
 
-def _checked_task(task_id: str) -> HumanTask:
-    """The task (with its instance, read in the same statement) if the user may work on it; otherwise the
-    page that says why."""
-    row = read_session().execute(_TASK_WITH_INSTANCE, {"b_id": task_id}).first()
-    if row is None:
+def _checked_task(task_id: str, for_submit: bool = False):
+    """The task (with its instance) if the user may work on it; otherwise the page that says why.
+
+    A page to render gets the ORM entities (the template follows their relationships); a submission gets the
+    same columns as plain rows (`_SubmittedTask`), a fraction of the cost, and the entities only if the form
+    must be shown again."""
+    if for_submit:
+        row = read_connection().execute(_SUBMITTED_TASK, {"b_id": task_id}).first()
+        task = _SubmittedTask(row) if row is not None else None
+    else:
+        row = read_session().execute(_TASK_WITH_INSTANCE, {"b_id": task_id}).first()
+        task = None
+        if row is not None:
+            task, inst = row
+            set_committed_value(task, "instance", inst)
+    if task is None:
         abort(404, TASK_GONE)
-    task, inst = row
-    set_committed_value(task, "instance", inst)
-    assigned_to_me = task.assignee_id == current_user.id or stands_in(current_user, task)
-    if not assigned_to_me and not sees(current_user, task.instance.area_path):
+    me = resolved(current_user)
+    assigned_to_me = task.assignee_id == me.id or stands_in(me, task)
+    if not assigned_to_me and not sees(me, task.instance.area_path):
         abort(403, "该任务所属案件不在您的辖区内，您无权查看或办理。")
     if task.state != TaskState.READY:
         raise TaskAlreadyCompleted(task_holder_message(read_session(), task), task.instance_id)
-    if not can_act(current_user, task):
-        holder = task.assignee.display_name if task.assignee else "其他岗位"
+    if not can_act(me, task):
+        assignee = read_session().get(User, task.assignee_id) if task.assignee_id is not None else None
+        holder = assignee.display_name if assignee else "其他岗位"
         abort(403, f"“{task.title}”由{holder}办理，您无权办理。")
     return task
 
@@ -90,6 +101,42 @@ def _checked_task(task_id: str) -> HumanTask:
 _TASK_WITH_INSTANCE = (sa.select(HumanTask, ProcessInstance)
                        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
                        .where(HumanTask.id == sa.bindparam("b_id")))
+
+_tasks, _instances = HumanTask.__table__, ProcessInstance.__table__
+_TASK_COLUMNS = ("id", "instance_id", "process_id", "task_name", "title", "role", "area_path", "assignee_id",
+                 "state", "completed_at", "completed_by_id")
+_INSTANCE_COLUMNS = ("id", "version_id", "version", "state", "area_id", "area_path", "created_at")
+_SUBMITTED_TASK = (sa.select(*(_tasks.c[n] for n in _TASK_COLUMNS),
+                             *(_instances.c[n].label("inst_" + n) for n in _INSTANCE_COLUMNS))
+                   .select_from(_tasks.join(_instances, _instances.c.id == _tasks.c.instance_id))
+                   .where(_tasks.c.id == sa.bindparam("b_id")))
+
+
+class _SubmittedInstance:
+    """The columns of a task's case that checking and completing a submission read."""
+
+    __slots__ = _INSTANCE_COLUMNS
+
+    def __init__(self, row):
+        for name in _INSTANCE_COLUMNS:
+            setattr(self, name, row._mapping["inst_" + name])
+
+    @property
+    def process_version(self) -> ProcessVersion:
+        # Only when the form's data has to come from a restored workflow (workflows.engine.task_data).
+        return read_session().get(ProcessVersion, self.version_id)
+
+
+class _SubmittedTask:
+    """A human task's columns, and its case's, as a submission needs them (the access rule reads the same
+    attributes as on the model)."""
+
+    __slots__ = _TASK_COLUMNS + ("instance",)
+
+    def __init__(self, row):
+        for name in _TASK_COLUMNS:
+            setattr(self, name, row._mapping[name])
+        self.instance = _SubmittedInstance(row)
 
 
 def _context(task: HumanTask) -> dict:
@@ -147,6 +194,12 @@ def _issued_notices(task) -> list:
 
 
 def _render(task, form, status=200):
+    if isinstance(task, _SubmittedTask):  # a submission shown again: the template follows the relationships
+        row = read_session().execute(_TASK_WITH_INSTANCE, {"b_id": task.id}).first()
+        if row is None:
+            abort(404, TASK_GONE)
+        task, inst = row
+        set_committed_value(task, "instance", inst)
     inst = task.instance
     areas = areas_below(current_user, ("community", "compound", "building", "unit", "room")) if form.needs_areas else []
     return render_template("tasks/task.html", task=task, form=form, inst=inst, context=form.context, areas=areas,
@@ -166,9 +219,9 @@ def _complete(task: HumanTask, data: dict):
 @login_required
 def show(task_id):
     """The form of one task; a valid POST completes it in the engine."""
-    task = _checked_task(task_id)
+    task = _checked_task(task_id, for_submit=request.method == "POST")
     form_class = forms.form_for(task.process_id, task.task_name)
-    form = form_class(context=_context(task), now=local_now(now()), lookups=LOOKUPS)
+    form = form_class(context=lambda: _context(task), now=local_now(now()), lookups=LOOKUPS)
     if request.method == "GET":
         form.prefill()
         form.fill_today()
@@ -184,6 +237,7 @@ def show(task_id):
         # Files are content-addressed: storing before completing leaves at worst an unreferenced
         # copy if the completion then fails, never a case that points at a missing file.
         data["evidence_files"] = [uploads.store(f) for f in form.uploads()]
+    end_reads()  # the checks are done; the service reads what it needs under its own lock
     try:
         result = _complete(task, data)
     except ValidationFailed as exc:
