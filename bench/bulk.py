@@ -155,13 +155,18 @@ def add_districts(services, copies: int) -> int:
             tag = f"{k}" if a["kind"] in ("district", "street") else ""
             rows.append(dict(a, id=new_id[a["id"]], parent_id=new_id.get(a["parent_id"]), path=path,
                              name=a["name"] + tag, full_name=_renamed_street(a["full_name"], k)))
+    insert_areas(services, rows)
+    return len(rows)
+
+
+def insert_areas(services, rows: list[dict]) -> None:
+    """Area rows with their ids given, in batches; on PostgreSQL the id sequence then continues after them."""
     with services.db.unit_of_work() as s:
         for i in range(0, len(rows), 5000):
             s.execute(Area.__table__.insert(), rows[i:i + 5000])
     if services.db.is_postgres:
         with services.db.engine.begin() as conn:
             conn.exec_driver_sql("SELECT setval('area_id_seq', (SELECT max(id) FROM area))")
-    return len(rows)
 
 
 def _renamed_street(full_name: str, k: int) -> str:

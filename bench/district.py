@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+import bulk  # bench/bulk.py, beside this file
 from workflows.database.metadata import metadata
 from workflows.org.models import Area
 
@@ -67,12 +68,7 @@ def grow_streets(services, rooms_per_street: int) -> int:
                         for r in range(1, 4):
                             add(unit["path"], unit["id"], unit["full_name"], "room", f"{floor}0{r}室")
                             added += 1
-    with services.db.unit_of_work() as s:
-        for i in range(0, len(rows), 5000):
-            s.execute(Area.__table__.insert(), rows[i:i + 5000])
-    if services.db.is_postgres:
-        with services.db.engine.begin() as conn:
-            conn.exec_driver_sql("SELECT setval('area_id_seq', (SELECT max(id) FROM area))")
+    bulk.insert_areas(services, rows)
     return added
 
 

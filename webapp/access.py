@@ -58,11 +58,7 @@ def scope_parts(column, user) -> list:
     """`in_scope` (indexed) as disjoint conditions whose rows together are the same: a count over their
     UNION ALL reads one index range each, where PostgreSQL gives up the range for "prefix OR empty"."""
     user = resolved(user)
-    account = user if user.is_authenticated else None
-    prefix = rules.scope_of(account)
-    if prefix is None:
-        return [sa.false()]
-    return [under(column, prefix)] + ([column == ""] if rules.district_wide(account) else [])
+    return rules.visible_parts(column, user if user.is_authenticated else None, under)
 
 
 def sees(user, area_path: str | None) -> bool:

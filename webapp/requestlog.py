@@ -12,6 +12,8 @@ from flask_login import current_user
 
 from workflows.operations.logs import log_context
 
+from .access import resolved
+
 log = logging.getLogger("dachuan.request")
 # Ids from outside go into every log line: only short, plain tokens are taken as they are.
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -46,5 +48,5 @@ def register(app: Flask) -> None:
 
 
 def _username() -> str | None:
-    user = current_user._get_current_object()  # one look-up, not one per attribute
+    user = resolved(current_user)
     return user.username if user.is_authenticated else None

@@ -19,7 +19,7 @@ from workflows.exceptions import ValidationFailed, WorkflowError
 from workflows.org.access import sees
 from workflows.vocabulary import INCIDENT_KIND_NAMES, INCIDENT_STATUS_NAMES, IncidentStatus
 
-from ..access import in_scope, role_required
+from ..access import in_scope, resolved, role_required
 from ..db import read_session, workflow
 from ..labels import PROCESS_NAMES
 
@@ -73,7 +73,7 @@ def _incident(incident_id: int) -> Incident:
     incident = read_session().scalar(sa.select(Incident).options(joinedload(Incident.instance),
                                                                  joinedload(Incident.actor))
                                      .where(Incident.id == incident_id))
-    if incident is None or not sees(current_user._get_current_object(), incident.instance.area_path):
+    if incident is None or not sees(resolved(current_user), incident.instance.area_path):
         abort(404, "没有这个故障记录。")
     return incident
 
@@ -161,7 +161,7 @@ def skip(incident_id: int):
 def hold(instance_id: int, action: str):
     """Suspend a case (its tasks and timers wait) or resume it."""
     inst = read_session().get(ProcessInstance, instance_id) if instance_id <= MAX_ID else None
-    if inst is None or not sees(current_user._get_current_object(), inst.area_path):
+    if inst is None or not sees(resolved(current_user), inst.area_path):
         abort(404, "没有这个案件。")
     form = ReasonForm() if action == "suspend" else ResumeForm()
     back = request.form.get("back", "")
@@ -189,7 +189,7 @@ def suspend_by_reference():
         return index(suspend_form=form, status=422)
     inst = read_session().scalar(sa.select(ProcessInstance).where(
         ProcessInstance.reference == form.reference.data.strip()))
-    if inst is None or not sees(current_user._get_current_object(), inst.area_path):
+    if inst is None or not sees(resolved(current_user), inst.area_path):
         form.reference.errors = list(form.reference.errors) + ["找不到这个案件编号（或不在您的辖区内）。"]
         return index(suspend_form=form, status=422)
     try:

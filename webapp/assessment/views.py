@@ -19,7 +19,7 @@ from workflows.org import access as rules
 from workflows.org.models import Area
 from workflows.vocabulary import JobStatus
 
-from ..access import areas_below, in_scope
+from ..access import areas_below, in_scope, resolved
 from ..db import read_session, services
 from ..downloads import xlsx_response
 from ..params import is_number, page_number
@@ -224,7 +224,7 @@ def ranking():
 
 def _districts() -> list[Area]:
     """The districts the user answers for: the one above their area, or every district for the district-wide admin."""
-    account = current_user.user
+    account = resolved(current_user)
     if account.area is not None:
         return [read_session().get(Area, int(account.area.path.strip("/").split("/")[0]))]
     if rules.scope_of(account) is None:

@@ -12,7 +12,7 @@ from workflows.exceptions import ValidationFailed
 from workflows.org import accounts
 from workflows.org.models import User
 
-from ..access import safe_next
+from ..access import resolved, safe_next
 from ..db import read_session, services
 from .identity import Identity
 
@@ -103,7 +103,7 @@ def change_password():
 @bp.before_app_request
 def _force_password_change():
     """A user whose password an administrator chose reaches nothing but the change page until they change it."""
-    user = current_user._get_current_object()  # one look-up, not one per attribute
+    user = resolved(current_user)
     if user.is_authenticated and user.must_change_password and request.endpoint not in OPEN_WHILE_FORCED:
         if request.path.startswith("/api/"):
             return None  # API clients authenticate with their own keys, not with this session

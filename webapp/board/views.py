@@ -14,7 +14,7 @@ from workflows.org.models import FIVE_CONTRACT_LEVEL_NAMES
 from workflows.time_limits import Light
 from workflows.time_limits import counts as time_limits
 
-from ..access import role_required
+from ..access import resolved, role_required
 from ..db import now, read_session, workflow
 from ..lights import thresholds
 from ..params import is_number, page_number
@@ -51,7 +51,7 @@ class ReassignForm(FlaskForm):
 
 def _receivers():
     """The one rule's list of people this supervisor may hand work to (the POST checks each task again)."""
-    return rules.reassignable_users(read_session(), current_user._get_current_object())
+    return rules.reassignable_users(read_session(), resolved(current_user))
 
 
 def _render(form, status=200, selected=()):
@@ -60,9 +60,9 @@ def _render(form, status=200, selected=()):
     only = request.args.get("group") or None
     page = request.args.get("page", "1")
     # A supervisor without an area is told why (403), rather than shown an empty board.
-    rules.visible_prefix(current_user._get_current_object(), "督办看板")
+    rules.visible_prefix(resolved(current_user), "督办看板")
     groups = board(read_session(), current_user, now(), only, page_number(page))
-    streets = time_limits.per_street(read_session(), current_user._get_current_object(), now(), thresholds())
+    streets = time_limits.per_street(read_session(), resolved(current_user), now(), thresholds())
     return render_template("board/index.html", groups=groups, form=form, now=now(), selected=set(selected),
                            only=only, streets=streets, Light=Light), status
 

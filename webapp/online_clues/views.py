@@ -70,8 +70,8 @@ def export():
 def _area_choices(form: ClueForm) -> None:
     areas = areas_below(current_user, ("district", "street", "community"))
     form.area_id.choices = [(a.id, a.full_name) for a in areas]
-    if form.area_id.data is None and current_user.user.area_id:
-        form.area_id.data = current_user.user.area_id
+    if form.area_id.data is None and current_user.area_id:
+        form.area_id.data = current_user.area_id
 
 
 def _show_errors(form: ClueForm, exc: ValidationFailed) -> None:

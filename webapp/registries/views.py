@@ -13,7 +13,7 @@ from workflows.ledgers.models import THREE_STOPS_STATES, Intermediary, Intermedi
 from workflows.org.models import User
 
 from .. import jobs
-from ..access import areas_below, sees
+from ..access import areas_below, resolved, sees
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
 from ..params import page_number
@@ -42,7 +42,7 @@ def _house_areas():
 def _in_my_area(area_path: str) -> bool:
     """The one access rule for a ledger record or case; a user without an area gets the 403 that says why."""
     try:
-        registries.scope(current_user._get_current_object())
+        registries.scope(resolved(current_user))
     except PermissionDenied as exc:
         abort(403, exc.message)
     return sees(current_user, area_path)

@@ -17,6 +17,7 @@ from workflows.org.roles import ADMIN, SUPERVISOR
 from workflows.statistics import snapshots
 from workflows.statistics.models import StatisticsSnapshot
 
+from ..access import resolved
 from ..db import now, read_session, services
 from ..downloads import xlsx_response
 from ..params import is_number
@@ -95,7 +96,7 @@ def filters() -> Filters:
         chosen = read_session().get(Area, int(raw["area"])) if is_number(raw["area"]) else None
         if chosen is None:
             errors["area"] = "找不到所选区域，已显示您的辖区。"
-        elif not rules.sees(current_user.user, chosen.path):
+        elif not rules.sees(resolved(current_user), chosen.path):
             # Filters narrow; they never widen what the user may see.
             raise PermissionDenied("所选区域不在您的辖区内，无权查看其统计数据。")
         else:

@@ -16,6 +16,7 @@ from workflows.exceptions import ValidationFailed, WorkflowError
 from workflows.org.models import User
 from workflows.substitutes import service as substitutes
 
+from ..access import resolved
 from ..db import now, read_session, services
 from ..people import person_label
 from ..timefmt import from_local, local_now
@@ -40,7 +41,7 @@ class SubstituteForm(FlaskForm):
 
 
 def _candidates() -> list[User]:
-    me = current_user.user
+    me = resolved(current_user)
     people = read_session().scalars(sa.select(User).options(joinedload(User.area), joinedload(User.department))
                                     .where(User.active.is_(True), User.id != me.id).order_by(User.display_name))
     return [u for u in people if u.role_set & me.role_set]

@@ -87,13 +87,15 @@ def visible_clause(column, user: User | None):
     return sa.or_(clause, column == "") if district_wide(user) else clause
 
 
-def visible_parts(column, user: User | None) -> list:
+def visible_parts(column, user: User | None, subtree=None) -> list:
     """`visible_clause` as disjoint conditions whose rows together are the same, for a UNION ALL: each part
-    reads one index range, where PostgreSQL, given "prefix OR empty", scans the whole index instead."""
+    reads one index range, where PostgreSQL, given "prefix OR empty", scans the whole index instead.
+    `subtree(column, prefix)` writes the area's part (default: the path starts with the prefix)."""
     prefix = scope_of(user)
     if prefix is None:
         return [sa.false()]
-    return [column.startswith(prefix)] + ([column == ""] if district_wide(user) else [])
+    area = subtree(column, prefix) if subtree is not None else column.startswith(prefix)
+    return [area] + ([column == ""] if district_wide(user) else [])
 
 
 def check_sees(user: User, area_path: str | None, refused: str = "该记录不在您的辖区内。",
