@@ -29,6 +29,7 @@ from workflows.engine.results import ActionResult, InstanceView, Started
 from workflows.exceptions import (ConcurrentUpdate, InstanceSuspended, PermissionDenied, TaskAlreadyCompleted,
                                   TaskNotReady, UnknownInstance, UnknownTask, WorkflowError)
 from workflows.org.access import can_act, may_reassign, receive_problem, visible_clause
+from workflows.org.actors import ACTOR_COLUMNS, Actor
 from workflows.org.models import Area, User
 from workflows.org.roles import SUPERVISOR
 from workflows.substitutes import service as substitutes
@@ -37,9 +38,10 @@ from workflows.vocabulary import EventKind, IncidentKind, IncidentStatus, Instan
 
 # The hot path's statements, built once (building one costs more than SQLite takes to run it). Lock task
 # and instance together: a second officer waits until the first commits, then reads the task as completed
-# (PostgreSQL re-reads locked rows). The actor and their area come in the same round trip, as plain
-# entities: eager loading costs more than the query; the process version loads only for a restore.
-_LOCK_TASK = (sa.select(HumanTask, ProcessInstance, User, Area)
+# (PostgreSQL re-reads locked rows). The actor and their area come in the same round trip, as the columns
+# the access rule reads (loading them as entities cost more than the query); the process version loads
+# only for a restore.
+_LOCK_TASK = (sa.select(HumanTask, ProcessInstance, *ACTOR_COLUMNS)
               .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
               .outerjoin(User, User.id == sa.bindparam("actor_id"))
               .outerjoin(Area, Area.id == User.area_id)
@@ -173,12 +175,12 @@ class WorkflowService:
             row = s.execute(_LOCK_TASK, {"task_id": task_id, "actor_id": actor_id}).first()
             if row is None:
                 raise UnknownTask(task_id)
-            task, inst, actor, area = row
+            task, inst = row[0], row[1]
             if task.state != TaskState.READY:
                 raise TaskAlreadyCompleted(mirror.task_holder_message(s, task), inst.id)
-            if actor is None:
+            if row[2] is None:
                 raise PermissionDenied("请先登录。")
-            set_committed_value(actor, "area", area)
+            actor = Actor(*row[2:])
             if not can_act(actor, task) and not substitutes.stands_in(s, actor_id, task.assignee_id, self.now()):
                 raise PermissionDenied(f"您无权办理“{task.title}”：该任务属于{mirror.holder(s, task)}。")
             if inst.suspended_at is not None:
