@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from workflows.engine import spiff
+from workflows.engine import spiff, state_codec
 
 BPMN = Path(__file__).resolve().parent.parent / "bpmn" / "six_step_case.bpmn"
 
@@ -61,8 +61,8 @@ def test_the_state_reads_back_as_json_wrote_it(parsed, data, by_orjson):
     # What is stored decodes to what json.dumps wrote, key for key (int keys became strings as before) ...
     assert json.loads(_text(state)) == json.loads(_text(before))
     # ... and the marker that lets orjson read it is there only where orjson reads it exactly.
-    assert _text(state).startswith(spiff._ORJSON_SAFE) is by_orjson
-    assert spiff._loads(_text(state)) == json.loads(_text(before))
+    assert _text(state).startswith(state_codec.ORJSON_SAFE) is by_orjson
+    assert state_codec.loads(_text(state)) == json.loads(_text(before))
     for stored in (state, before):  # and a state written before this encoding restores the same
         restored = spiff.Runtime.restore(parsed, stored)
         (ready,) = restored.ready_tasks()
@@ -74,7 +74,7 @@ def test_the_state_reads_back_as_json_wrote_it(parsed, data, by_orjson):
 def test_big_integers_and_nan_keep_their_values(parsed):
     rt = _started(parsed, {"big": 2 ** 70 + 1, "ratio": float("nan"), "far": float("-inf")})
     state = rt.dump()
-    assert not _text(state).startswith(spiff._ORJSON_SAFE)
+    assert not _text(state).startswith(state_codec.ORJSON_SAFE)
     assert b'"ratio":NaN' in _text(state) and b'"far":-Infinity' in _text(state)
     (ready,) = spiff.Runtime.restore(parsed, state).ready_tasks()
     assert ready.data["big"] == 2 ** 70 + 1 and isinstance(ready.data["big"], int)

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-import json
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from uuid import UUID
 
-import orjson
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -30,6 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows.clock import active_clock
 from workflows.engine import pruning
+from workflows.engine.state_codec import ORJSON_SAFE, encode, loads
 from workflows.engine.context import running_action
 from workflows.exceptions import EngineFailure, WorkflowError
 
@@ -132,45 +131,6 @@ def run_engine_code(fn, skip_element: str = ""):
 _restoring: contextvars.ContextVar[ParsedProcess] = contextvars.ContextVar("dachuan_restoring")
 
 
-def _json(value) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-# Dates and dataclasses, which json.dumps refuses, go to `_refused` rather than being written by orjson.
-_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
-
-def _refused(value):
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _encode(value) -> tuple[bytes, bool]:
-    """`value` as the UTF-8 bytes of `_json(value)`, and whether `orjson.loads` reads them back exactly.
-
-    orjson writes the same text as json.dumps with ensure_ascii=False (floats in their shortest form, which
-    reads back to the same number) at a tenth of the time, except where it would differ, and there json.dumps
-    writes: orjson refuses keys other than str, integers beyond 64 bits and what json.dumps refuses too (which
-    json.dumps then refuses as before), and writes NaN and infinities as null (json.dumps: NaN, Infinity,
-    which orjson.loads refuses to read)."""
-    try:
-        out = orjson.dumps(value, default=_refused, option=_ORJSON_OPTIONS)
-    except orjson.JSONEncodeError:
-        return _json(value).encode(), False
-    if b"null" not in out:
-        return out, True
-    out = _json(value).encode()
-    return out, b"NaN" not in out and b"Infinity" not in out
-
-
-# A state whose every part orjson.loads reads back exactly starts with this (JSON allows whitespace before
-# a value, so any JSON reader still reads it); other states, and those written before, are read by json.loads.
-_ORJSON_SAFE = b" "
-
-
-def _loads(text: bytes):
-    return orjson.loads(text) if text[:1] == _ORJSON_SAFE else json.loads(text)
-
-
 # Tasks whose data changes only together with their state: finished ones and predicted ones (LIKELY, MAYBE).
 _CACHEABLE = TaskState.COMPLETED | TaskState.CANCELLED | TaskState.PREDICTED_MASK
 
@@ -200,7 +160,7 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         Others are written afresh (a waiting join re-inherits its data in place, a timer keeps its value in
         internal data, a ready task's data is the form's context). The cache lives on the workflow
         object; Runtime drops it when it rewrites open tasks' data. Also returns whether orjson reads
-        every member back exactly (see _encode)."""
+        every member back exactly (see state_codec.encode)."""
         cache = workflow.__dict__.setdefault("_dachuan_task_dicts", {})
         tasks, convert = workflow.tasks, self.registry.convert
         out, exact = [], True
@@ -225,7 +185,7 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
                     exact = exact and hit[2]
                     continue
             # A UUID's text needs no escaping: quoting it is what json.dumps would write.
-            body, body_exact = _encode(convert(task))
+            body, body_exact = encode(convert(task))
             member = b'"%s":%s' % (str(task_id).encode(), body)
             if reusable:
                 cache[task_id] = (key, member, body_exact)
@@ -267,7 +227,7 @@ def ready_task_data(state: bytes, task_id: str) -> dict | None:
     context needs nothing else); None when the state does not hold it as a ready task of the top workflow
     (then restore). The state keeps each task's data as its changes against its parent's: the data is
     rebuilt along the task's ancestors exactly as SpiffWorkflow's TaskConverter.from_dict does."""
-    tasks = _loads(zlib.decompress(state)).get("tasks", {})
+    tasks = loads(zlib.decompress(state)).get("tasks", {})
     task = tasks.get(task_id)
     if task is None or task.get("state") != TaskState.READY:
         return None
@@ -311,7 +271,7 @@ class Runtime:
 
     @classmethod
     def restore(cls, parsed: ParsedProcess, state: bytes) -> "Runtime":
-        dct = _loads(zlib.decompress(state))
+        dct = loads(zlib.decompress(state))
         dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
         archived = dct.pop(ARCHIVED_STEPS_KEY, ())
         token = _restoring.set(parsed)
@@ -328,8 +288,8 @@ class Runtime:
             dct[ARCHIVED_STEPS_KEY] = sorted(self.archived_steps)
         # The tasks come as JSON members (most of them kept from the last dump): joined, not encoded again.
         members, exact = dct.pop("tasks")
-        head, head_exact = _encode(dct)
-        text = b'%s%s,"tasks":{%s}}' % (_ORJSON_SAFE if exact and head_exact else b"", head[:-1],
+        head, head_exact = encode(dct)
+        text = b'%s%s,"tasks":{%s}}' % (ORJSON_SAFE if exact and head_exact else b"", head[:-1],
                                         b",".join(members))
         # Level 1: nearly the size of level 6 for JSON this small, at a fraction of the time.
         return zlib.compress(text, 1)
