@@ -28,8 +28,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from workflows.clock import active_clock
 from workflows.engine import pruning
-from workflows.engine.state_codec import ORJSON_SAFE, encode, loads
 from workflows.engine.context import running_action
+from workflows.engine.state_codec import ORJSON_SAFE, encode, loads
 from workflows.exceptions import EngineFailure, WorkflowError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -27,7 +27,10 @@ def encode(value) -> tuple[bytes, bool]:
     reads back to the same number) at a tenth of the time, except where it would differ, and there json.dumps
     writes: orjson refuses keys other than str, integers beyond 64 bits and what json.dumps refuses too (which
     json.dumps then refuses as before), and writes NaN and infinities as null (json.dumps: NaN, Infinity,
-    which orjson.loads refuses to read)."""
+    which orjson.loads refuses to read). Two kinds of value json.dumps refused orjson writes without asking:
+    a UUID object (as its text) and a member of a plain Enum (as its value; str and int enums such as the
+    vocabulary's are written the same by both). No form or script puts either into task data; one that did
+    would be saved instead of failing the step."""
     try:
         out = orjson.dumps(value, default=_refused, option=_ORJSON_OPTIONS)
     except orjson.JSONEncodeError:
