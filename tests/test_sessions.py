@@ -81,6 +81,15 @@ def bare_app(ours: bool, **config) -> Flask:
         session["officer"] = "x"
         return "ok"
 
+    @site.post("/vary")
+    def vary():  # a page that varies on something else too
+        session["officer"] = "乙"
+        return "ok", 200, {"Vary": "Accept-Language"}
+
+    @site.get("/plain")
+    def plain():  # does not touch the session
+        return "ok"
+
     return site
 
 
@@ -196,15 +205,23 @@ def test_the_response_headers_are_flasks(config, fixed_time, monkeypatch):
     ours, flasks = bare_app(True, **config), bare_app(False, **config)
     name = config.get("SESSION_COOKIE_NAME", "session")
     with ours.test_request_context("/"):
-        cookie = ours.session_interface.get_signing_serializer(ours).dumps({"officer": "甲"})
-    for path, method in (("/put", "POST"), ("/permanent", "POST"), ("/look", "GET"), ("/clear", "POST")):
-        answers = []
-        for site in (ours, flasks):
-            r = site.test_client().open(path, method=method, headers={"Cookie": f"{name}={cookie}"})
-            answers.append((r.status_code, r.headers.getlist("Set-Cookie"), r.headers.getlist("Vary"),
-                            [k for k, _ in r.headers]))
-        assert answers[0] == answers[1], path
-        assert answers[0][0] == 200 and (answers[0][1] == []) == (path == "/look")
+        codec = ours.session_interface.get_signing_serializer(ours)
+        cookies = {"browser": codec.dumps({"officer": "甲"}), "permanent": codec.dumps({"officer": "甲", "_permanent": True})}
+    requests = [("/put", "POST"), ("/permanent", "POST"), ("/look", "GET"), ("/clear", "POST"), ("/vary", "POST"),
+                ("/plain", "GET")]
+    for kind, cookie in cookies.items():
+        for path, method in requests:
+            answers = []
+            for site in (ours, flasks):
+                browser = site.test_client()
+                browser.set_cookie(name, cookie)
+                r = browser.open(path, method=method)
+                answers.append((r.status_code, r.headers.getlist("Set-Cookie"), r.headers.getlist("Vary"),
+                                [k for k, _ in r.headers]))
+            assert answers[0] == answers[1], (kind, path)
+            assert answers[0][0] == 200 and (path != "/look" or r.json == {"officer": "甲"})
+            # A permanent session is signed again on every request (SESSION_REFRESH_EACH_REQUEST), in Flask's way.
+            assert (answers[0][1] == []) == (path in ("/look", "/plain") and kind == "browser"), (kind, path)
 
 
 def test_flasks_cookie_reads_in_ours_and_ours_in_flasks(fixed_time):

@@ -34,6 +34,7 @@ session of a user who logged out elsewhere or whose password changed."""
 from __future__ import annotations
 
 import binascii
+import hashlib
 import hmac
 import json
 import time
@@ -58,6 +59,19 @@ def _b64(data: bytes) -> bytes:
 def _unb64(data: bytes) -> bytes:
     """itsdangerous' base64_decode (padding restored; like base64.urlsafe_b64decode, not strict)."""
     return binascii.a2b_base64((data + b"=" * (-len(data) % 4)).translate(_FROM_URLSAFE))
+
+
+def _keyed_sha1(key: bytes) -> tuple:
+    """SHA-1 states that have absorbed the key padded and XORed with HMAC's inner and outer pads."""
+    key = key.ljust(64, b"\0")  # a derived key is a SHA-1 digest: shorter than the block, never hashed first
+    return (hashlib.sha1(bytes(b ^ 0x36 for b in key)), hashlib.sha1(bytes(b ^ 0x5C for b in key)))
+
+
+def _hmac_sha1(keyed: tuple, message: bytes) -> bytes:
+    inner, outer = keyed[0].copy(), keyed[1].copy()
+    inner.update(message)
+    outer.update(inner.digest())
+    return outer.digest()
 
 
 def _no_default(value):
@@ -92,8 +106,11 @@ class CookieCodec:
     def __init__(self, secret_keys: tuple, salt: str, serializer: TaggedJSONSerializer):
         salt_bytes = salt.encode()
         derived = [hmac.digest(k.encode() if isinstance(k, str) else k, salt_bytes, "sha1") for k in secret_keys]
-        self._signing_key = derived[-1]  # the current key is the last, as itsdangerous takes it
-        self._checking_keys = tuple(reversed(derived))
+        # HMAC's inner and outer hashes with each derived key already absorbed (RFC 2104): a signature is then
+        # two copies and three updates, without looking up and keying the digest anew on every request.
+        keyed = [_keyed_sha1(key) for key in derived]
+        self._signing = keyed[-1]  # the current key is the last, as itsdangerous takes it
+        self._checking = tuple(reversed(keyed))
         self._serializer = serializer
         self._tag_keys = frozenset(serializer.tags)
         # The plain values are tagged here only while the tags are Flask's own (an app may register more,
@@ -140,7 +157,7 @@ class CookieCodec:
         else:
             payload = _b64(payload)
         signed = payload + b"." + _b64(self.timestamp().to_bytes(8, "big").lstrip(b"\x00"))
-        return (signed + b"." + _b64(hmac.digest(self._signing_key, signed, "sha1"))).decode("ascii")
+        return (signed + b"." + _b64(_hmac_sha1(self._signing, signed))).decode("ascii")
 
     # ------------------------------------------------------------------ reading
 
@@ -153,7 +170,7 @@ class CookieCodec:
             signature = _unb64(signature)
         except ValueError:
             raise BadSignature("signature is not base64") from None
-        if not any(hmac.compare_digest(signature, hmac.digest(key, value, "sha1")) for key in self._checking_keys):
+        if not any(hmac.compare_digest(signature, _hmac_sha1(keyed, value)) for keyed in self._checking):
             raise BadSignature("signature does not match")
         payload, dot, stamp = value.rpartition(b".")
         if not dot:
@@ -202,14 +219,18 @@ class CookieSessionInterface(SecureCookieSessionInterface):
         return found
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        """Flask's save_session, with the Set-Cookie header of a browser-session cookie put together from its
-        attributes as Werkzeug wrote them once for these settings (the value never needs quoting)."""
+        """Flask's save_session for a session to be written, with less of Werkzeug's general machinery: the
+        Set-Cookie header of a browser-session cookie put together from its attributes as Werkzeug wrote them
+        once for these settings (the value never needs quoting), and "Vary: Cookie" added directly where no
+        other Vary is set. Everything else (nothing to write, an emptied session's cookie deleted, a
+        permanent session's expiry) is Flask's own code."""
         if not session or not self.should_set_cookie(app, session):
-            super().save_session(app, session, response)  # Vary, or the emptied session's cookie deleted
+            super().save_session(app, session, response)
             return
         value = self.get_signing_serializer(app).dumps(dict(session))
-        if session.accessed:
-            response.vary.add("Cookie")
+        accessed = session.accessed
+        if accessed:  # Flask adds Vary before the cookie when the session was read, and after it in any case
+            _vary_on_cookie(response)
         name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
         secure, partitioned = self.get_cookie_secure(app), self.get_cookie_partitioned(app)
         samesite, httponly = self.get_cookie_samesite(app), self.get_cookie_httponly(app)
@@ -225,14 +246,26 @@ class CookieSessionInterface(SecureCookieSessionInterface):
                 cut = len(name.encode().decode("latin1")) + 1
                 around = self._attributes[settings] = (empty[:cut], empty[cut:])
             header = around[0] + value + around[1]
-            if len(header) > response.max_cookie_size:
-                header = None  # Werkzeug's own path, which warns that browsers may drop it
+            # Flask's Response reads its limit from the app's MAX_COOKIE_SIZE; over it, Werkzeug's own path,
+            # which warns that browsers may drop the cookie.
+            if len(header) > (app.config["MAX_COOKIE_SIZE"] or len(header)):
+                header = None
         if header is None:
             response.set_cookie(name, value, expires=expires, httponly=httponly, domain=domain, path=path,
                                 secure=secure, partitioned=partitioned, samesite=samesite)
         else:
             response.headers.add("Set-Cookie", header)
+        if not accessed:
+            _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """response.vary.add("Cookie"): the header appended as Werkzeug would when no Vary is set yet, Werkzeug's
+    own header set otherwise."""
+    if "Vary" in response.headers:
         response.vary.add("Cookie")
+    else:
+        response.headers.add("Vary", "Cookie")
 
 
 def register(app: Flask) -> None:
