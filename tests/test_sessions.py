@@ -185,6 +185,22 @@ def test_a_signed_cookie_whose_payload_does_not_decode_is_an_empty_session(fixed
 
 
 # ---------------------------------------------------------------- the whole interface against Flask's
+@pytest.mark.parametrize("template, found", [
+    ("session={c}", True), ("a=1; session={c}; b=2", True), ("xsession=no; session={c}", True),
+    ("session={c}; session=second", True), ("session=second; session={c}", False), ("  session  =  {c}  ;", True),
+    ('session="{c}"', True), ("session", False), ("session=; other={c}", False), ("other=1", False),
+    ("a=1;;session={c}", True), ("session=\u00e9t\u00e9; session={c}", False), ("", False),
+])
+def test_the_cookie_is_found_in_the_header_as_flask_finds_it(template, found, fixed_time):
+    site = bare_app(ours=True)
+    with site.test_request_context("/"):
+        cookie = site.session_interface.get_signing_serializer(site).dumps({"officer": "甲"})
+    with site.test_request_context("/", headers={"Cookie": template.format(c=cookie)}) as ctx:
+        ours = site.session_interface.open_session(site, ctx.request)
+        flasks = SecureCookieSessionInterface().open_session(site, ctx.request)
+    assert ours == flasks == ({"officer": "甲"} if found else {})
+
+
 def exchange(writer: Flask, reader: Flask, path: str = "/put"):
     """A request to `writer`, its cookie then carried to `reader`."""
     w = writer.test_client()

@@ -42,10 +42,11 @@ import zlib
 
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
-from flask.wrappers import Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Request, Response
 from itsdangerous import BadPayload, BadSignature, BadTimeSignature, SignatureExpired
 from werkzeug.http import dump_cookie
+from werkzeug.sansio.http import parse_cookie
 
 _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
@@ -217,6 +218,21 @@ class CookieSessionInterface(SecureCookieSessionInterface):
         if found is None:
             found = self._codecs[keys] = CookieCodec(keys, self.salt, self.serializer)
         return found
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's open_session, the Cookie header read from the environ directly."""
+        codec = self.get_signing_serializer(app)
+        if codec is None:
+            return None
+        # What request.cookies.get(name) answers (Werkzeug's request parses the same header with the same
+        # function), without collecting the header from the environ through its header view first.
+        cookie = parse_cookie(request.environ.get("HTTP_COOKIE")).get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        try:
+            return self.session_class(codec.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds())))
+        except BadSignature:
+            return self.session_class()
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Flask's save_session for a session to be written, with less of Werkzeug's general machinery: the
