@@ -5,8 +5,12 @@ and the session ending after PERMANENT_SESSION_LIFETIME without a change."""
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from flask import Flask, flash, get_flashed_messages, session
@@ -326,3 +330,13 @@ def test_a_session_unchanged_for_longer_than_its_lifetime_ends(app, login_as, fi
     fixed_time[0] += 1
     r = grid.get("/tasks")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_the_session_cookie_benchmark_runs_and_prints_its_figures():
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(root / "bench" / "session_cookie.py"), "--rounds", "4", "--warmup", "2"],
+                         cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    last = out.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"session_cookie: ours_us=\d+ flask_us=\d+ ratio=[\d.]+ post_ms_ours=[\d.]+ "
+                        r"post_ms_flask=[\d.]+", last), out.stdout[-2000:]

@@ -126,19 +126,20 @@ class CookieCodec:
     # ------------------------------------------------------------------ writing
 
     def _tagged(self, value):
+        """Flask's tagging of a plain value (leaves are passed through where they stand, without a call)."""
         kind = type(value)
         if kind in _PLAIN:
             return value
         if kind is tuple:
-            return {" t": [self._tagged(item) for item in value]}
+            return {" t": [item if type(item) in _PLAIN else self._tagged(item) for item in value]}
         if kind is list:
-            return [self._tagged(item) for item in value]
+            return [item if type(item) in _PLAIN else self._tagged(item) for item in value]
         if kind is dict and not (len(value) == 1 and next(iter(value)) in self._tag_keys):
             tagged = {}
             for key, item in value.items():
                 if type(key) is not str:
                     raise _NotPlain
-                tagged[key] = self._tagged(item)
+                tagged[key] = item if type(item) in _PLAIN else self._tagged(item)
             return tagged
         raise _NotPlain
 
