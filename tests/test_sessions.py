@@ -4,16 +4,19 @@ and through the app what an officer notices: the flashed message after a redirec
 and the session ending after PERMANENT_SESSION_LIFETIME without a change."""
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
 import sys
 import uuid
+import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from flask import Flask, flash, get_flashed_messages, session
+from flask.json.tag import JSONTag, TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from markupsafe import Markup
@@ -116,6 +119,30 @@ def test_the_cookie_is_byte_for_byte_flasks_and_reads_back_either_way(data, fixe
             assert {k: type(v) for k, v in read.items()} == {k: type(v) for k, v in data.items()}
         if "_flashes" in data:
             assert ours.loads(signed)["_flashes"] == [("success", "已完成“巡查”。"), ("info", "请先登录。")]
+
+
+def test_a_tag_the_app_registers_is_honoured(fixed_time):
+    class Pair(JSONTag):
+        key = " p"
+
+        def check(self, value):
+            return isinstance(value, tuple) and len(value) == 2
+
+        def to_json(self, value):
+            return [self.serializer.tag(item) for item in value]
+
+        def to_python(self, value):
+            return tuple(value)
+
+    own = TaggedJSONSerializer()
+    own.register(Pair, index=0)
+    site = bare_app(ours=True)
+    site.session_interface.serializer = own
+    flasks = type("Flasks", (SecureCookieSessionInterface,), {"serializer": own})()
+    with site.test_request_context("/"):
+        signed = site.session_interface.get_signing_serializer(site).dumps(SESSIONS[0])
+        assert signed == flasks.get_signing_serializer(site).dumps(SESSIONS[0])
+        assert '" p"' in zlib.decompress(base64.urlsafe_b64decode(signed[1:].split(".")[0] + "==")).decode()
 
 
 def test_both_compressed_and_plain_payloads_are_covered(fixed_time):

@@ -10,27 +10,32 @@ the change, and SECRET_KEY_FALLBACKS are accepted for reading while only SECRET_
 signature does not match, whose time is older than PERMANENT_SESSION_LIFETIME (or in the future), or whose
 payload does not decode is an empty session, as in Flask.
 
-Why not itsdangerous itself: a request runs the cookie's check at its start and its signing at its end, right
-after the workflow completion has pushed everything else out of the CPU's caches, and there the layers of
-serializer, signer, algorithm and Flask's JSON provider cost ten times what they cost in a loop. Here the
-derived keys are computed once per set of secret keys, and the work per request is one split, one HMAC in
-OpenSSL, base64, zlib and the C JSON scanner or encoder.
+Why not itsdangerous itself: a request checks the cookie at its start and signs it at its end, right after
+the workflow completion has pushed everything else out of the CPU's caches, and there the layers of
+serializer, signer, algorithm and Flask's JSON provider cost several times what they cost in a loop; there,
+touching less code is what counts (bench/session_cookie.py measures it in the flow). Here each secret key's
+derived key is computed once and absorbed into HMAC's inner and outer SHA-1 states once, and the work per
+request is a split, two copies of those states, base64, zlib, and the C JSON encoder or scanner. The response
+header is assembled from the cookie's attributes as Werkzeug wrote them once for the current settings.
 
 Values: plain JSON values (str, int, float, bool, None, lists, dicts with string keys) and tuples, the shape
 of Flask's flashed messages ((category, message) pairs), are tagged and encoded here exactly as Flask's
 TaggedJSONSerializer does (a tuple as {" t": [...]}); anything else (bytes, Markup, UUID, datetime, a dict
 with a single tag-like key, a value only the app's JSON provider knows) sends the whole session through
 Flask's serializer, so every value a page stores round-trips exactly as before. Reading always untags with
-Flask's own tags.
+Flask's own tags. (Tags an app registers on Flask's serializer at start-up, before its first request, turn
+this shortcut off.)
 
-When the cookie is written: as in Flask, whenever the session was modified (a flash, a login, the CSRF token
-being issued) and otherwise only for a permanent session with SESSION_REFRESH_EACH_REQUEST. Logins here are
-not permanent (Flask-Login's login_user leaves the session as a browser-session cookie), so a request that
-does not change the session writes nothing, and the cookie's age, which the check above limits to
-PERMANENT_SESSION_LIFETIME, counts from the last change. Nothing is deferred or cached between requests: a
-logout clears the session and its cookie in the same response, and who the user is and what they may do is
-read from the database on every request (webapp/auth/identity.py), where the session generation ends every
-session of a user who logged out elsewhere or whose password changed."""
+When the cookie is written: as in Flask, whenever the session was modified (a flash, a login, a logout, the
+CSRF token being issued) and otherwise only for a permanent session with SESSION_REFRESH_EACH_REQUEST. Logins
+here are not permanent (Flask-Login's login_user without "remember" leaves the session a browser-session
+cookie), so a request that does not change the session writes nothing, and the cookie's age, which the check
+above limits to PERMANENT_SESSION_LIFETIME, counts from its last change. Re-signing less often than Flask
+was considered and left: Flask already writes only changed sessions here, and a submission always changes
+it (its flashed message). Nothing is deferred or cached between requests: a logout takes the login out of the
+session in the response that logs out, and who the user is and what they may do is read from the database on
+every request (webapp/auth/identity.py), where the session generation ends every session of a user who
+logged out elsewhere or whose password changed, whatever cookie a browser still holds."""
 from __future__ import annotations
 
 import binascii
