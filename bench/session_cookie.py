@@ -1,8 +1,8 @@
 """Session cookie benchmark: what reading and writing the signed session cookie costs inside a real request.
 
 Usage: python bench/session_cookie.py [--rounds 300]
-Submits rental-house patrols over HTTP (the task page's POST through the WSGI app, as bench/engine.py does) and
-times, in CPU time of the process, the session interface's open_session (at the request's start) and
+Submits rental-house patrols over HTTP (the task page's POST through the WSGI app, as bench/engine.py does)
+and times, in CPU time of the process, the session interface's open_session (at the request's start) and
 save_session (at its end, after the completion) inside each request. Rounds alternate between this app's
 interface (webapp/sessions.py) and Flask's own SecureCookieSessionInterface on the same app, cookie and secret
 key (each reads the cookie the other wrote), so both run under the same load. Medians over the rounds after a
@@ -82,10 +82,12 @@ def run(rounds: int, warmup: int) -> dict:
         house = registries.save_house(services, users["wjs_housing"], room, owner_name="房东", flagged=True)
         with services.db.read() as s:
             patrol = s.get(RentalHouse, house).patrol_instance_id
-        app = create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
+        app = create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                          "SECRET_KEY": "bench"})
         timed = {"ours": Timed(app.session_interface), "flask": Timed(SecureCookieSessionInterface())}
         client = app.test_client()
-        assert client.post("/login", data={"username": "wjs_grid", "password": demo.DEMO_PASSWORD}).status_code == 302
+        login = client.post("/login", data={"username": "wjs_grid", "password": demo.DEMO_PASSWORD})
+        assert login.status_code == 302
         posts = {"ours": [], "flask": []}
         runtime.settle_heap()
         for i in range(rounds + warmup):
@@ -93,13 +95,15 @@ def run(rounds: int, warmup: int) -> dict:
             clock.advance(days=7, seconds=1)
             services.workflow.fire_due_timers()
             with services.db.read() as s:
-                task_id = s.scalar(sa.select(HumanTask.id).where(
-                    HumanTask.instance_id == patrol, HumanTask.task_name == "patrol", HumanTask.state == "ready"))
+                task_id = s.scalar(sa.select(HumanTask.id).where(HumanTask.instance_id == patrol,
+                                                                 HumanTask.task_name == "patrol",
+                                                                 HumanTask.state == "ready"))
             app.session_interface = timed[kind]
             with client.session_transaction() as browser_session:  # the browser showed the last flash
                 browser_session.pop("_flashes", None)
+            cookie = client.get_cookie("session").value
             environ = EnvironBuilder(f"/tasks/{task_id}", method="POST", data=FORM, environ_base=client.environ_base,
-                                     headers={"Cookie": f"session={client.get_cookie('session').value}"}).get_environ()
+                                     headers={"Cookie": f"session={cookie}"}).get_environ()
             timed[kind].on = i >= warmup
             started = time.process_time()
             _body, status, headers = run_wsgi_app(app, environ, buffered=True)
@@ -111,8 +115,8 @@ def run(rounds: int, warmup: int) -> dict:
             client.set_cookie("session", renewed.split(";", 1)[0].split("=", 1)[1])
         services.db.dispose()
     us = lambda values: statistics.median(values) * 1e6  # noqa: E731
-    return {kind: {"open_us": us(t.times["open"]), "save_us": us(t.times["save"]), "post_ms": us(posts[kind]) / 1000}
-            for kind, t in timed.items()}
+    return {kind: {"open_us": us(t.times["open"]), "save_us": us(t.times["save"]),
+                   "post_ms": us(posts[kind]) / 1000} for kind, t in timed.items()}
 
 
 def main():

@@ -1,7 +1,7 @@
-"""The session cookie: byte for byte the one Flask's own session interface writes and reads (so sessions survive
-the change of code in a running deployment, either way), an empty session for a cookie that does not check out,
-and through the app what an officer notices: the flashed message after a redirect, staying logged in, logging out,
-and the session ending after PERMANENT_SESSION_LIFETIME without a change."""
+"""The session cookie: byte for byte the one Flask's own session interface writes and reads (so sessions
+survive the change of code in a running deployment, either way), an empty session for a cookie that does not
+check out, and through the app what an officer notices: the flashed message after a redirect, staying logged
+in, logging out, and the session ending after PERMANENT_SESSION_LIFETIME without a change."""
 from __future__ import annotations
 
 import base64
@@ -145,6 +145,23 @@ def test_a_tag_the_app_registers_is_honoured(fixed_time):
         assert '" p"' in zlib.decompress(base64.urlsafe_b64decode(signed[1:].split(".")[0] + "==")).decode()
 
 
+def test_an_app_with_its_own_json_settings_gets_flasks_cookie(fixed_time):
+    site = bare_app(ours=True)
+    site.json.sort_keys = False  # set up before the first request, as an app would
+    data = {"b": 1, "a": ("乙", 2)}
+    with site.test_request_context("/"):
+        ours, flasks = serializers(site)
+        signed = ours.dumps(data)
+        assert signed == flasks.dumps(data) != bare_codec_dumps(data)
+        assert ours.loads(signed) == flasks.loads(signed) == data
+
+
+def bare_codec_dumps(data: dict) -> str:
+    site = bare_app(ours=True)
+    with site.test_request_context("/"):
+        return serializers(site)[0].dumps(data)
+
+
 def test_both_compressed_and_plain_payloads_are_covered(fixed_time):
     site = bare_app(ours=True)
     with site.test_request_context("/"):
@@ -253,7 +270,8 @@ def test_the_response_headers_are_flasks(config, fixed_time, monkeypatch):
     name = config.get("SESSION_COOKIE_NAME", "session")
     with ours.test_request_context("/"):
         codec = ours.session_interface.get_signing_serializer(ours)
-        cookies = {"browser": codec.dumps({"officer": "甲"}), "permanent": codec.dumps({"officer": "甲", "_permanent": True})}
+        cookies = {"browser": codec.dumps({"officer": "甲"}),
+                   "permanent": codec.dumps({"officer": "甲", "_permanent": True})}
     requests = [("/put", "POST"), ("/permanent", "POST"), ("/look", "GET"), ("/clear", "POST"), ("/vary", "POST"),
                 ("/plain", "GET")]
     for kind, cookie in cookies.items():
@@ -267,7 +285,7 @@ def test_the_response_headers_are_flasks(config, fixed_time, monkeypatch):
                                 [k for k, _ in r.headers]))
             assert answers[0] == answers[1], (kind, path)
             assert answers[0][0] == 200 and (path != "/look" or r.json == {"officer": "甲"})
-            # A permanent session is signed again on every request (SESSION_REFRESH_EACH_REQUEST), in Flask's way.
+            # A permanent session is signed again on every request (SESSION_REFRESH_EACH_REQUEST), as in Flask.
             assert (answers[0][1] == []) == (path in ("/look", "/plain") and kind == "browser"), (kind, path)
 
 
@@ -307,7 +325,8 @@ def test_a_step_done_shows_its_message_after_the_redirect_and_the_officer_stays_
     r = submit(grid, ready_task(services, case_id, "sweep"), STEP_DATA["sweep"])
     assert r.status_code == 302 and session_written(r)
     with app.test_request_context("/"):  # the cookie as Flask's own interface reads it
-        stored = SecureCookieSessionInterface().get_signing_serializer(app).loads(grid.get_cookie("session").value)
+        flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+        stored = flasks.loads(grid.get_cookie("session").value)
     (category, message), = stored["_flashes"]
     assert category == "success" and message.startswith("已完成“")
     page = grid.get(r.headers["Location"])
@@ -361,8 +380,8 @@ def test_a_session_unchanged_for_longer_than_its_lifetime_ends(app, login_as, fi
 
 def test_the_session_cookie_benchmark_runs_and_prints_its_figures():
     root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, str(root / "bench" / "session_cookie.py"), "--rounds", "4", "--warmup", "2"],
-                         cwd=root, capture_output=True, text=True, timeout=300)
+    script = str(root / "bench" / "session_cookie.py")
+    out = subprocess.run([sys.executable, script, "--rounds", "4", "--warmup", "2"], cwd=root, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-3000:]
     last = out.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"session_cookie: ours_us=\d+ flask_us=\d+ ratio=[\d.]+ post_ms_ours=[\d.]+ "

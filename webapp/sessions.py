@@ -46,6 +46,7 @@ import time
 import zlib
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask.wrappers import Request, Response
@@ -109,9 +110,11 @@ class CookieCodec:
     """Signs and checks one app's session cookies: the same interface as the itsdangerous serializer Flask
     uses (dumps, loads with max_age, BadSignature for a cookie that does not check out)."""
 
-    def __init__(self, secret_keys: tuple, salt: str, serializer: TaggedJSONSerializer):
+    def __init__(self, secret_keys: tuple, salt: str, serializer: TaggedJSONSerializer,
+                 standard_json: bool = True):
         salt_bytes = salt.encode()
-        derived = [hmac.digest(k.encode() if isinstance(k, str) else k, salt_bytes, "sha1") for k in secret_keys]
+        derived = [hmac.digest(k.encode() if isinstance(k, str) else k, salt_bytes, "sha1")
+                   for k in secret_keys]
         # HMAC's inner and outer hashes with each derived key already absorbed (RFC 2104): a signature is then
         # two copies and three updates, without looking up and keying the digest anew on every request.
         keyed = [_keyed_sha1(key) for key in derived]
@@ -119,10 +122,14 @@ class CookieCodec:
         self._checking = tuple(reversed(keyed))
         self._serializer = serializer
         self._tag_keys = frozenset(serializer.tags)
-        # The plain values are tagged here only while the tags are Flask's own (an app may register more,
-        # which could claim a plain type).
-        self._fast = [type(tag) for tag in serializer.order] == list(TaggedJSONSerializer.default_tags)
-        self._decoder = json.JSONDecoder(object_hook=serializer.untag)
+        # The plain values are tagged and encoded here only while the tags are Flask's own (an app may
+        # register more, which could claim a plain type) and the app's JSON is Flask's default JSON.
+        self._fast = standard_json and ([type(tag) for tag in serializer.order]
+                                        == list(TaggedJSONSerializer.default_tags))
+        # Flask's default provider reads with json.loads and the tagger's untag as object hook; another
+        # provider reads through Flask's serializer.
+        self._decode = (json.JSONDecoder(object_hook=serializer.untag).decode if standard_json
+                        else serializer.loads)
 
     @staticmethod
     def timestamp() -> int:
@@ -197,7 +204,7 @@ class CookieCodec:
                 text = zlib.decompress(_unb64(payload[1:]))
             else:
                 text = _unb64(payload)
-            return self._decoder.decode(text.decode())
+            return self._decode(text.decode())
         except Exception as exc:
             # Flask lets itsdangerous' BadPayload through as an error; a cookie that does not decode is
             # an empty session here like any other cookie that does not check out.
@@ -212,7 +219,7 @@ class CookieSessionInterface(SecureCookieSessionInterface):
     """Flask's cookie session with the lean codec; one codec per set of secret keys."""
 
     def __init__(self):
-        self._codecs: dict[tuple, CookieCodec] = {}
+        self._codecs: dict[tuple, tuple[object, CookieCodec]] = {}
         self._attributes: dict[tuple, tuple[str, str]] = {}
 
     def get_signing_serializer(self, app: Flask) -> CookieCodec | None:
@@ -220,9 +227,12 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return None
         # The current key last, as itsdangerous expects; a change of keys (tests, a rotation) builds anew.
         keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
-        found = self._codecs.get(keys)
-        if found is None:
-            found = self._codecs[keys] = CookieCodec(keys, self.salt, self.serializer)
+        provider, found = self._codecs.get(keys, (None, None))
+        if provider is not app.json:  # first use, or the app's JSON provider replaced
+            provider = app.json
+            standard = type(provider) is DefaultJSONProvider and provider.ensure_ascii and provider.sort_keys
+            found = CookieCodec(keys, self.salt, self.serializer, bool(standard))
+            self._codecs[keys] = (provider, found)
         return found
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
@@ -236,7 +246,8 @@ class CookieSessionInterface(SecureCookieSessionInterface):
         if not cookie:
             return self.session_class()
         try:
-            return self.session_class(codec.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds())))
+            max_age = int(app.permanent_session_lifetime.total_seconds())
+            return self.session_class(codec.loads(cookie, max_age=max_age))
         except BadSignature:
             return self.session_class()
 
