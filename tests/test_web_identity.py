@@ -1,17 +1,13 @@
 """The logged-in user as each request reads it (one row of the user and its area, not the ORM model): it answers
 the access rule exactly as the User model does, and a change to an account (roles, area) counts from the very
-next request. The signed session cookie is byte for byte the one Flask itself writes, and a submission holds no
-read transaction open while the service completes the task."""
+next request, and a submission holds no read transaction open while the service completes the task (the session
+cookie: tests/test_sessions.py)."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import BadSignature, TimestampSigner
 
 from web_fixtures import (STEP_DATA, app, client, login_as, ready_task, start_case, submit, text,  # noqa: F401
                           user_id)
-from webapp import create_app
 from webapp.auth.identity import load_user
 from webapp.db import read_session
 from workflows.engine.models import HumanTask
@@ -104,25 +100,6 @@ def test_an_area_change_counts_from_the_next_request(services, login_as):
     page = grid.get(f"/cases/{case_id}")
     assert page.status_code == 403
     assert "金银湖街" in text(grid.get("/tasks"))  # the page header names the new area
-
-
-def test_the_session_cookie_is_the_one_flask_writes(app, monkeypatch):
-    data = {"_user_id": "12:3:abcdefabcdef", "_fresh": True, "_id": "f" * 128, "csrf_token": "t" * 40,
-            "_flashes": [("success", "已完成“巡查”。")]}
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_790_000_000)
-    with app.test_request_context("/"):
-        ours = app.session_interface.get_signing_serializer(app)
-        flasks = SecureCookieSessionInterface().get_signing_serializer(app)
-        signed = ours.dumps(data)
-        assert signed == flasks.dumps(data)
-        assert flasks.loads(signed) == data and ours.loads(flasks.dumps(data)) == data
-        assert ours.dumps(data) == signed  # the same again with the signer and key it kept
-        tampered = signed[:-3] + ("x" if signed[-3] != "x" else "y") + signed[-2:]
-        with pytest.raises(BadSignature):
-            ours.loads(tampered)
-    other = create_app({"SERVICES": app.extensions["dachuan"], "TESTING": True, "SECRET_KEY": "another"})
-    with other.test_request_context("/"), pytest.raises(BadSignature):
-        other.session_interface.get_signing_serializer(other).loads(signed)
 
 
 def test_a_submission_holds_no_read_transaction_while_the_task_is_completed(services, login_as, monkeypatch):

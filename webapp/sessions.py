@@ -1,74 +1,304 @@
-"""The signed session cookie, exactly as Flask writes and checks it (HMAC-SHA1 over the same payload, the same
-salt and key derivation), with the work that does not change between requests done once per process: the
-serializer and its signer are built once per secret key, and each key's derived signing key is computed once.
-The HMAC itself runs in OpenSSL's one-shot function rather than in Python's HMAC class (hashlib's SHA-1 is
-handed to it as a Python function, which keeps it on the pure-Python path). A cookie either way reads in
-the other, so a running deployment keeps its sessions across the change.
+"""The signed session cookie in Flask's own format, read and written by a lean codec.
 
-Nothing about a user is kept here: the session's content is read from the cookie on every request, and who
-the user is and what they may do is read from the database each time (webapp/auth/identity.py)."""
+The cookie is byte for byte what Flask's SecureCookieSessionInterface writes (itsdangerous'
+URLSafeTimedSerializer over Flask's tagged JSON): the payload is the session as compact JSON with sorted keys
+and non-ASCII escaped, zlib-compressed when that is shorter (then prefixed with "."), in URL-safe base64
+without padding; then "." and the signing time as a big-endian integer in the same base64; then "." and the
+HMAC-SHA1 of all that under the key derived from the secret key and the salt "cookie-session" (HMAC
+derivation). A cookie written by either reads in the other, so a running deployment keeps its sessions across
+the change, and SECRET_KEY_FALLBACKS are accepted for reading while only SECRET_KEY signs. A cookie whose
+signature does not match, whose time is older than PERMANENT_SESSION_LIFETIME (or in the future), or whose
+payload does not decode is an empty session, as in Flask.
+
+Why not itsdangerous itself: a request checks the cookie at its start and signs it at its end, right after
+the workflow completion has pushed everything else out of the CPU's caches, and there the layers of
+serializer, signer, algorithm and Flask's JSON provider cost several times what they cost in a loop; there,
+touching less code is what counts (bench/session_cookie.py measures it in the flow). Here each secret key's
+derived key is computed once and absorbed into HMAC's inner and outer SHA-1 states once, and the work per
+request is a split, two copies of those states, base64, zlib, and the C JSON encoder or scanner. The response
+header is assembled from the cookie's attributes as Werkzeug wrote them once for the current settings.
+
+Values: plain JSON values (str, int, float, bool, None, lists, dicts with string keys) and tuples, the shape
+of Flask's flashed messages ((category, message) pairs), are tagged and encoded here exactly as Flask's
+TaggedJSONSerializer does (a tuple as {" t": [...]}); anything else (bytes, Markup, UUID, datetime, a dict
+with a single tag-like key, a value only the app's JSON provider knows) sends the whole session through
+Flask's serializer, so every value a page stores round-trips exactly as before. Reading always untags with
+Flask's own tags. (Tags an app registers on Flask's serializer at start-up, before its first request, turn
+this shortcut off.)
+
+When the cookie is written: as in Flask, whenever the session was modified (a flash, a login, a logout, the
+CSRF token being issued) and otherwise only for a permanent session with SESSION_REFRESH_EACH_REQUEST. Logins
+here are not permanent (Flask-Login's login_user without "remember" leaves the session a browser-session
+cookie), so a request that does not change the session writes nothing, and the cookie's age, which the check
+above limits to PERMANENT_SESSION_LIFETIME, counts from its last change. Re-signing less often than Flask
+was considered and left: Flask already writes only changed sessions here, and a submission always changes
+it (its flashed message). Nothing is deferred or cached between requests: a logout takes the login out of the
+session in the response that logs out, and who the user is and what they may do is read from the database on
+every request (webapp/auth/identity.py), where the session generation ends every session of a user who
+logged out elsewhere or whose password changed, whatever cookie a browser still holds."""
 from __future__ import annotations
 
+import binascii
+import hashlib
 import hmac
+import json
+import time
+import zlib
 
 from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.signer import HMACAlgorithm
+from flask.json.provider import DefaultJSONProvider
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Request, Response
+from itsdangerous import BadPayload, BadSignature, BadTimeSignature, SignatureExpired
+from werkzeug.http import dump_cookie
+from werkzeug.sansio.http import parse_cookie
+
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 
-class _HmacSha1(HMACAlgorithm):
-    def get_signature(self, key: bytes, value: bytes) -> bytes:
-        return hmac.digest(key, value, "sha1")
+def _b64(data: bytes) -> bytes:
+    """itsdangerous' base64_encode: URL-safe alphabet, no padding."""
+    return binascii.b2a_base64(data, newline=False).translate(_TO_URLSAFE).rstrip(b"=")
 
 
-class _Signer(TimestampSigner):
-    """itsdangerous' timestamp signer with each secret key's derived key remembered (it depends on the secret
-    key and the salt alone)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._derived: dict[bytes | None, bytes] = {}
-
-    def derive_key(self, secret_key=None) -> bytes:
-        found = self._derived.get(secret_key)
-        if found is None:
-            found = self._derived[secret_key] = super().derive_key(secret_key)
-        return found
+def _unb64(data: bytes) -> bytes:
+    """itsdangerous' base64_decode (padding restored; like base64.urlsafe_b64decode, not strict)."""
+    return binascii.a2b_base64((data + b"=" * (-len(data) % 4)).translate(_FROM_URLSAFE))
 
 
-class _Serializer(URLSafeTimedSerializer):
-    """Hands out one signer (per salt) instead of building a new one for every dumps and loads."""
+def _keyed_sha1(key: bytes) -> tuple:
+    """SHA-1 states that have absorbed the key padded and XORed with HMAC's inner and outer pads."""
+    key = key.ljust(64, b"\0")  # a derived key is a SHA-1 digest: shorter than the block, never hashed first
+    return (hashlib.sha1(bytes(b ^ 0x36 for b in key)), hashlib.sha1(bytes(b ^ 0x5C for b in key)))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._signers: dict = {}
 
-    def make_signer(self, salt=None):
-        found = self._signers.get(salt)
-        if found is None:
-            found = self._signers[salt] = super().make_signer(salt)
-        return found
+def _hmac_sha1(keyed: tuple, message: bytes) -> bytes:
+    inner, outer = keyed[0].copy(), keyed[1].copy()
+    inner.update(message)
+    outer.update(inner.digest())
+    return outer.digest()
+
+
+def _no_default(value):
+    raise TypeError(f"{type(value).__name__} is not a plain JSON value")
+
+
+def _json_encoder():
+    """The encoder Flask's default JSON provider runs for the session (compact, sorted keys, ASCII only),
+    built once: json.dumps builds the same C encoder anew on every call."""
+    try:
+        from json.encoder import c_make_encoder, encode_basestring_ascii
+    except ImportError:  # pragma: no cover - CPython always has the accelerator
+        c_make_encoder = None
+    if c_make_encoder is None:  # pragma: no cover
+        return json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=_no_default).encode
+    encode = c_make_encoder(None, _no_default, encode_basestring_ascii, None, ":", ",", True, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode_json = _json_encoder()
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+class _NotPlain(Exception):
+    """A value Flask's tagger must handle."""
+
+
+class CookieCodec:
+    """Signs and checks one app's session cookies: the same interface as the itsdangerous serializer Flask
+    uses (dumps, loads with max_age, BadSignature for a cookie that does not check out)."""
+
+    def __init__(self, secret_keys: tuple, salt: str, serializer: TaggedJSONSerializer,
+                 standard_json: bool = True):
+        salt_bytes = salt.encode()
+        derived = [hmac.digest(k.encode() if isinstance(k, str) else k, salt_bytes, "sha1")
+                   for k in secret_keys]
+        # HMAC's inner and outer hashes with each derived key already absorbed (RFC 2104): a signature is then
+        # two copies and three updates, without looking up and keying the digest anew on every request.
+        keyed = [_keyed_sha1(key) for key in derived]
+        self._signing = keyed[-1]  # the current key is the last, as itsdangerous takes it
+        self._checking = tuple(reversed(keyed))
+        self._serializer = serializer
+        self._tag_keys = frozenset(serializer.tags)
+        # The plain values are tagged and encoded here only while the tags are Flask's own (an app may
+        # register more, which could claim a plain type) and the app's JSON is Flask's default JSON.
+        self._fast = standard_json and ([type(tag) for tag in serializer.order]
+                                        == list(TaggedJSONSerializer.default_tags))
+        # Flask's default provider reads with json.loads and the tagger's untag as object hook; another
+        # provider reads through Flask's serializer.
+        self._decode = (json.JSONDecoder(object_hook=serializer.untag).decode if standard_json
+                        else serializer.loads)
+
+    @staticmethod
+    def timestamp() -> int:
+        return int(time.time())
+
+    # ------------------------------------------------------------------ writing
+
+    def _tagged(self, value):
+        """Flask's tagging of a plain value (leaves are passed through where they stand, without a call)."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is tuple:
+            return {" t": [item if type(item) in _PLAIN else self._tagged(item) for item in value]}
+        if kind is list:
+            return [item if type(item) in _PLAIN else self._tagged(item) for item in value]
+        if kind is dict and not (len(value) == 1 and next(iter(value)) in self._tag_keys):
+            tagged = {}
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise _NotPlain
+                tagged[key] = item if type(item) in _PLAIN else self._tagged(item)
+            return tagged
+        raise _NotPlain
+
+    def _json(self, obj: dict) -> str:
+        if self._fast:
+            try:
+                return _encode_json(self._tagged(obj))
+            except (_NotPlain, TypeError, ValueError):
+                pass
+        return self._serializer.dumps(obj)
+
+    def dumps(self, obj: dict) -> str:
+        payload = self._json(obj).encode()
+        compressed = zlib.compress(payload)
+        if len(compressed) < len(payload) - 1:
+            payload = b"." + _b64(compressed)
+        else:
+            payload = _b64(payload)
+        signed = payload + b"." + _b64(self.timestamp().to_bytes(8, "big").lstrip(b"\x00"))
+        return (signed + b"." + _b64(_hmac_sha1(self._signing, signed))).decode("ascii")
+
+    # ------------------------------------------------------------------ reading
+
+    def loads(self, cookie: str | bytes, max_age: int | None = None):
+        signed = cookie.encode() if isinstance(cookie, str) else cookie
+        value, dot, signature = signed.rpartition(b".")
+        if not dot:
+            raise BadSignature("no signature")
+        try:
+            signature = _unb64(signature)
+        except ValueError:
+            raise BadSignature("signature is not base64") from None
+        if not any(hmac.compare_digest(signature, _hmac_sha1(keyed, value)) for keyed in self._checking):
+            raise BadSignature("signature does not match")
+        payload, dot, stamp = value.rpartition(b".")
+        if not dot:
+            raise BadTimeSignature("timestamp missing")
+        try:
+            stamp = _unb64(stamp)
+        except ValueError:
+            raise BadTimeSignature("malformed timestamp") from None
+        if len(stamp) > 8:
+            raise BadTimeSignature("malformed timestamp")
+        if max_age is not None:
+            age = self.timestamp() - int.from_bytes(stamp, "big")
+            if age > max_age or age < 0:
+                raise SignatureExpired(f"signature age {age} outside 0..{max_age} seconds")
+        try:
+            if payload[:1] == b".":
+                text = zlib.decompress(_unb64(payload[1:]))
+            else:
+                text = _unb64(payload)
+            return self._decode(text.decode())
+        except Exception as exc:
+            # Flask lets itsdangerous' BadPayload through as an error; a cookie that does not decode is
+            # an empty session here like any other cookie that does not check out.
+            raise _BadSessionPayload(str(exc)) from exc
+
+
+class _BadSessionPayload(BadPayload, BadSignature):
+    """A signed cookie whose payload does not decode."""
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):
-    """Flask's cookie session; its serializer built once per set of secret keys."""
+    """Flask's cookie session with the lean codec; one codec per set of secret keys."""
 
     def __init__(self):
-        self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+        self._codecs: dict[tuple, tuple[object, CookieCodec]] = {}
+        self._attributes: dict[tuple, tuple[str, str]] = {}
 
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+    def get_signing_serializer(self, app: Flask) -> CookieCodec | None:
         if not app.secret_key:
             return None
         # The current key last, as itsdangerous expects; a change of keys (tests, a rotation) builds anew.
         keys = (*(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
-        found = self._serializers.get(keys)
-        if found is None:
-            found = self._serializers[keys] = _Serializer(
-                list(keys), salt=self.salt, serializer=self.serializer, signer=_Signer,
-                signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method,
-                               "algorithm": _HmacSha1(self.digest_method)})
+        provider, found = self._codecs.get(keys, (None, None))
+        if provider is not app.json:  # first use, or the app's JSON provider replaced
+            provider = app.json
+            standard = type(provider) is DefaultJSONProvider and provider.ensure_ascii and provider.sort_keys
+            found = CookieCodec(keys, self.salt, self.serializer, bool(standard))
+            self._codecs[keys] = (provider, found)
         return found
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Flask's open_session, the Cookie header read from the environ directly."""
+        codec = self.get_signing_serializer(app)
+        if codec is None:
+            return None
+        # What request.cookies.get(name) answers (Werkzeug's request parses the same header with the same
+        # function), without collecting the header from the environ through its header view first.
+        cookie = parse_cookie(request.environ.get("HTTP_COOKIE")).get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        try:
+            max_age = int(app.permanent_session_lifetime.total_seconds())
+            return self.session_class(codec.loads(cookie, max_age=max_age))
+        except BadSignature:
+            return self.session_class()
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's save_session for a session to be written, with less of Werkzeug's general machinery: the
+        Set-Cookie header of a browser-session cookie put together from its attributes as Werkzeug wrote them
+        once for these settings (the value never needs quoting), and "Vary: Cookie" added directly where no
+        other Vary is set. Everything else (nothing to write, an emptied session's cookie deleted, a
+        permanent session's expiry) is Flask's own code."""
+        if not session or not self.should_set_cookie(app, session):
+            super().save_session(app, session, response)
+            return
+        value = self.get_signing_serializer(app).dumps(dict(session))
+        accessed = session.accessed
+        if accessed:  # Flask adds Vary before the cookie when the session was read, and after it in any case
+            _vary_on_cookie(response)
+        name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
+        secure, partitioned = self.get_cookie_secure(app), self.get_cookie_partitioned(app)
+        samesite, httponly = self.get_cookie_samesite(app), self.get_cookie_httponly(app)
+        expires = self.get_expiration_time(app, session)
+        header = None
+        if expires is None:
+            settings = (name, domain, path, secure, partitioned, samesite, httponly)
+            around = self._attributes.get(settings)
+            if around is None:
+                # The header with an empty value: the name and "=" before it, the attributes after it.
+                empty = dump_cookie(name, "", path=path, domain=domain, secure=secure, httponly=httponly,
+                                    samesite=samesite, partitioned=partitioned, max_size=0)
+                cut = len(name.encode().decode("latin1")) + 1
+                around = self._attributes[settings] = (empty[:cut], empty[cut:])
+            header = around[0] + value + around[1]
+            # Flask's Response reads its limit from the app's MAX_COOKIE_SIZE; over it, Werkzeug's own path,
+            # which warns that browsers may drop the cookie.
+            if len(header) > (app.config["MAX_COOKIE_SIZE"] or len(header)):
+                header = None
+        if header is None:
+            response.set_cookie(name, value, expires=expires, httponly=httponly, domain=domain, path=path,
+                                secure=secure, partitioned=partitioned, samesite=samesite)
+        else:
+            response.headers.add("Set-Cookie", header)
+        if not accessed:
+            _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """response.vary.add("Cookie"): the header appended as Werkzeug would when no Vary is set yet, Werkzeug's
+    own header set otherwise."""
+    if "Vary" in response.headers:
+        response.vary.add("Cookie")
+    else:
+        response.headers.add("Vary", "Cookie")
 
 
 def register(app: Flask) -> None:
