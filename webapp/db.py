@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app, g
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -41,6 +42,49 @@ def end_reads() -> None:
     request waits for: on SQLite a reader left open across another connection's commit keeps that commit's
     checkpoint from finishing, so the log is never restarted and every commit checkpoints (and syncs) again."""
     close_request_session()
+
+
+class OneRow:
+    """A fixed SELECT of at most one row that every request runs (the logged-in user, a submitted task), sent
+    straight to the driver's cursor on the request's read connection: compiled once per dialect, its
+    parameters and values converted by the columns' own SQLAlchemy types (SQLite's dates and booleans) as a
+    Core result would, as a plain tuple in the order of the selected columns.
+
+    SQLAlchemy's statement machinery costs several times what SQLite takes to find one row by its key, on
+    every request. Such a read does not pass SQLAlchemy's execution events."""
+
+    def __init__(self, statement: sa.Select):
+        self.statement = statement
+        self._by_dialect: dict = {}
+
+    def _compiled(self, dialect):
+        found = self._by_dialect.get(dialect)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            binds = {b.key: b.type.dialect_impl(dialect).bind_processor(dialect)
+                     for b in compiled.binds.values()}
+            names = tuple(compiled.positiontup) if dialect.positional else None
+            results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
+                            for c in self.statement.selected_columns)
+            found = self._by_dialect[dialect] = (str(compiled), names, binds, results)
+        return found
+
+    def first(self, connection: Connection, **params) -> tuple | None:
+        sql, names, binds, results = self._compiled(connection.dialect)
+        for key, convert in binds.items():
+            if convert is not None:
+                params[key] = convert(params[key])
+        if not connection.in_transaction():
+            connection.begin()  # the request's one snapshot (on SQLite the engine's begin hook sends BEGIN)
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params[n] for n in names) if names is not None else params)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is None:
+            return None
+        return tuple(value if convert is None else convert(value) for value, convert in zip(row, results))
 
 
 def close_request_session(_exc=None) -> None:
