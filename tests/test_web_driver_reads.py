@@ -1,7 +1,7 @@
-"""The rows every request reads straight from the driver (the logged-in user, a submitted task: webapp.db.OneRow)
-are the rows SQLAlchemy's own Core result gives for the same statement, value for value and type for type (SQLite
-hands back dates as text and booleans as 0/1), on both databases; and they are read inside the request's one read
-transaction, as the page's other reads are."""
+"""The rows every request reads straight from the driver (the logged-in user, a submitted task:
+webapp.db.OneRow) are the rows SQLAlchemy's own Core result gives for the same statement, value for value and
+type for type (SQLite hands back dates as text and booleans as 0/1), on both databases; and they are read inside
+the request's one read transaction, as the page's other reads are."""
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -107,7 +107,8 @@ _TASK_COLUMNS = ("id", "instance_id", "process_id", "task_name", "title", "role"
                  "state", "completed_at", "completed_by_id")
 _INSTANCE_COLUMNS = ("id", "version_id", "version", "state", "area_id", "area_path", "created_at")
 _SUBMITTED_TASK = OneRow(
-    sa.select(*(_tasks.c[n] for n in _TASK_COLUMNS), *(_instances.c[n].label("inst_" + n) for n in _INSTANCE_COLUMNS))
+    sa.select(*(_tasks.c[n] for n in _TASK_COLUMNS),
+              *(_instances.c[n].label("inst_" + n) for n in _INSTANCE_COLUMNS))
     .select_from(_tasks.join(_instances, _instances.c.id == _tasks.c.instance_id))
     .where(_tasks.c.id == sa.bindparam("b_id")))
 
