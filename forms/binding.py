@@ -1,19 +1,20 @@
-"""Binding a task form's fields once per process: every request builds its form anew, and WTForms builds each
-field from its declaration again (checking the validators, collecting their flags, the label, the choices), which
-costs as much as reading what was submitted. The first form of a class keeps a bound copy of each field; later
-forms of the class get a shallow copy of it, with their own form, meta, flags, label and containers."""
+"""Binding a task form's fields once per process: every request builds its form anew, and WTForms builds
+each field from its declaration again (checking the validators, collecting their flags, the label, the
+choices), which costs as much as reading what was submitted. The first form of a class keeps a bound copy of
+each field; later forms of the class get a shallow copy of it, with their own form, meta, flags, label and
+containers."""
 from __future__ import annotations
 
 from wtforms.fields.core import Flags, Label
 
-# (declaration, name, translations) -> (a bound field belonging to no form, the names of its attributes holding
-# lists or dicts). Only fields of forms without a prefix are kept, so the number of entries is that of the
-# declared fields, whatever a request submits.
+# (declaration, name, translations) -> (a bound field belonging to no form, the names of its attributes
+# holding lists or dicts). Only fields of forms without a prefix are kept, so the number of entries is that
+# of the declared fields, whatever a request submits.
 _BOUND: dict = {}
 
 
 class BindOnce:
-    """A form Meta mixin: fields bound by copying the field this process bound first (see the module's text)."""
+    """A form Meta mixin: fields bound by copying the field this process bound first (see above)."""
 
     def bind_field(self, form, unbound_field, options):
         if options.get("prefix"):
@@ -25,7 +26,8 @@ class BindOnce:
             if getattr(model, "_datalist", None) is not None and not isinstance(model._datalist, str):
                 return model  # a data list is its field's own object: bind such fields every time
             model._form, model.meta = None, None  # keep no request's form alive
-            containers = tuple(name for name, value in model.__dict__.items() if isinstance(value, (list, dict)))
+            containers = tuple(name for name, value in model.__dict__.items()
+                               if isinstance(value, (list, dict)))
             found = _BOUND[key] = (model, containers)
         return _copy(*found, form)
 

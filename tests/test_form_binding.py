@@ -1,6 +1,6 @@
-"""Task forms bind their fields by copying the fields bound first (forms/binding.py): every form of every task
-comes out as WTForms' own binding makes it (same attributes, same rendered HTML, same data and errors from the same
-submission), and what a page changes on its form (choices, flags, attributes, a label) stays on that form."""
+"""Task forms bind their fields by copying the fields bound first (forms/binding.py): every form of every
+task comes out as WTForms' own binding makes it (same attributes, same rendered HTML, same data and errors from
+the same submission), and what a page changes on its form (choices, flags, attributes, a label) stays on it."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,7 +35,8 @@ def _build(form_class):
 
 
 def _state(field) -> dict:
-    state = {k: v for k, v in vars(field).items() if k not in ("_form", "meta", "flags", "label", "entries", "form")}
+    state = {k: v for k, v in vars(field).items()
+             if k not in ("_form", "meta", "flags", "label", "entries", "form")}
     state["flags"] = vars(field.flags)
     state["label"] = (field.label.field_id, field.label.text)
     return state
@@ -56,7 +57,8 @@ def _submission(form) -> dict:
     return data
 
 
-@pytest.mark.parametrize("process_id,task_name,form_class", FORM_CLASSES, ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize("process_id,task_name,form_class", FORM_CLASSES,
+                         ids=lambda x: x if isinstance(x, str) else "")
 def test_a_copied_form_is_the_form_wtforms_binds(flask_app, process_id, task_name, form_class):
     plain_class = _plain(form_class)
     with flask_app.test_request_context("/", method="GET"):
