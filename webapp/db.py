@@ -24,17 +24,19 @@ def read_connection() -> Connection:
     """The request's read connection: one transaction for the whole request, so every read it makes (the
     user, the record, the page's lists) sees the same snapshot; rows read as plain Core rows go straight to
     it, without the ORM session's bookkeeping."""
-    if "read_connection" not in g:
-        g.read_connection = services().db.engine.connect()
-    return g.read_connection
+    connection = g.get("read_connection")
+    if connection is None:
+        connection = g.read_connection = services().db.engine.connect()
+    return connection
 
 
 def read_session() -> Session:
     """One read-only session per request, on the request's read connection; writes go through the service's
     unit of work instead."""
-    if "read_session" not in g:
-        g.read_session = services().db.sessions(bind=read_connection())
-    return g.read_session
+    session = g.get("read_session")
+    if session is None:
+        session = g.read_session = services().db.sessions(bind=read_connection())
+    return session
 
 
 def end_reads() -> None:
@@ -88,7 +90,8 @@ class OneRow:
 
 
 def close_request_session(_exc=None) -> None:
-    session, connection = g.pop("read_session", None), g.pop("read_connection", None)
+    request_globals = g._get_current_object()  # one look-up through the proxy, not two
+    session, connection = request_globals.pop("read_session", None), request_globals.pop("read_connection", None)
     try:
         if session is not None:
             session.close()
