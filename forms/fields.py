@@ -24,7 +24,8 @@ class DateField(wtforms.DateField):
 
 
 def _iso_date(text) -> date | None:
-    if not (isinstance(text, str) and len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii()):
+    if not (isinstance(text, str) and len(text) == 10 and text.isascii()
+            and text[4] == "-" and text[7] == "-"):
         return None
     year, month, day = text[:4], text[5:7], text[8:]
     if not (year.isdigit() and month.isdigit() and day.isdigit()):
