@@ -1,21 +1,22 @@
 """The rows every request reads straight from the driver (the logged-in user, a submitted task:
 webapp.db.OneRow) are the rows SQLAlchemy's own Core result gives for the same statement, value for value and
-type for type (SQLite hands back dates as text and booleans as 0/1), on both databases; and they are read inside
-the request's one read transaction, as the page's other reads are."""
+type for type (SQLite hands back dates as text and booleans as 0/1), on both databases; they are read in the
+request's one read transaction, which the page's later reads through SQLAlchemy join, and the connection goes
+back to the pool when the request ends."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from web_fixtures import STEP_DATA, app, client, login_as, ready_task, start_case, submit  # noqa: F401
 from webapp.auth.identity import _IDENTITY_ROW
-from webapp.db import read_connection
+from webapp.db import close_request_session, read_connection, read_session
 from webapp.tasks.views import _SUBMITTED_TASK
 from workflows.engine.models import HumanTask
 from workflows.org.models import User
 
 
-def _core(connection, one_row, **params):
-    row = connection.execute(one_row.statement, params).first()
+def _core(one_row, **params):
+    row = read_connection().execute(one_row.statement, params).first()
     return None if row is None else tuple(row)
 
 
@@ -36,10 +37,8 @@ def test_the_identity_row_is_the_core_row(services, app):
     seen_false = seen_true = False
     for user_id in ids + [max(ids) + 1000]:
         with app.test_request_context("/"):
-            connection = read_connection()
-            driver = _IDENTITY_ROW.first(connection, b_id=user_id)
-            assert connection.in_transaction()  # the request's snapshot, which later reads share
-            _same(driver, _core(connection, _IDENTITY_ROW, b_id=user_id))
+            driver = _IDENTITY_ROW.first(b_id=user_id)
+            _same(driver, _core(_IDENTITY_ROW, b_id=user_id))
             if driver is not None:
                 seen_false |= driver[4] is False
                 seen_true |= driver[7] is True
@@ -57,8 +56,34 @@ def test_the_submitted_task_row_is_the_core_row(services, app, login_as):
     assert len(task_ids) >= 2 and {"ready", "completed"} <= states
     for task_id in task_ids + ["no-such-task"]:
         with app.test_request_context("/"):
-            connection = read_connection()
-            driver = _SUBMITTED_TASK.first(connection, b_id=task_id)
-            _same(driver, _core(connection, _SUBMITTED_TASK, b_id=task_id))
+            driver = _SUBMITTED_TASK.first(b_id=task_id)
+            _same(driver, _core(_SUBMITTED_TASK, b_id=task_id))
             if task_id == sweep:
                 assert driver[9] is not None and driver[9].year >= 2000  # completed_at, a datetime
+
+
+def test_later_reads_share_the_snapshot_and_the_connection_goes_back(services, app):
+    pool = services.db.engine.pool
+    with services.db.read() as s:
+        user_id, original = s.execute(sa.select(User.id, User.display_name)
+                                      .where(User.username == "wjs_grid")).one()
+    for later in ("connection", "session", "nothing"):
+        before = pool.checkedout()
+        with app.test_request_context("/"):
+            assert _IDENTITY_ROW.first(b_id=user_id)[1] == "wjs_grid"
+            with services.db.unit_of_work() as s:  # another connection renames the user meanwhile
+                s.get(User, user_id).display_name = "改名之后"
+            if later == "connection":
+                name = read_connection().scalar(sa.select(User.display_name).where(User.id == user_id))
+            elif later == "session":
+                name = read_session().get(User, user_id).display_name
+            else:
+                name = None
+            if services.db.engine.dialect.name == "sqlite" and name is not None:
+                assert name != "改名之后"  # the request's snapshot, taken by its first read
+            close_request_session()
+            assert pool.checkedout() == before
+            assert _IDENTITY_ROW.first(b_id=user_id)[2] == "改名之后"  # a new transaction after the end
+        assert pool.checkedout() == before
+        with services.db.unit_of_work() as s:
+            s.get(User, user_id).display_name = original

@@ -24,10 +24,36 @@ def read_connection() -> Connection:
     """The request's read connection: one transaction for the whole request, so every read it makes (the
     user, the record, the page's lists) sees the same snapshot; rows read as plain Core rows go straight to
     it, without the ORM session's bookkeeping."""
-    connection = g.get("read_connection")
+    request_globals = g._get_current_object()  # several reads and writes: one look-up through the proxy
+    connection = request_globals.get("read_connection")
     if connection is None:
-        connection = g.read_connection = services().db.engine.connect()
+        engine = services().db.engine
+        pooled = request_globals.pop("read_pooled", None)
+        # Rows read so far (OneRow) came from a connection taken from the pool directly, in the request's
+        # transaction: SQLAlchemy takes that connection over and joins its transaction (on SQLite the
+        # engine's begin hook sends no second BEGIN).
+        connection = Connection(engine, connection=pooled) if pooled is not None else engine.connect()
+        request_globals.read_connection = connection
     return connection
+
+
+def _read_dbapi():
+    """The DB-API connection of the request's reads, its transaction begun: the read connection's when a
+    page opened one, else one taken from the pool directly. SQLAlchemy's Connection, with its transaction
+    and events, costs more than the one or two rows a submission reads before its service call."""
+    request_globals = g._get_current_object()
+    connection = request_globals.get("read_connection")
+    if connection is not None:
+        if not connection.in_transaction():
+            connection.begin()
+        return connection.connection.dbapi_connection
+    pooled = request_globals.get("read_pooled")
+    if pooled is None:
+        engine = services().db.engine
+        pooled = request_globals.read_pooled = engine.raw_connection()
+        if engine.dialect.name == "sqlite":  # PostgreSQL's driver begins with the first statement
+            pooled.driver_connection.execute("BEGIN")
+    return pooled
 
 
 def read_session() -> Session:
@@ -48,7 +74,7 @@ def end_reads() -> None:
 
 class OneRow:
     """A fixed SELECT of at most one row that every request runs (the logged-in user, a submitted task), sent
-    straight to the driver's cursor on the request's read connection: compiled once per dialect, its
+    straight to the driver's cursor in the request's read transaction (`_read_dbapi`): compiled once per dialect, its
     parameters and values converted by the columns' own SQLAlchemy types (SQLite's dates and booleans) as a
     Core result would, as a plain tuple in the order of the selected columns.
 
@@ -71,14 +97,13 @@ class OneRow:
             found = self._by_dialect[dialect] = (str(compiled), names, binds, results)
         return found
 
-    def first(self, connection: Connection, **params) -> tuple | None:
-        sql, names, binds, results = self._compiled(connection.dialect)
+    def first(self, **params) -> tuple | None:
+        """The row, read in the request's read transaction."""
+        sql, names, binds, results = self._compiled(services().db.engine.dialect)
         for key, convert in binds.items():
             if convert is not None:
                 params[key] = convert(params[key])
-        if not connection.in_transaction():
-            connection.begin()  # the request's one snapshot (on SQLite the engine's begin hook sends BEGIN)
-        cursor = connection.connection.dbapi_connection.cursor()
+        cursor = _read_dbapi().cursor()
         try:
             cursor.execute(sql, tuple(params[n] for n in names) if names is not None else params)
             row = cursor.fetchone()
@@ -90,14 +115,17 @@ class OneRow:
 
 
 def close_request_session(_exc=None) -> None:
-    request_globals = g._get_current_object()  # one look-up through the proxy, not two
+    request_globals = g._get_current_object()  # one look-up through the proxy, not three
     session, connection = request_globals.pop("read_session", None), request_globals.pop("read_connection", None)
+    pooled = request_globals.pop("read_pooled", None)
     try:
         if session is not None:
             session.close()
     finally:
         if connection is not None:
             connection.close()  # rolls the read transaction back and returns the connection to the pool
+        elif pooled is not None:
+            pooled.close()  # back to the pool, whose reset on return rolls the read transaction back
 
 
 def now() -> datetime:

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workflows.org.models import Area, User
 from workflows.org.roles import ROLE_NAMES
 
-from ..db import OneRow, read_connection, read_session
+from ..db import OneRow, read_session
 from ..extensions import login_manager
 from ..params import is_number
 
@@ -83,7 +83,7 @@ def load_user(token: str):
     if not (is_number(user_id) and generation.isascii() and generation.isdigit()):
         return None
     # On the request's read connection: a plain row costs a fraction of loading the ORM entity.
-    row = _IDENTITY_ROW.first(read_connection(), b_id=int(user_id))
+    row = _IDENTITY_ROW.first(b_id=int(user_id))
     if row is None:
         return None
     identity = Identity(row=row)

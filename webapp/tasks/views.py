@@ -17,7 +17,7 @@ from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
 from ..access import TASK_GONE, areas_below, can_act, resolved, safe_next, sees, stands_in, task_or_404
-from ..db import OneRow, end_reads, now, read_connection, read_session, services, workflow
+from ..db import OneRow, end_reads, now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..params import is_number
 from ..timefmt import local_now
@@ -75,7 +75,7 @@ def _checked_task(task_id: str, for_submit: bool = False):
     same columns as plain rows (`_SubmittedTask`), a fraction of the cost, and the entities only if the form
     must be shown again."""
     if for_submit:
-        row = _SUBMITTED_TASK.first(read_connection(), b_id=task_id)
+        row = _SUBMITTED_TASK.first(b_id=task_id)
         task = _SubmittedTask(row) if row is not None else None
     else:
         row = read_session().execute(_TASK_WITH_INSTANCE, {"b_id": task_id}).first()

@@ -41,7 +41,10 @@ def make_engine(url: str) -> sa.Engine:
             # Straight to the driver: nothing in a BEGIN needs SQLAlchemy's statement machinery, which
             # costs more than SQLite takes to run it, on every transaction.
             driver = conn.connection.driver_connection
-            driver.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get("writing") else "BEGIN")
+            writing = conn.get_execution_options().get("writing")
+            if not writing and driver.in_transaction:
+                return  # a read transaction begun on the pooled connection itself (webapp.db): join it
+            driver.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
