@@ -74,9 +74,9 @@ def end_reads() -> None:
 
 class OneRow:
     """A fixed SELECT of at most one row that every request runs (the logged-in user, a submitted task), sent
-    straight to the driver's cursor in the request's read transaction (`_read_dbapi`): compiled once per dialect, its
-    parameters and values converted by the columns' own SQLAlchemy types (SQLite's dates and booleans) as a
-    Core result would, as a plain tuple in the order of the selected columns.
+    straight to the driver's cursor in the request's read transaction (`_read_dbapi`): compiled once per
+    dialect, its parameters and values converted by the columns' own SQLAlchemy types (SQLite's dates and
+    booleans) as a Core result would, as a plain tuple in the order of the selected columns.
 
     SQLAlchemy's statement machinery costs several times what SQLite takes to find one row by its key, on
     every request. Such a read does not pass SQLAlchemy's execution events."""
@@ -116,7 +116,8 @@ class OneRow:
 
 def close_request_session(_exc=None) -> None:
     request_globals = g._get_current_object()  # one look-up through the proxy, not three
-    session, connection = request_globals.pop("read_session", None), request_globals.pop("read_connection", None)
+    session = request_globals.pop("read_session", None)
+    connection = request_globals.pop("read_connection", None)
     pooled = request_globals.pop("read_pooled", None)
     try:
         if session is not None:
