@@ -82,15 +82,14 @@ def load_user(token: str):
     user_id, generation, fingerprint = (token.split(":", 2) + ["", ""])[:3]
     if not (is_number(user_id) and generation.isascii() and generation.isdigit()):
         return None
-    # On the request's read connection: a plain row costs a fraction of loading the ORM entity.
+    # In the request's read transaction: a plain row costs a fraction of loading the ORM entity.
     row = _IDENTITY_ROW.first(b_id=int(user_id))
     if row is None:
         return None
-    identity = Identity(row=row)
-    if (not identity.active or str(identity.session_generation) != generation
-            or identity._fingerprint != fingerprint):
+    found = Identity(row=row)
+    if not found.active or str(found.session_generation) != generation or found._fingerprint != fingerprint:
         return None
-    return identity
+    return found
 
 
 _users, _areas = User.__table__, Area.__table__
