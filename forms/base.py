@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover
 
 from workflows.vocabulary import CLASSIFICATIONS
 
+from .binding import BindOnce
 from .validators import BankCard, IdNumber, Phone, row_is_blank, validating_now
 
 
@@ -28,7 +29,7 @@ def options(pairs) -> list:
 class TaskForm(FlaskForm):
     """One user task's form. `context` is the case data the task sees; `now` is Beijing time."""
 
-    class Meta:
+    class Meta(BindOnce):
         locales = ["zh"]  # WTForms' own messages (e.g. "not a valid choice") in Chinese
 
     # Shown above the form: what the law or the method asks of this step.

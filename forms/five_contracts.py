@@ -1,10 +1,11 @@
 """五包责任事项: the one user task of bpmn/five_contracts.bpmn."""
 from __future__ import annotations
 
-from wtforms import DateField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from .base import TaskForm, as_bool, iso, yes_no
+from .fields import DateField
 from .validators import NotFuture
 
 

@@ -3,12 +3,13 @@ calendar or the procedure's record (five working days, 第四十五条, the enfo
 procedure's hooks whatever the caller; these forms check what a person typed."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from workflows.vocabulary import SERVICE_METHODS
 
 from .base import TaskForm, as_bool, iso, options, yes_no
+from .fields import DateField
 from .validators import NotFuture
 
 

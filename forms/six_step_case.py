@@ -1,7 +1,7 @@
 """六步工作法案件: one form per user task of bpmn/six_step_case.bpmn."""
 from __future__ import annotations
 
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, IntegerField,
+from wtforms import (BooleanField, DateTimeLocalField, FieldList, FormField, IntegerField,
                      MultipleFileField, RadioField, SelectField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -9,6 +9,7 @@ from workflows.vocabulary import CLASSIFICATIONS, HOUSE_TYPES
 
 from .base import (MultiCheckboxField, OfficerRow, RowForm, TaskForm, as_bool, fill_rows, filled_rows, iso,
                    options, person_dict, person_rows, yes_no)
+from .fields import DateField
 from .files import EvidenceFiles, chosen_files
 from .validators import IdNumber, MinRows, NotFuture, UniqueIn
 

@@ -30,6 +30,16 @@ def test_a_nul_byte_anywhere_is_refused_with_a_chinese_message(login_as, client)
     # A JSON body is checked by the API's schema, which names the field (tests/test_api.py).
 
 
+def test_the_query_is_refused_exactly_when_a_value_or_name_holds_a_nul(login_as):
+    """The query is checked in its raw form (a raw NUL byte or %00); escapes that only look alike pass."""
+    officer = login_as("wjs_market1")
+    for query in ("q=%00", "q=a%00", "%00=1", "q=%%00", "q=\x00"):
+        r = officer.get("/cases?" + query)
+        assert r.status_code == 400 and "空字符" in text(r), query
+    for query in ("q=%2500", "q=%0", "q=00", "q=%25%30%30", "q=%C0%80"):  # the text "%00", not a NUL byte
+        assert officer.get("/cases?" + query).status_code == 200, query
+
+
 def test_an_unknown_person_or_role_in_a_notice_preview_is_explained(services, lookup, login_as):
     case = start_case(services, lookup)
     add_persons(services, case, [("张三", ID_JIANGXI)])

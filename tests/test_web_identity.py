@@ -110,12 +110,12 @@ def test_a_submission_holds_no_read_transaction_while_the_task_is_completed(serv
     complete = task_views._complete
 
     def watched(task, data):
-        seen.append(("read_connection" in g, "read_session" in g))
+        seen.append(("read_connection" in g, "read_session" in g, "read_pooled" in g))
         return complete(task, data)
 
     monkeypatch.setattr(task_views, "_complete", watched)
     grid = login_as("wjs_grid")
     case_id = start_case(grid)
     r = submit(grid, ready_task(services, case_id, "sweep"), STEP_DATA["sweep"])
-    assert r.status_code == 302 and seen == [(False, False)]
+    assert r.status_code == 302 and seen == [(False, False, False)]
     assert "已完成“摸排”" in text(grid.get(r.headers["Location"]))

@@ -22,22 +22,26 @@ REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 def register(app: Flask) -> None:
     @app.before_request
     def _start():
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
-        g.request_started = time.perf_counter()
-        g.log_token = log_context.set({"request_id": g.request_id, "user": _username()})
+        request_globals = g._get_current_object()  # several reads and writes: one look-up through the proxy
+        given = request.environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = request_globals.request_id = given if REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+        request_globals.request_started = time.perf_counter()
+        request_globals.log_token = log_context.set({"request_id": request_id, "user": _username()})
 
     @app.after_request
     def _finish(response):
-        request_id = g.get("request_id")
+        request_globals = g._get_current_object()
+        request_id = request_globals.get("request_id")
         if request_id is None:  # a request that failed before our before_request ran
             return response
         response.headers["X-Request-ID"] = request_id
         log_context.set({"request_id": request_id, "user": _username()})  # a login or logout changes it
-        # The path without its query string: searches may carry names and ID numbers.
-        log.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": {
-            "method": request.method, "path": request.path, "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1)}})
+        if log.isEnabledFor(logging.INFO):
+            # The path without its query string: searches may carry names and ID numbers.
+            method, path, status = request.method, request.path, response.status_code
+            log.info("%s %s %s", method, path, status, extra={"fields": {
+                "method": method, "path": path, "status": status,
+                "duration_ms": round((time.perf_counter() - request_globals.request_started) * 1000, 1)}})
         return response
 
     @app.teardown_request

@@ -17,7 +17,7 @@ from workflows.vocabulary import InstanceStatus, TaskState
 
 from .. import uploads
 from ..access import TASK_GONE, areas_below, can_act, resolved, safe_next, sees, stands_in, task_or_404
-from ..db import end_reads, now, read_connection, read_session, services, workflow
+from ..db import OneRow, end_reads, now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..params import is_number
 from ..timefmt import local_now
@@ -75,7 +75,7 @@ def _checked_task(task_id: str, for_submit: bool = False):
     same columns as plain rows (`_SubmittedTask`), a fraction of the cost, and the entities only if the form
     must be shown again."""
     if for_submit:
-        row = read_connection().execute(_SUBMITTED_TASK, {"b_id": task_id}).first()
+        row = _SUBMITTED_TASK.first(b_id=task_id)
         task = _SubmittedTask(row) if row is not None else None
     else:
         row = read_session().execute(_TASK_WITH_INSTANCE, {"b_id": task_id}).first()
@@ -106,10 +106,11 @@ _tasks, _instances = HumanTask.__table__, ProcessInstance.__table__
 _TASK_COLUMNS = ("id", "instance_id", "process_id", "task_name", "title", "role", "area_path", "assignee_id",
                  "state", "completed_at", "completed_by_id")
 _INSTANCE_COLUMNS = ("id", "version_id", "version", "state", "area_id", "area_path", "created_at")
-_SUBMITTED_TASK = (sa.select(*(_tasks.c[n] for n in _TASK_COLUMNS),
-                             *(_instances.c[n].label("inst_" + n) for n in _INSTANCE_COLUMNS))
-                   .select_from(_tasks.join(_instances, _instances.c.id == _tasks.c.instance_id))
-                   .where(_tasks.c.id == sa.bindparam("b_id")))
+_SUBMITTED_TASK = OneRow(
+    sa.select(*(_tasks.c[n] for n in _TASK_COLUMNS),
+              *(_instances.c[n].label("inst_" + n) for n in _INSTANCE_COLUMNS))
+    .select_from(_tasks.join(_instances, _instances.c.id == _tasks.c.instance_id))
+    .where(_tasks.c.id == sa.bindparam("b_id")))
 
 
 class _SubmittedInstance:
@@ -117,9 +118,9 @@ class _SubmittedInstance:
 
     __slots__ = _INSTANCE_COLUMNS
 
-    def __init__(self, row):
-        for name in _INSTANCE_COLUMNS:
-            setattr(self, name, row._mapping["inst_" + name])
+    def __init__(self, values):
+        for name, value in zip(_INSTANCE_COLUMNS, values):
+            setattr(self, name, value)
 
     @property
     def process_version(self) -> ProcessVersion:
@@ -133,10 +134,10 @@ class _SubmittedTask:
 
     __slots__ = _TASK_COLUMNS + ("instance",)
 
-    def __init__(self, row):
-        for name in _TASK_COLUMNS:
-            setattr(self, name, row._mapping[name])
-        self.instance = _SubmittedInstance(row)
+    def __init__(self, row: tuple):
+        for name, value in zip(_TASK_COLUMNS, row):
+            setattr(self, name, value)
+        self.instance = _SubmittedInstance(row[len(_TASK_COLUMNS):])
 
 
 def _context(task: HumanTask) -> dict:

@@ -50,7 +50,11 @@ _begin_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("dachuan_b
 
 
 def _sqlite_begin(dbapi_connection) -> None:
-    dbapi_connection.driver_connection.execute("BEGIN IMMEDIATE" if _begin_writing.get() else "BEGIN")
+    driver = dbapi_connection.driver_connection
+    writing = _begin_writing.get()
+    if not writing and driver.in_transaction:
+        return  # a read transaction begun on the pooled connection itself (webapp.db): join it
+    driver.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 # Pages (4 KB) the WAL may reach before a committing connection checkpoints it itself; the checkpointer
