@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
 import bulk  # bench/bulk.py, beside this file
+from workflows.engine import state_codec
 from district import Template, Tree, int_tables
 from workflows.database.metadata import metadata
 
@@ -88,7 +89,7 @@ class Shape:
             return (TEXT, value) if t.pattern.search(value) else (CONST, value)
         if isinstance(value, bytes):
             try:
-                raw = zlib.decompress(value)
+                raw = state_codec.unpack(value)
             except zlib.error:
                 return (BLOB_RAW, value) if t.bytes_pattern.search(value) else (CONST, value)
             return (BLOB, raw) if t.bytes_pattern.search(raw) else (CONST, value)

@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 import uuid
-import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from workflows import runtime  # noqa: E402
 from workflows.audit.models import AuditEvent
 from workflows.cases.models import CasePerson
 from workflows.clock import MovableClock  # noqa: E402
+from workflows.engine import state_codec
 from workflows.engine.models import HumanTask, ProcessInstance
 from workflows.org.models import FIVE_CONTRACT_LEVEL_KIND, Area, FiveContractAssignment, User
 
@@ -151,7 +151,7 @@ def _capture(services, instance_id, name, weight, is_open, started, process_id) 
         persons = [_row(p) for p in s.scalars(sa.select(CasePerson).where(CasePerson.instance_id == instance_id))]
         row = _row(inst)
     # The workflow state with its task ids cut out, so each clone gets its own ids cheaply.
-    text = zlib.decompress(row["state"])
+    text = state_codec.unpack(row["state"])
     parts, ids, last = [], [], 0
     for m in UUID_RE.finditer(text):
         parts.append(text[last:m.start()])
@@ -229,7 +229,7 @@ def clone_rows(t: dict, new_id: int, room: Area, geo: Geography, created: dateti
     for old, part in zip(t["ids"], t["parts"][1:]):
         pieces.append(mapping[old].encode())
         pieces.append(part)
-    state = zlib.compress(b"".join(pieces), 1)
+    state = state_codec.pack(b"".join(pieces))
 
     def moved(value):
         return value + shift if isinstance(value, datetime) else value

@@ -6,18 +6,17 @@ rounds (a timer cycle, whose rounds are cut out into the history): the tasks of 
 against each task of the live workflow converted afresh.
 """
 import json
-import zlib
 
 from SpiffWorkflow.util.task import TaskState
 
 from engine_helpers import PERSONS, CaseDriver
 from test_patrol import Patrols
-from workflows.engine import deployment, spiff
+from workflows.engine import deployment, spiff, state_codec
 from workflows.engine.models import ProcessInstance
 
 
 def _stored_tasks(state: bytes) -> dict:
-    return json.loads(zlib.decompress(state))["tasks"]
+    return json.loads(state_codec.unpack(state))["tasks"]
 
 
 def _fresh_tasks(rt: spiff.Runtime) -> dict:

@@ -52,7 +52,7 @@ class ProcessInstance(Base):
     area_path: Mapped[str] = mapped_column(sa.String(255), default="", index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default=InstanceStatus.RUNNING, index=True)
     end_event: Mapped[str] = mapped_column(sa.String(64), default="")
-    # Serialized workflow state (zlib-compressed JSON, without the spec).
+    # Serialized workflow state (JSON without the spec, compressed: engine/state_codec.py).
     state: Mapped[bytes] = mapped_column(sa.LargeBinary)
     # Optimistic lock: every save bumps it; a save against a stale value fails cleanly (service._save).
     version: Mapped[int] = mapped_column(default=1)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -29,7 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 from workflows.clock import active_clock
 from workflows.engine import pruning
 from workflows.engine.context import running_action
-from workflows.engine.state_codec import ORJSON_SAFE, encode, loads
+from workflows.engine.state_codec import ORJSON_SAFE, encode, loads, pack, unpack
 from workflows.exceptions import EngineFailure, WorkflowError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -227,7 +226,7 @@ def ready_task_data(state: bytes, task_id: str) -> dict | None:
     context needs nothing else); None when the state does not hold it as a ready task of the top workflow
     (then restore). The state keeps each task's data as its changes against its parent's: the data is
     rebuilt along the task's ancestors exactly as SpiffWorkflow's TaskConverter.from_dict does."""
-    tasks = loads(zlib.decompress(state)).get("tasks", {})
+    tasks = loads(unpack(state)).get("tasks", {})
     task = tasks.get(task_id)
     if task is None or task.get("state") != TaskState.READY:
         return None
@@ -271,7 +270,7 @@ class Runtime:
 
     @classmethod
     def restore(cls, parsed: ParsedProcess, state: bytes) -> "Runtime":
-        dct = loads(zlib.decompress(state))
+        dct = loads(unpack(state))
         dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
         archived = dct.pop(ARCHIVED_STEPS_KEY, ())
         token = _restoring.set(parsed)
@@ -291,8 +290,7 @@ class Runtime:
         head, head_exact = encode(dct)
         text = b'%s%s,"tasks":{%s}}' % (ORJSON_SAFE if exact and head_exact else b"", head[:-1],
                                         b",".join(members))
-        # Level 1: nearly the size of level 6 for JSON this small, at a fraction of the time.
-        return zlib.compress(text, 1)
+        return pack(text)
 
     def prune(self) -> list[dict]:
         """Cut finished rounds out of the tree (see pruning); returns the cut tasks as plain data, parents
