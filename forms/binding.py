@@ -8,8 +8,8 @@ from __future__ import annotations
 from wtforms.fields.core import Flags, Label
 
 # (declaration, name, translations) -> (a bound field belonging to no form, the names of its attributes
-# holding lists or dicts). Only fields of forms without a prefix are kept, so the number of entries is that
-# of the declared fields, whatever a request submits.
+# holding lists or dicts). Only the fields a form class declares, of forms without a prefix, are kept, so
+# the number of entries is that of the declared fields, whatever a request submits.
 _BOUND: dict = {}
 
 
@@ -17,7 +17,9 @@ class BindOnce:
     """A form Meta mixin: fields bound by copying the field this process bound first (see above)."""
 
     def bind_field(self, form, unbound_field, options):
-        if options.get("prefix"):
+        if options.get("prefix") or getattr(type(form), options["name"], None) is not unbound_field:
+            # Not one of the class's declared fields (e.g. the CSRF token's, made anew for each form with
+            # that form's token): bound as WTForms binds it.
             return unbound_field.bind(form=form, **options)
         key = (unbound_field, options["name"], options.get("translations"))
         found = _BOUND.get(key)

@@ -94,3 +94,20 @@ def test_what_a_page_changes_on_its_form_stays_on_it(flask_app):
         assert second.door_opened.label.text == "是否开门"
         assert second.note.render_kw is None
         assert second.door_opened._form is second and first.door_opened._form is first
+
+
+def test_with_csrf_each_form_has_its_own_token_field_and_nothing_accumulates():
+    from forms import binding
+
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=True, WTF_I18N_ENABLED=False)
+    form_class = REGISTRY["rental_patrol"]["patrol"]
+    with app.test_request_context("/"):
+        _build(form_class)
+        kept = len(binding._BOUND)
+        forms = [_build(form_class) for _ in range(20)]
+        assert len(binding._BOUND) == kept  # the token's field, new for every form, is not kept
+        for form in forms:
+            assert form.csrf_token._form is form and form.csrf_token.csrf_impl is form._csrf
+        assert len({id(f.csrf_token) for f in forms}) == 20
+        assert "csrf_token" in str(forms[0].csrf_token)

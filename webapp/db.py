@@ -89,20 +89,21 @@ class OneRow:
         found = self._by_dialect.get(dialect)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
-            binds = {b.key: b.type.dialect_impl(dialect).bind_processor(dialect)
-                     for b in compiled.binds.values()}
+            binds = tuple((b.key, convert) for b in compiled.binds.values()
+                          if (convert := b.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
             names = tuple(compiled.positiontup) if dialect.positional else None
-            results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
-                            for c in self.statement.selected_columns)
+            # Only the columns whose type converts what the driver returns (most return it as it is).
+            results = tuple((i, convert) for i, column in enumerate(self.statement.selected_columns)
+                            if (convert := column.type.dialect_impl(dialect).result_processor(dialect, None))
+                            is not None)
             found = self._by_dialect[dialect] = (str(compiled), names, binds, results)
         return found
 
     def first(self, **params) -> tuple | None:
         """The row, read in the request's read transaction."""
         sql, names, binds, results = self._compiled(services().db.engine.dialect)
-        for key, convert in binds.items():
-            if convert is not None:
-                params[key] = convert(params[key])
+        for key, convert in binds:
+            params[key] = convert(params[key])
         cursor = _read_dbapi().cursor()
         try:
             cursor.execute(sql, tuple(params[n] for n in names) if names is not None else params)
@@ -111,7 +112,10 @@ class OneRow:
             cursor.close()
         if row is None:
             return None
-        return tuple(value if convert is None else convert(value) for value, convert in zip(row, results))
+        row = list(row)
+        for i, convert in results:
+            row[i] = convert(row[i])
+        return tuple(row)
 
 
 def close_request_session(_exc=None) -> None:
