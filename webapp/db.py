@@ -8,6 +8,7 @@ from flask import current_app, g
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from workflows.database.driver import DriverStatement
 from workflows.engine.service import WorkflowService
 from workflows.runtime import Services
 
@@ -74,48 +75,21 @@ def end_reads() -> None:
 
 class OneRow:
     """A fixed SELECT of at most one row that every request runs (the logged-in user, a submitted task), sent
-    straight to the driver's cursor in the request's read transaction (`_read_dbapi`): compiled once per
-    dialect, its parameters and values converted by the columns' own SQLAlchemy types (SQLite's dates and
-    booleans) as a Core result would, as a plain tuple in the order of the selected columns.
+    straight to the driver's cursor in the request's read transaction (`_read_dbapi`) by
+    workflows.database.driver: compiled once per dialect, its parameters and values converted by the columns'
+    own SQLAlchemy types (SQLite's dates and booleans) as a Core result would, as a plain tuple in the order of
+    the selected columns.
 
     SQLAlchemy's statement machinery costs several times what SQLite takes to find one row by its key, on
     every request. Such a read does not pass SQLAlchemy's execution events."""
 
     def __init__(self, statement: sa.Select):
         self.statement = statement
-        self._by_dialect: dict = {}
-
-    def _compiled(self, dialect):
-        found = self._by_dialect.get(dialect)
-        if found is None:
-            compiled = self.statement.compile(dialect=dialect)
-            binds = tuple((b.key, convert) for b in compiled.binds.values()
-                          if (convert := b.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
-            names = tuple(compiled.positiontup) if dialect.positional else None
-            # Only the columns whose type converts what the driver returns (most return it as it is).
-            results = tuple((i, convert) for i, column in enumerate(self.statement.selected_columns)
-                            if (convert := column.type.dialect_impl(dialect).result_processor(dialect, None))
-                            is not None)
-            found = self._by_dialect[dialect] = (str(compiled), names, binds, results)
-        return found
+        self._driver = DriverStatement(statement)
 
     def first(self, **params) -> tuple | None:
         """The row, read in the request's read transaction."""
-        sql, names, binds, results = self._compiled(services().db.engine.dialect)
-        for key, convert in binds:
-            params[key] = convert(params[key])
-        cursor = _read_dbapi().cursor()
-        try:
-            cursor.execute(sql, tuple(params[n] for n in names) if names is not None else params)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-        if row is None:
-            return None
-        row = list(row)
-        for i, convert in results:
-            row[i] = convert(row[i])
-        return tuple(row)
+        return self._driver.first(_read_dbapi(), services().db.engine.dialect, params)
 
 
 def close_request_session(_exc=None) -> None:

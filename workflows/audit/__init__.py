@@ -7,14 +7,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from workflows.audit.models import AuditEvent
+from workflows.database.driver import DriverStatement
 
 
 def record(session: Session, at, kind: str, actor_id=None, instance_id=None, task_id=None, **details):
     """Add one event to the current transaction; it commits or rolls back with the action it describes."""
-    # A plain INSERT, built once: events are never read back in the same action, so the ORM's bookkeeping
-    # (and building the statement anew) is waste.
-    session.connection().execute(_INSERT, {"at": at, "kind": kind, "actor_id": actor_id, "task_id": task_id,
-                                           "instance_id": instance_id, "details": details})
+    # A plain INSERT straight to the driver (workflows.database.driver): events are never read back in the
+    # same action, so the ORM's bookkeeping and SQLAlchemy's statement machinery are waste.
+    _INSERT.write(session, {"at": at, "kind": kind, "actor_id": actor_id, "task_id": task_id,
+                            "instance_id": instance_id, "details": details})
 
 
-_INSERT = sa.insert(AuditEvent.__table__)
+_INSERT = DriverStatement(sa.insert(AuditEvent.__table__))

@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from workflows.database.driver import DriverStatement
 from workflows.engine import spiff
 from workflows.engine.context import ActionContext
 from workflows.engine.models import HumanTask, ProcessInstance
@@ -24,7 +25,7 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
     ready_ids = {t.id for t in ready}
     gone = open_before - ready_ids
     if gone:
-        s.connection().execute(_CANCEL, [{"b_id": task_id, "completed_at": now} for task_id in gone])
+        _CANCEL.write_many(s, [{"b_id": task_id, "completed_at": now} for task_id in gone])
     assign = ctx.engine.hooks.of(inst.process_id).assign
     rows = []
     for t in ready:
@@ -39,14 +40,16 @@ def sync(ctx: ActionContext, inst: ProcessInstance, ready: list, open_before: se
         rows.append(row)
     if rows:
         # Plain INSERTs: new mirror rows are not used again in this action.
-        s.connection().execute(_INSERT, rows)
+        _INSERT.write_many(s, rows)
 
 
-# Built once (see service): plain Core statements on the mirror's table.
+# Built once (see service): plain statements on the mirror's table, straight to the driver
+# (workflows.database.driver).
 _TABLE = HumanTask.__table__
-_INSERT = _TABLE.insert()
-_CANCEL = _TABLE.update().where(_TABLE.c.id == sa.bindparam("b_id"), _TABLE.c.state == TaskState.READY) \
-    .values(state=TaskState.CANCELLED)
+_INSERT = DriverStatement(_TABLE.insert())
+_CANCEL = DriverStatement(_TABLE.update().where(_TABLE.c.id == sa.bindparam("b_id"),
+                                                _TABLE.c.state == TaskState.READY)
+                          .values(state=TaskState.CANCELLED))
 
 
 def reassign(ctx: ActionContext, task: HumanTask, target: User | None, to_level: int | None, move, reason: str,

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from workflows import audit
 from workflows.clock import SystemClock, using_clock, utcnow_naive
 from workflows.config import Settings
+from workflows.database.driver import DriverStatement
 from workflows.database.session import Database
 from workflows.engine import deployment, history, incidents, mirror, references, spiff, task_data
 from workflows.engine.context import ActionContext, running
@@ -47,11 +48,12 @@ _LOCK_TASK = (sa.select(HumanTask, ProcessInstance, *ACTOR_COLUMNS)
               .outerjoin(Area, Area.id == User.area_id)
               .where(HumanTask.id == sa.bindparam("task_id"))
               .with_for_update(of=[HumanTask, ProcessInstance]))
-_TASK_DONE = HumanTask.__table__.update().where(HumanTask.__table__.c.id == sa.bindparam("b_id"))
+# The two writes of every completion go straight to the driver (workflows.database.driver).
+_TASK_DONE = DriverStatement(HumanTask.__table__.update().where(HumanTask.__table__.c.id == sa.bindparam("b_id")))
 # SET comes from the parameters given (the columns a save changes), the version guard from b_id/b_version.
-_SAVE_INSTANCE = ProcessInstance.__table__.update().where(
+_SAVE_INSTANCE = DriverStatement(ProcessInstance.__table__.update().where(
     ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
-    ProcessInstance.__table__.c.version == sa.bindparam("b_version"))
+    ProcessInstance.__table__.c.version == sa.bindparam("b_version")))
 
 
 class WorkflowService:
@@ -220,7 +222,7 @@ class WorkflowService:
         except LookupError:
             raise TaskNotReady(f"任务“{task.title}”当前不可办理，请刷新后查看。") from None
         done = {"state": TaskState.COMPLETED, "completed_at": ctx.now, "completed_by_id": ctx.actor_id}
-        s.connection().execute(_TASK_DONE, dict(done, b_id=task.id))
+        _TASK_DONE.write(s, dict(done, b_id=task.id))
         for key, value in done.items():
             set_committed_value(task, key, value)
         audit.record(s, ctx.now, EventKind.COMPLETED, ctx.actor_id, inst.id, task.id, task=task.task_name,
@@ -370,8 +372,7 @@ class WorkflowService:
             values.update(status=InstanceStatus.COMPLETED, completed_at=now, end_event=rt.end_event())
         if s.new or s.dirty:
             s.flush()  # e.g. the reference of an instance started in this action
-        written = s.connection().execute(_SAVE_INSTANCE, dict(values, b_id=inst.id, b_version=inst.version))
-        if written.rowcount != 1:
+        if _SAVE_INSTANCE.write(s, dict(values, b_id=inst.id, b_version=inst.version)) != 1:
             raise ConcurrentUpdate()
         for key, value in values.items():
             set_committed_value(inst, key, value)
