@@ -103,7 +103,8 @@ def test_the_completion_updates_are_the_core_updates(services, lookup):
     for values in ({"state": b"\x28\xb5\x2f\xfd\x00state", "updated_at": AT, "next_timer_at": None,
                     "version": versions[0] + 1},
                    {"state": b"\x00\x01\x02", "updated_at": AT, "next_timer_at": AT + timedelta(days=7),
-                    "version": versions[0] + 2, "status": InstanceStatus.COMPLETED, "completed_at": AT, "end_event": "结束"}):
+                    "version": versions[0] + 2, "status": InstanceStatus.COMPLETED, "completed_at": AT,
+                    "end_event": "结束"}):
         done = {"state": TaskState.COMPLETED, "completed_at": AT, "completed_by_id": actor}
         with services.db.unit_of_work() as s:
             assert service._TASK_DONE.write(s, dict(done, b_id=task_ids[0])) == 1
@@ -136,9 +137,10 @@ def test_a_stale_save_is_refused_and_nothing_is_kept(services, lookup):
     with pytest.raises(ConcurrentUpdate):
         with services.db.unit_of_work() as s:
             ctx = services.workflow.context(s, actor)
-            read = s.get(ProcessInstance, case)  # read at `version` (held: the session keeps only what is referenced) ...
+            read = s.get(ProcessInstance, case)  # read at `version` (held: the session keeps what is referenced)
             # ... then saved by someone else before this action saves
             s.connection().execute(sa.update(instances).where(instances.c.id == case).values(version=version + 1))
+            assert read.version == version
             services.workflow.complete_within(ctx, sweep, {"suspicious": True, "house_type": "rental"}, actor)
     with services.db.read() as s:
         assert s.execute(sa.select(instances.c.version, instances.c.state)
