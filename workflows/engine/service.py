@@ -48,9 +48,9 @@ _LOCK_TASK = (sa.select(HumanTask, ProcessInstance, *ACTOR_COLUMNS)
               .outerjoin(Area, Area.id == User.area_id)
               .where(HumanTask.id == sa.bindparam("task_id"))
               .with_for_update(of=[HumanTask, ProcessInstance]))
-# The two writes of every completion go straight to the driver (workflows.database.driver).
 _TASK_DONE = DriverStatement(HumanTask.__table__.update().where(HumanTask.__table__.c.id == sa.bindparam("b_id")))
-# SET comes from the parameters given (the columns a save changes), the version guard from b_id/b_version.
+# Both writes straight to the driver (workflows.database.driver). SET comes from the parameters given (the
+# columns a save changes), the version guard from b_id/b_version.
 _SAVE_INSTANCE = DriverStatement(ProcessInstance.__table__.update().where(
     ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
     ProcessInstance.__table__.c.version == sa.bindparam("b_version")))
