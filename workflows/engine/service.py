@@ -49,8 +49,7 @@ _LOCK_TASK = (sa.select(HumanTask, ProcessInstance, *ACTOR_COLUMNS)
               .where(HumanTask.id == sa.bindparam("task_id"))
               .with_for_update(of=[HumanTask, ProcessInstance]))
 _TASK_DONE = DriverStatement(HumanTask.__table__.update().where(HumanTask.__table__.c.id == sa.bindparam("b_id")))
-# Both writes straight to the driver (workflows.database.driver). SET comes from the parameters given (the
-# columns a save changes), the version guard from b_id/b_version.
+# Both straight to the driver (database.driver); SET from the parameters given, the guard from b_id/b_version.
 _SAVE_INSTANCE = DriverStatement(ProcessInstance.__table__.update().where(
     ProcessInstance.__table__.c.id == sa.bindparam("b_id"),
     ProcessInstance.__table__.c.version == sa.bindparam("b_version")))
