@@ -12,7 +12,8 @@ What SQLAlchemy would do beyond that is refused rather than imitated: a column d
 value (a callable, a SQL expression) or a bind name that needs escaping raises at the first compile.
 
 Such statements do not pass SQLAlchemy's execution events (before_/after_cursor_execute): a listener counting
-or timing statements does not see them.
+or timing statements does not see them (bench/measure.py listens only while the assessment rules read, which
+send none this way).
 """
 from __future__ import annotations
 
