@@ -17,6 +17,7 @@ send none this way).
 """
 from __future__ import annotations
 
+import weakref
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -36,14 +37,18 @@ class DriverStatement:
 
     def __init__(self, statement):
         self.statement = statement
-        self._by_key: dict = {}
+        # Per dialect (an engine's), forgotten with it: tests and scripts make many engines.
+        self._by_dialect: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def compiled(self, dialect, keys: frozenset | None = None) -> Compiled:
         """The statement for `dialect`; an INSERT or UPDATE with the columns named by `keys` (its SET or
         VALUES clause comes from the parameters given, as with Connection.execute)."""
-        found = self._by_key.get((dialect, keys))
+        by_keys = self._by_dialect.get(dialect)
+        if by_keys is None:
+            by_keys = self._by_dialect[dialect] = {}
+        found = by_keys.get(keys)
         if found is None:
-            found = self._by_key[(dialect, keys)] = self._compile(dialect, keys)
+            found = by_keys[keys] = self._compile(dialect, keys)
         return found
 
     def _compile(self, dialect, keys) -> Compiled:
