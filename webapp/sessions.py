@@ -14,9 +14,8 @@ Why not itsdangerous itself: a request checks the cookie at its start and signs 
 the workflow completion has pushed everything else out of the CPU's caches, and there the layers of
 serializer, signer, algorithm and Flask's JSON provider cost several times what they cost in a loop; there,
 touching less code is what counts (bench/session_cookie.py measures it in the flow). Here each secret key's
-derived key is computed once and absorbed into HMAC's inner and outer SHA-1 states once, and the work per
-request is a split, two copies of those states, base64, zlib, and the C JSON encoder or scanner. The response
-header is assembled from the cookie's attributes as Werkzeug wrote them once for the current settings.
+derived key is computed once, and the work per request is a split, OpenSSL's one-shot HMAC, base64, zlib, and
+the C JSON encoder or scanner. The response header is assembled from the cookie's attributes as Werkzeug wrote them once for the current settings.
 
 Values: plain JSON values (str, int, float, bool, None, lists, dicts with string keys) and tuples, the shape
 of Flask's flashed messages ((category, message) pairs), are tagged and encoded here exactly as Flask's
@@ -39,7 +38,6 @@ logged out elsewhere or whose password changed, whatever cookie a browser still 
 from __future__ import annotations
 
 import binascii
-import hashlib
 import hmac
 import json
 import time
@@ -68,17 +66,8 @@ def _unb64(data: bytes) -> bytes:
     return binascii.a2b_base64((data + b"=" * (-len(data) % 4)).translate(_FROM_URLSAFE))
 
 
-def _keyed_sha1(key: bytes) -> tuple:
-    """SHA-1 states that have absorbed the key padded and XORed with HMAC's inner and outer pads."""
-    key = key.ljust(64, b"\0")  # a derived key is a SHA-1 digest: shorter than the block, never hashed first
-    return (hashlib.sha1(bytes(b ^ 0x36 for b in key)), hashlib.sha1(bytes(b ^ 0x5C for b in key)))
-
-
-def _hmac_sha1(keyed: tuple, message: bytes) -> bytes:
-    inner, outer = keyed[0].copy(), keyed[1].copy()
-    inner.update(message)
-    outer.update(inner.digest())
-    return outer.digest()
+def _hmac_sha1(key: bytes, message: bytes) -> bytes:
+    return hmac.digest(key, message, "sha1")  # OpenSSL's one-shot HMAC
 
 
 def _no_default(value):
@@ -115,11 +104,8 @@ class CookieCodec:
         salt_bytes = salt.encode()
         derived = [hmac.digest(k.encode() if isinstance(k, str) else k, salt_bytes, "sha1")
                    for k in secret_keys]
-        # HMAC's inner and outer hashes with each derived key already absorbed (RFC 2104): a signature is then
-        # two copies and three updates, without looking up and keying the digest anew on every request.
-        keyed = [_keyed_sha1(key) for key in derived]
-        self._signing = keyed[-1]  # the current key is the last, as itsdangerous takes it
-        self._checking = tuple(reversed(keyed))
+        self._signing = derived[-1]  # the current key is the last, as itsdangerous takes it
+        self._checking = tuple(reversed(derived))
         self._serializer = serializer
         self._tag_keys = frozenset(serializer.tags)
         # The plain values are tagged and encoded here only while the tags are Flask's own (an app may
