@@ -15,7 +15,8 @@ the workflow completion has pushed everything else out of the CPU's caches, and 
 serializer, signer, algorithm and Flask's JSON provider cost several times what they cost in a loop; there,
 touching less code is what counts (bench/session_cookie.py measures it in the flow). Here each secret key's
 derived key is computed once, and the work per request is a split, OpenSSL's one-shot HMAC, base64, zlib, and
-the C JSON encoder or scanner. The response header is assembled from the cookie's attributes as Werkzeug wrote them once for the current settings.
+the C JSON encoder or scanner. The response header is assembled from the cookie's attributes as Werkzeug
+wrote them once for the current settings.
 
 Values: plain JSON values (str, int, float, bool, None, lists, dicts with string keys) and tuples, the shape
 of Flask's flashed messages ((category, message) pairs), are tagged and encoded here exactly as Flask's
