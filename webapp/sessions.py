@@ -67,6 +67,14 @@ def _unb64(data: bytes) -> bytes:
     return binascii.a2b_base64((data + b"=" * (-len(data) % 4)).translate(_FROM_URLSAFE))
 
 
+def _part(data: bytes, error: type[BadSignature], message: str) -> bytes:
+    """A base64 part of the cookie, decoded; a part that is not base64 is `error` (the cookie does not check out)."""
+    try:
+        return _unb64(data)
+    except ValueError:
+        raise error(message) from None
+
+
 def _hmac_sha1(key: bytes, message: bytes) -> bytes:
     return hmac.digest(key, message, "sha1")  # OpenSSL's one-shot HMAC
 
@@ -167,19 +175,13 @@ class CookieCodec:
         value, dot, signature = signed.rpartition(b".")
         if not dot:
             raise BadSignature("no signature")
-        try:
-            signature = _unb64(signature)
-        except ValueError:
-            raise BadSignature("signature is not base64") from None
+        signature = _part(signature, BadSignature, "signature is not base64")
         if not any(hmac.compare_digest(signature, _hmac_sha1(keyed, value)) for keyed in self._checking):
             raise BadSignature("signature does not match")
         payload, dot, stamp = value.rpartition(b".")
         if not dot:
             raise BadTimeSignature("timestamp missing")
-        try:
-            stamp = _unb64(stamp)
-        except ValueError:
-            raise BadTimeSignature("malformed timestamp") from None
+        stamp = _part(stamp, BadTimeSignature, "malformed timestamp")
         if len(stamp) > 8:
             raise BadTimeSignature("malformed timestamp")
         if max_age is not None:
