@@ -318,20 +318,16 @@ def session_written(response) -> bool:
     return any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
 
 
-def test_a_step_done_shows_its_message_after_the_redirect_and_the_officer_stays_logged_in(services, app, login_as):
+def test_a_step_done_writes_no_cookie_and_the_officer_stays_logged_in(services, app, login_as):
     grid = login_as("wjs_grid")
     case_id = start_case(grid)
-    assert "已登记" in text(grid.get(f"/cases/{case_id}"))
+    assert "已登记" in text(grid.get(f"/cases/{case_id}"))  # a flash, shown and taken out of the session
+    before = grid.get_cookie("session").value
     r = submit(grid, ready_task(services, case_id, "sweep"), STEP_DATA["sweep"])
-    assert r.status_code == 302 and session_written(r)
-    with app.test_request_context("/"):  # the cookie as Flask's own interface reads it
-        flasks = SecureCookieSessionInterface().get_signing_serializer(app)
-        stored = flasks.loads(grid.get_cookie("session").value)
-    (category, message), = stored["_flashes"]
-    assert category == "success" and message.startswith("已完成“")
+    assert r.status_code == 302 and not session_written(r)  # "已完成" travels in the address
     page = grid.get(r.headers["Location"])
-    assert page.status_code == 200 and message in text(page)
-    assert message not in text(grid.get(r.headers["Location"]))  # shown once
+    assert page.status_code == 200 and "已完成“摸排”" in text(page) and not session_written(page)
+    assert grid.get_cookie("session").value == before
     assert grid.get("/tasks").status_code == 200
 
 
@@ -367,15 +363,37 @@ def test_a_login_survives_the_change_of_session_code_either_way(app, login_as):
     assert page.status_code == 200 and "已登记" in text(page)
 
 
-def test_a_session_unchanged_for_longer_than_its_lifetime_ends(app, login_as, fixed_time):
+def test_a_session_idle_for_longer_than_its_lifetime_ends(app, login_as, fixed_time):
     grid = login_as("wjs_grid")
     assert grid.get("/tasks").status_code == 200  # signed again at NOW (the form token joined the session)
-    fixed_time[0] = NOW + int(app.permanent_session_lifetime.total_seconds())
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    fixed_time[0] = NOW + lifetime
     r = grid.get("/tasks")
-    assert r.status_code == 200 and not session_written(r)
-    fixed_time[0] += 1
-    r = grid.get("/tasks")
+    assert r.status_code == 200 and session_written(r)  # still valid, and signed anew by this request ...
+    fixed_time[0] += lifetime + 1
+    r = grid.get("/tasks")  # ... but nothing came for longer than the lifetime after it
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_an_officer_at_work_stays_logged_in_and_the_cookie_is_renewed_once_an_hour(app, login_as, fixed_time):
+    grid = login_as("wjs_grid")
+    grid.get("/tasks")  # the first page issues the form token: signed at NOW
+    renew_after = int(app.config["SESSION_RENEW_AFTER"].total_seconds())
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    assert renew_after < lifetime
+    writes, signed_at = 0, NOW
+    # A page every 20 minutes for twice the session's lifetime.
+    for minute in range(20, 2 * lifetime // 60 + 1, 20):
+        fixed_time[0] = NOW + minute * 60
+        r = grid.get("/tasks")
+        assert r.status_code == 200, minute
+        if session_written(r):
+            writes += 1
+            assert fixed_time[0] - signed_at >= renew_after  # only a cookie an hour old is signed again
+            signed_at = fixed_time[0]
+        else:
+            assert fixed_time[0] - signed_at < renew_after
+    assert writes == 2 * lifetime // renew_after
 
 
 def test_the_session_cookie_benchmark_runs_and_prints_its_figures():

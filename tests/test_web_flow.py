@@ -22,7 +22,7 @@ def test_a_case_goes_from_registration_to_closed(services, login_as):
     page = grid.get(f"/tasks/{sweep_id}")
     assert page.status_code == 200 and "房屋类别" in text(page)
     r = submit(grid, sweep_id, STEP_DATA["sweep"])
-    assert r.status_code == 302 and r.headers["Location"].endswith(f"/cases/{case_id}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/cases/{case_id}?done={sweep_id}")
     assert "已完成“摸排”" in text(grid.get(r.headers["Location"]))
 
     complete_step(services, login_as, case_id, "entry")
@@ -47,7 +47,10 @@ def test_a_case_goes_from_registration_to_closed(services, login_as):
 
     for step in ("handle_participants", "penalty_core", "rectify_house"):
         complete_step(services, login_as, case_id, step)
-    complete_step(services, login_as, case_id, "close_case")
+    closer = login_as("wjs_market1")
+    r = submit(closer, ready_task(services, case_id, "close_case"), STEP_DATA["close_case"])
+    page = text(closer.get(r.headers["Location"]))
+    assert "已完成“结案审核”。案件已办结。" in page
 
     inst = instance(services, case_id)
     assert inst.status == "completed" and inst.end_event == "end_closed"

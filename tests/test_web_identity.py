@@ -86,7 +86,7 @@ def test_a_role_change_counts_from_the_next_request(services, login_as):
     with services.db.unit_of_work() as s:
         s.execute(sa.update(User).where(User.id == uid).values(roles="grid"))
     r = submit(grid, sweep, STEP_DATA["sweep"])
-    assert r.status_code == 302 and r.headers["Location"].endswith(f"/cases/{case_id}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/cases/{case_id}?done={sweep}")
 
 
 def test_an_area_change_counts_from_the_next_request(services, login_as):

@@ -33,6 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("DACHUAN_SECURE_COOKIES") == "1",
         REMEMBER_COOKIE_SECURE=os.environ.get("DACHUAN_SECURE_COOKIES") == "1",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=10),
+        # A cookie in use is signed again once it is this old (webapp/sessions.py): the lifetime above
+        # counts from the last request, give or take this.
+        SESSION_RENEW_AFTER=timedelta(hours=1),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         # WTForms' own Chinese messages (the forms ask for locale "zh"); Flask-Babel is not used.
         WTF_I18N_ENABLED=False,

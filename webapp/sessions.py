@@ -29,13 +29,15 @@ this shortcut off.)
 When the cookie is written: as in Flask, whenever the session was modified (a flash, a login, a logout, the
 CSRF token being issued) and otherwise only for a permanent session with SESSION_REFRESH_EACH_REQUEST. Logins
 here are not permanent (Flask-Login's login_user without "remember" leaves the session a browser-session
-cookie), so a request that does not change the session writes nothing, and the cookie's age, which the check
-above limits to PERMANENT_SESSION_LIFETIME, counts from its last change. Re-signing less often than Flask
-was considered and left: Flask already writes only changed sessions here, and a submission always changes
-it (its flashed message). Nothing is deferred or cached between requests: a logout takes the login out of the
-session in the response that logs out, and who the user is and what they may do is read from the database on
-every request (webapp/auth/identity.py), where the session generation ends every session of a user who
-logged out elsewhere or whose password changed, whatever cookie a browser still holds."""
+cookie), so a request that does not change the session writes nothing. The cookie's age, which the check
+above limits to PERMANENT_SESSION_LIFETIME, counts from its signing: a request whose cookie is
+SESSION_RENEW_AFTER old signs it again unchanged (once an hour with the app's settings), so an officer at
+work stays logged in and a session ends PERMANENT_SESSION_LIFETIME (less at most that margin) after its last
+request. A submitted step changes nothing in the session: its "已完成" travels in the redirect's address
+(webapp/cases/completion.py). Nothing is deferred or cached between requests: a logout takes the login out
+of the session in the response that logs out, and who the user is and what they may do is read from the
+database on every request (webapp/auth/identity.py), where the session generation ends every session of a
+user who logged out elsewhere or whose password changed, whatever cookie a browser still holds."""
 from __future__ import annotations
 
 import binascii
@@ -171,6 +173,10 @@ class CookieCodec:
     # ------------------------------------------------------------------ reading
 
     def loads(self, cookie: str | bytes, max_age: int | None = None):
+        return self.loads_signed(cookie, max_age)[0]
+
+    def loads_signed(self, cookie: str | bytes, max_age: int | None = None) -> tuple[object, int]:
+        """The cookie's value and the time it was signed (seconds since the epoch)."""
         signed = cookie.encode() if isinstance(cookie, str) else cookie
         value, dot, signature = signed.rpartition(b".")
         if not dot:
@@ -184,8 +190,9 @@ class CookieCodec:
         stamp = _part(stamp, BadTimeSignature, "malformed timestamp")
         if len(stamp) > 8:
             raise BadTimeSignature("malformed timestamp")
+        signed_at = int.from_bytes(stamp, "big")
         if max_age is not None:
-            age = self.timestamp() - int.from_bytes(stamp, "big")
+            age = self.timestamp() - signed_at
             if age > max_age or age < 0:
                 raise SignatureExpired(f"signature age {age} outside 0..{max_age} seconds")
         try:
@@ -193,7 +200,7 @@ class CookieCodec:
                 text = zlib.decompress(_unb64(payload[1:]))
             else:
                 text = _unb64(payload)
-            return self._decode(text.decode())
+            return self._decode(text.decode()), signed_at
         except Exception as exc:
             # Flask lets itsdangerous' BadPayload through as an error; a cookie that does not decode is
             # an empty session here like any other cookie that does not check out.
@@ -204,8 +211,17 @@ class _BadSessionPayload(BadPayload, BadSignature):
     """A signed cookie whose payload does not decode."""
 
 
+class RenewableSession(SecureCookieSession):
+    """A session that knows when the cookie it came from was signed (None for a new session)."""
+
+    signed_at: int | None = None
+
+
 class CookieSessionInterface(SecureCookieSessionInterface):
-    """Flask's cookie session with the lean codec; one codec per set of secret keys."""
+    """Flask's cookie session with the lean codec; one codec per set of secret keys; a cookie in use is
+    signed again once it is SESSION_RENEW_AFTER old."""
+
+    session_class = RenewableSession
 
     def __init__(self):
         self._codecs: dict[tuple, tuple[object, CookieCodec]] = {}
@@ -236,21 +252,41 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         try:
             max_age = int(app.permanent_session_lifetime.total_seconds())
-            return self.session_class(codec.loads(cookie, max_age=max_age))
+            value, signed_at = codec.loads_signed(cookie, max_age=max_age)
         except BadSignature:
             return self.session_class()
+        session = self.session_class(value)
+        session.signed_at = signed_at
+        return session
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """Flask's rule (a changed session, or a permanent one refreshed on each request), and also a session
+        whose cookie is SESSION_RENEW_AFTER old: the lifetime then counts from the user's last request (within
+        that margin), and the many requests that change nothing write nothing."""
+        if super().should_set_cookie(app, session):
+            return True
+        renew_after = app.config.get("SESSION_RENEW_AFTER")
+        signed_at = getattr(session, "signed_at", None)
+        return (renew_after is not None and signed_at is not None and bool(session)
+                and CookieCodec.timestamp() - signed_at >= renew_after.total_seconds())
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Flask's save_session for a session to be written, with less of Werkzeug's general machinery: the
         Set-Cookie header of a browser-session cookie put together from its attributes as Werkzeug wrote them
         once for these settings (the value never needs quoting), and "Vary: Cookie" added directly where no
-        other Vary is set. Everything else (nothing to write, an emptied session's cookie deleted, a
-        permanent session's expiry) is Flask's own code."""
-        if not session or not self.should_set_cookie(app, session):
+        other Vary is set. A session with nothing to write (most requests') gets only the "Vary: Cookie" of
+        a session that was read, as in Flask, without Flask's look-ups of every cookie attribute first.
+        Everything else (an emptied session's cookie deleted, a permanent session's expiry) is Flask's own
+        code."""
+        if not session:
             super().save_session(app, session, response)
             return
-        value = self.get_signing_serializer(app).dumps(dict(session))
         accessed = session.accessed
+        if not self.should_set_cookie(app, session):
+            if accessed:
+                _vary_on_cookie(response)
+            return
+        value = self.get_signing_serializer(app).dumps(dict(session))
         if accessed:  # Flask adds Vary before the cookie when the session was read, and after it in any case
             _vary_on_cookie(response)
         name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)

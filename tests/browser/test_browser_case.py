@@ -104,6 +104,10 @@ def test_a_case_from_registration_to_closed_and_an_escalation(live, browser, sho
     check(grid.page, "suspicious", "yes")
     grid.page.fill("#note", "多名外地青年合租，白天聚集上课")
     grid.submit("已完成“摸排”")
+    # The message came in the address; the address bar no longer carries it: a reload does not say it again.
+    assert grid.page.url == case_url
+    grid.page.reload()
+    assert "已完成“摸排”" not in grid.page.inner_text("main")
     grid.close()
 
     # 公安: entry with two officers and the persons found; one ID number mistyped first.

@@ -16,6 +16,7 @@ from ..labels import PROCESS_NAMES, step_titles
 from ..params import page_number
 from ..search import normalise
 from . import progress
+from .completion import DONE_PARAM, completed_message
 from .forms import SOURCES, NewCaseForm
 from .queries import load_case, search_cases
 
@@ -74,7 +75,9 @@ def show(instance_id):
     case = load_case(read_session(), inst)
     current = sorted({t.task_name for t in case.open_tasks})
     done = [s for s in progress.completed_steps(inst) if s not in current]
+    completed = completed_message(inst, request.args.get(DONE_PARAM), current_user.id)
     return render_template("cases/show.html", case=case, inst=inst, done=done, current=current,
+                           page_messages=[("success", completed)] if completed else [],
                            files=uploads.files_in_events((e.kind, e.details, e.at) for e in case.timeline),
                            titles=step_titles(inst.version_id), notices=_notices(inst.id),
                            penalties=PenaltyService(services()).for_case(inst.id),

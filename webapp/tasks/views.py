@@ -13,10 +13,11 @@ from workflows.engine.models import HumanTask, ProcessInstance, ProcessVersion
 from workflows.exceptions import PermissionDenied, TaskAlreadyCompleted, ValidationFailed, WorkflowError
 from workflows.org.models import Area, User
 from workflows.substitutes import service as substitutes
-from workflows.vocabulary import InstanceStatus, TaskState
+from workflows.vocabulary import TaskState
 
 from .. import uploads
 from ..access import TASK_GONE, areas_below, can_act, resolved, safe_next, sees, stands_in, task_or_404
+from ..cases.completion import case_page_after
 from ..db import OneRow, end_reads, now, read_session, services, workflow
 from ..labels import PROCESS_NAMES, step_choices
 from ..params import is_number
@@ -240,7 +241,7 @@ def show(task_id):
         data["evidence_files"] = [uploads.store(f) for f in form.uploads()]
     end_reads()  # the checks are done; the service reads what it needs under its own lock
     try:
-        result = _complete(task, data)
+        _complete(task, data)
     except ValidationFailed as exc:
         for name, messages in exc.errors.items():
             target = form[name] if name in form else None
@@ -255,5 +256,5 @@ def show(task_id):
         # keep everything typed, so a second try costs nothing.
         flash(exc.message, "error")
         return _render(task, form, exc.status)
-    flash(f"已完成“{task.title}”。" + ("案件已办结。" if result.status == InstanceStatus.COMPLETED else ""), "success")
-    return redirect(url_for("cases.show", instance_id=task.instance_id))
+    # "已完成" is said by the case page, told in its address (cases/completion.py), not flashed.
+    return redirect(case_page_after(task))
