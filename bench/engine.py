@@ -1,6 +1,6 @@
 """Engine benchmark: complete six-step cases through the service layer, against SpiffWorkflow in memory.
 
-Usage: python bench/engine.py [--cases 200] [--cycles 500] [--pg postgresql+psycopg://...]
+Usage: python bench/engine.py [--cases 200] [--cycles 500] [--rounds 200] [--pg postgresql+psycopg://...]
 Prints tasks completed per second, the median time of one completion, bytes stored per instance,
 and the ratio to running the same cases in memory with SpiffWorkflow alone (each service case is followed
 by its in-memory twin, so both run under the same load).
@@ -116,7 +116,7 @@ def _median_ms(values) -> float:
     return statistics.median(values) * 1000
 
 
-def run_patrols(url: str, cycles: int, rounds: int = 60) -> dict:
+def run_patrols(url: str, cycles: int, rounds: int = 200) -> dict:
     """history_ratio and http_ratio on patrols: A fresh (service), B fresh (HTTP), C after `cycles` rounds."""
     from workflows.clock import MovableClock
     from workflows.ledgers import registries
@@ -252,12 +252,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", type=int, default=200)
     ap.add_argument("--cycles", type=int, default=500, help="rounds of the long-lived patrol")
+    ap.add_argument("--rounds", type=int, default=200,
+                    help="measured patrol rounds (each completes one step of each patrol: medians of as many)")
     ap.add_argument("--pg", help="also run on this PostgreSQL URL (its tables are used as they are)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         results = {"sqlite": run_service(sqlite_url, args.cases)}
-        patrol = run_patrols(sqlite_url, args.cycles)
+        patrol = run_patrols(sqlite_url, args.cycles, args.rounds)
         if args.pg:
             results["postgresql"] = run_service(args.pg, args.cases)
     for name, r in results.items():
