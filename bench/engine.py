@@ -12,6 +12,7 @@ completion submitted over HTTP (the task page's POST through the WSGI app) again
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -161,13 +162,14 @@ def run_patrols(url: str, cycles: int, rounds: int = 200) -> dict:
         wf.complete(patrol_task(old), quiet, users["wjs_grid"])
     # Flagged now, the other two patrols start their first round with the next firing.
     fresh, http = flag(rooms[1]), flag(rooms[2])
-    app = create_app({"SERVICES": services, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "bench"})
+    # As in production, every POST carries its form token (CSRF), checked on every submission.
+    app = create_app({"SERVICES": services, "TESTING": True, "SECRET_KEY": "bench"})
     client = app.test_client()
-    login = client.post("/login", data={"username": "wjs_grid", "password": _demo_password()})
-    assert login.status_code == 302
+    login = client.post("/login", data={"username": "wjs_grid", "password": _demo_password(),
+                                        "csrf_token": _form_token(client, "/login")})
+    assert login.status_code == 302, login.status_code
     form = {"patrolled_on": "2026-11-23", "door_opened": "yes", "three_stops_in_place": "no",
-            "people_back": "no", "note": "基准巡查"}
+            "people_back": "no", "note": "基准巡查", "csrf_token": _form_token(client, "/")}
     times = {"fresh": [], "http": [], "old": []}
     redirected = []
 
@@ -241,6 +243,14 @@ def _serve(app, environ: dict) -> tuple[str, list]:
         if close is not None:
             close()
     return started[0], started[1]
+
+
+def _form_token(client, path: str) -> str:
+    """The form token (CSRF) a page gives its browser, as the browser sends it back with a form."""
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert found, f"no form token on {path}"
+    return found.group(1)
 
 
 def _demo_password() -> str:

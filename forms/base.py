@@ -31,6 +31,10 @@ class TaskForm(FlaskForm):
 
     class Meta(BindOnce):
         locales = ["zh"]  # WTForms' own messages (e.g. "not a valid choice") in Chinese
+        # No token field of the form's own: the app's CSRFProtect (webapp/extensions.py) checks the token of
+        # every POST before any view runs, and the pages put it in the form with csrf_token(). A field of the
+        # form's own would sign a new token on every submission, for the redirect to throw away.
+        csrf = False
 
     # Shown above the form: what the law or the method asks of this step.
     guidance = ""

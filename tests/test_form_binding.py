@@ -96,12 +96,24 @@ def test_what_a_page_changes_on_its_form_stays_on_it(flask_app):
         assert second.door_opened._form is second and first.door_opened._form is first
 
 
-def test_with_csrf_each_form_has_its_own_token_field_and_nothing_accumulates():
+def test_task_forms_leave_the_token_to_the_app_wide_check():
+    # CSRFProtect checks every POST's token before the view; a task form signs no token of its own.
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=True, WTF_I18N_ENABLED=False)
+    with app.test_request_context("/"):
+        for _process, _task, form_class in FORM_CLASSES:
+            form = _build(form_class)
+            assert "csrf_token" not in form and not form.meta.csrf, form_class
+
+
+def test_a_form_with_a_token_field_gets_its_own_and_nothing_accumulates():
     from forms import binding
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=True, WTF_I18N_ENABLED=False)
-    form_class = REGISTRY["rental_patrol"]["patrol"]
+    patrol = REGISTRY["rental_patrol"]["patrol"]
+    # A form that asks for a token field (as FlaskForm does by default): made anew for each form, never kept.
+    form_class = type("PatrolWithToken", (patrol,), {"Meta": type("Meta", (patrol.Meta,), {"csrf": True})})
     with app.test_request_context("/"):
         _build(form_class)
         kept = len(binding._BOUND)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from web_fixtures import (PASSWORD, STEP_DATA, app, client, login_as, ready_task,  # noqa: F401  (fixtures)
-                          start_case, submit, text)
+from web_fixtures import (PASSWORD, STEP_DATA, app, client, forms_without_token, login_as,  # noqa: F401
+                          ready_task, start_case, submit, text)
 from webapp import create_app
 from workflows.exceptions import TaskAlreadyCompleted
 
@@ -102,6 +102,12 @@ def test_csrf_is_enforced_when_enabled(services, tmp_path):
     case_id = int(r.headers["Location"].rsplit("/", 1)[1])
     task_id = ready_task(services, case_id, "sweep")
     assert c.post(f"/tasks/{task_id}", data=STEP_DATA["sweep"]).status_code == 400
+    # The task form carries the token CSRFProtect checks (the form has no token field of its own).
+    page = text(c.get(f"/tasks/{task_id}"))
+    assert forms_without_token(page) == []
+    form = page[page.index('class="card task-form"'):]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert c.post(f"/tasks/{task_id}", data={**STEP_DATA["sweep"], "csrf_token": "x" + token}).status_code == 400
     assert c.post(f"/tasks/{task_id}", data={**STEP_DATA["sweep"], "csrf_token": token}).status_code == 302
 
 

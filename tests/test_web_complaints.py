@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from web_fixtures import (ROOM, app, client, login_as, make_id, ready_task, submit,  # noqa: F401  (fixtures)
-                          text, user_id)
+from web_fixtures import (ROOM, app, client, forms_without_token, login_as, make_id, ready_task,  # noqa: F401
+                          submit, text, user_id)
 from workflows.audit.models import AuditEvent
 from workflows.complaints import service as complaints
 from workflows.complaints.models import Complaint
@@ -86,6 +86,7 @@ def test_accept_from_the_task_page_and_reply_with_the_logged_complainant(service
     assert audit(services, inst, "identity_viewed") == []
     page = text(market.get(f"/complaints/{complaint_id}/reply"))
     assert NAME in page and PHONE in page and ID_NUMBER not in page
+    assert forms_without_token(page) == []  # the reply's form carries the token
     [viewed] = audit(services, inst, "identity_viewed")
     assert viewed.actor_id == user_id(services, "wjs_market1")
     task_id = re.search(r'action="/tasks/([0-9a-f-]{36})"', page).group(1)

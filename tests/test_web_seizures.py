@@ -3,7 +3,7 @@ shown with what was typed kept."""
 import sqlalchemy as sa
 
 from engine_helpers import CaseDriver, Lookup, comparison
-from web_fixtures import app, client, login_as, text  # noqa: F401  (fixtures)
+from web_fixtures import app, client, forms_without_token, login_as, text  # noqa: F401  (fixtures)
 from workflows.seizures.models import Seizure
 
 FORM = {"party_name": "刘大成", "party_id": "", "party_address": "吴家山街第一社区花园小区1栋1单元101室",
@@ -42,6 +42,8 @@ def test_a_seizure_from_the_case_step_through_approval_service_and_release(servi
     assert market.get(f"/seizures/{seizure.id}/step").status_code == 403  # the head's step
 
     head = login_as("sj_head")
+    step_page = text(head.get(f"/seizures/{seizure.id}/step"))
+    assert step_page.count('method="post"') >= 2 and forms_without_token(step_page) == []  # the step carries the token
     r = head.post(f"/seizures/{seizure.id}/step", data={"approved": "yes", "approval_note": "同意查封"})
     assert r.status_code == 302
     market = login_as("wjs_market1")

@@ -149,5 +149,15 @@ def complete_step(services, login, instance_id: int, task_name: str, data: dict 
     return r
 
 
+def forms_without_token(html: str) -> list[str]:
+    """The POST forms of a page that do not carry the form token (CSRF), by their opening tag."""
+    missing = []
+    for part in html.split("<form")[1:]:
+        opening, _, body = part.partition(">")
+        if 'method="post"' in opening and 'name="csrf_token"' not in body.split("</form>", 1)[0]:
+            missing.append("<form" + opening + ">")
+    return missing
+
+
 def errors_in(html: str) -> list[str]:
     return re.findall(r'<div class="error" role="alert">([^<]+)</div>', html)
