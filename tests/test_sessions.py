@@ -21,7 +21,8 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from markupsafe import Markup
 
-from web_fixtures import STEP_DATA, app, login_as, ready_task, start_case, submit, text  # noqa: F401
+from web_fixtures import (STEP_DATA, app, login_as, ready_task, session_written,  # noqa: F401  (fixtures)
+                          start_case, submit, text)
 from webapp import sessions
 from webapp.sessions import CookieCodec
 
@@ -314,10 +315,6 @@ def test_a_cookie_too_large_for_browsers_warns_as_flask_does(fixed_time):
 
 
 # ---------------------------------------------------------------- through the app, as an officer notices it
-def session_written(response) -> bool:
-    return any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
-
-
 def test_a_step_done_writes_no_cookie_and_the_officer_stays_logged_in(services, app, login_as):
     grid = login_as("wjs_grid")
     case_id = start_case(grid)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from web_fixtures import (STEP_DATA, app, client, login_as, ready_task, start_case, submit,  # noqa: F401
-                          text)
-
-
-def _session_cookie_set(response) -> bool:
-    return any(v.startswith("session=") for v in response.headers.getlist("Set-Cookie"))
+from web_fixtures import (STEP_DATA, app, client, login_as, ready_task, session_written,  # noqa: F401
+                          start_case, submit, text)
 
 
 def test_the_case_page_says_which_step_was_completed_and_the_session_is_not_rewritten(services, login_as):
@@ -21,7 +17,7 @@ def test_the_case_page_says_which_step_was_completed_and_the_session_is_not_rewr
     address = urlsplit(r.headers["Location"])
     assert address.path == f"/cases/{case_id}" and parse_qs(address.query) == {"done": [sweep]}
     # Nothing was put in the session: the submission's response does not sign a new cookie.
-    assert not _session_cookie_set(r)
+    assert not session_written(r)
     page = grid.get(r.headers["Location"])
     assert "已完成“摸排”。" in text(page) and "案件已办结" not in text(page)
     # Said once, where the redirect led: the case page by its own address and the next page do not repeat it.

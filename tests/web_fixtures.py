@@ -149,6 +149,11 @@ def complete_step(services, login, instance_id: int, task_name: str, data: dict 
     return r
 
 
+def session_written(response) -> bool:
+    """Whether the response signs a session cookie."""
+    return any(h.startswith("session=") for h in response.headers.getlist("Set-Cookie"))
+
+
 def forms_without_token(html: str) -> list[str]:
     """The POST forms of a page that do not carry the form token (CSRF), by their opening tag."""
     missing = []

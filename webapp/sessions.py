@@ -113,8 +113,7 @@ class CookieCodec:
     def __init__(self, secret_keys: tuple, salt: str, serializer: TaggedJSONSerializer,
                  standard_json: bool = True):
         salt_bytes = salt.encode()
-        derived = [hmac.digest(k.encode() if isinstance(k, str) else k, salt_bytes, "sha1")
-                   for k in secret_keys]
+        derived = [_hmac_sha1(k.encode() if isinstance(k, str) else k, salt_bytes) for k in secret_keys]
         self._signing = derived[-1]  # the current key is the last, as itsdangerous takes it
         self._checking = tuple(reversed(derived))
         self._serializer = serializer

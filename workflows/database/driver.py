@@ -106,12 +106,15 @@ class DriverStatement:
                 row[i] = convert(row[i])
         return tuple(row)
 
+    def _for_write(self, session: Session, keys: frozenset):
+        """The statement compiled for these columns, and a cursor on the unit of work's DB-API connection."""
+        connection = session.connection()
+        return self.compiled(connection.dialect, keys), connection.connection.dbapi_connection.cursor()
+
     def write(self, session: Session, params: dict) -> int:
         """Run an INSERT or UPDATE with `params` (column values and the statement's own bind parameters) in
         the unit of work's transaction; returns the number of rows it matched."""
-        connection = session.connection()
-        found = self.compiled(connection.dialect, frozenset(params))
-        cursor = connection.connection.dbapi_connection.cursor()
+        found, cursor = self._for_write(session, frozenset(params))
         try:
             cursor.execute(found.sql, self._parameters(found, params))
             return cursor.rowcount
@@ -127,9 +130,7 @@ class DriverStatement:
             for row in rows:
                 self.write(session, row)
             return
-        connection = session.connection()
-        found = self.compiled(connection.dialect, keys)
-        cursor = connection.connection.dbapi_connection.cursor()
+        found, cursor = self._for_write(session, keys)
         try:
             cursor.executemany(found.sql, [self._parameters(found, row) for row in rows])
         finally:

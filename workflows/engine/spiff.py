@@ -28,7 +28,7 @@ from SpiffWorkflow.util.task import TaskState
 from workflows.clock import active_clock
 from workflows.engine import pruning
 from workflows.engine.context import running_action
-from workflows.engine.state_codec import ORJSON_SAFE, encode, loads, pack, unpack
+from workflows.engine.state_codec import ORJSON_SAFE, encode, pack, read
 from workflows.exceptions import EngineFailure, WorkflowError
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -226,7 +226,7 @@ def ready_task_data(state: bytes, task_id: str) -> dict | None:
     context needs nothing else); None when the state does not hold it as a ready task of the top workflow
     (then restore). The state keeps each task's data as its changes against its parent's: the data is
     rebuilt along the task's ancestors exactly as SpiffWorkflow's TaskConverter.from_dict does."""
-    tasks = loads(unpack(state)).get("tasks", {})
+    tasks = read(state).get("tasks", {})
     task = tasks.get(task_id)
     if task is None or task.get("state") != TaskState.READY:
         return None
@@ -270,7 +270,7 @@ class Runtime:
 
     @classmethod
     def restore(cls, parsed: ParsedProcess, state: bytes) -> "Runtime":
-        dct = loads(unpack(state))
+        dct = read(state)
         dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
         archived = dct.pop(ARCHIVED_STEPS_KEY, ())
         token = _restoring.set(parsed)

@@ -81,3 +81,8 @@ def unpack(blob: bytes) -> bytes:
     if blob[:4] == _ZSTD_MAGIC:
         return zstd.decompress(blob)
     return zlib.decompress(blob)
+
+
+def read(blob: bytes):
+    """A stored state (as `pack` wrote it, or zlib before) as Python values."""
+    return loads(unpack(blob))
