@@ -35,4 +35,5 @@ def test_the_engine_benchmark_runs_and_prints_its_figures():
     assert out.returncode == 0, out.stderr[-3000:]
     last = out.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"engine: tasks_per_s=\d+ median_ms=[\d.]+ bytes_per_instance=\d+ ratio_vs_memory=[\d.]+ "
-                        r"history_ratio=[\d.]+ http_ratio=[\d.]+", last), out.stdout[-2000:]
+                        r"history_ratio=[\d.]+ http_ratio=[\d.]+ http_floor_ratio=[\d.]+", last), \
+        out.stdout[-2000:]
